@@ -1,0 +1,119 @@
+package dsl
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// Position is a place in a text input. Line and Column count from 1, and
+// Column counts characters, not bytes, so that it points right in Chinese
+// text. Offset is the byte offset from the start of the input.
+type Position struct {
+	Filename string
+	Offset   int
+	Line     int
+	Column   int
+}
+
+// IsValid reports whether the position is known.
+func (p Position) IsValid() bool { return p.Line > 0 }
+
+func (p Position) String() string {
+	s := strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column)
+	if p.Filename != "" {
+		s = p.Filename + ":" + s
+	}
+	return s
+}
+
+// PositionAt returns the position of byte offset off in src.
+func PositionAt(src string, off int) Position {
+	off = max(0, min(off, len(src)))
+	before := src[:off]
+	line := strings.Count(before, "\n") + 1
+	col := strings.LastIndexByte(before, '\n') + 1
+	return Position{Offset: off, Line: line, Column: utf8Count(before[col:]) + 1}
+}
+
+func utf8Count(s string) int {
+	n := 0
+	for range s {
+		n++
+	}
+	return n
+}
+
+// Error is the one error type of bfquery's inputs. It says where the
+// problem is: a Path into a DSL JSON document
+// ("query.boolOr[1].match.price"), or a Pos in a text (query text, a cache
+// file), or both. When Source holds the line of text that Pos points into,
+// Error renders it with a caret under the offending character.
+type Error struct {
+	Pos    Position
+	Path   string
+	Msg    string
+	Source string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Pos.IsValid() {
+		b.WriteString(e.Pos.String())
+		b.WriteString(": ")
+	}
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	if e.Source != "" && e.Pos.IsValid() {
+		b.WriteString("\n  ")
+		b.WriteString(e.Source)
+		b.WriteString("\n  ")
+		b.WriteString(caretPad(e.Source, e.Pos.Column))
+		b.WriteByte('^')
+	}
+	return b.String()
+}
+
+// caretPad is the white space that puts a caret under character col of
+// line in a terminal: tabs are kept, and wide (CJK) characters take two
+// columns.
+func caretPad(line string, col int) string {
+	var b strings.Builder
+	i := 1
+	for _, r := range line {
+		if i >= col {
+			break
+		}
+		if r == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteString(strings.Repeat(" ", runewidth.RuneWidth(r)))
+		}
+		i++
+	}
+	for ; i < col; i++ {
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// SourceLine returns the line of src that holds byte offset off, without
+// its line break.
+func SourceLine(src string, off int) string {
+	off = max(0, min(off, len(src)))
+	start := strings.LastIndexByte(src[:off], '\n') + 1
+	end := strings.IndexByte(src[off:], '\n')
+	if end < 0 {
+		end = len(src)
+	} else {
+		end += off
+	}
+	return strings.TrimSuffix(src[start:end], "\r")
+}
+
+// errorf builds an Error at a JSON path.
+func pathError(path, msg string) *Error { return &Error{Path: path, Msg: msg} }
