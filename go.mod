@@ -3,13 +3,21 @@ module github.com/bfquery/bfquery
 go 1.26
 
 require (
+	github.com/RoaringBitmap/roaring/v2 v2.30.0
+	github.com/alecthomas/participle/v2 v2.1.4
 	github.com/google/go-cmp v0.7.0
 	github.com/mattn/go-runewidth v0.0.31
+	github.com/stretchr/testify v1.12.1
 	github.com/tidwall/gjson v1.20.1
+	golang.org/x/sync v0.11.0
 )
 
 require (
+	github.com/bits-and-blooms/bitset v1.24.4 // indirect
 	github.com/clipperhouse/uax29/v2 v2.2.0 // indirect
+	github.com/mschoch/smat v0.2.0 // indirect
 	github.com/tidwall/match v1.1.1 // indirect
 	github.com/tidwall/pretty v1.2.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/sys v0.30.0 // indirect
 )

@@ -1,0 +1,429 @@
+package bimface
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+const (
+	defaultBaseURL     = "https://api.bimface.com/"
+	defaultFileBaseURL = "https://file.bimface.com/"
+	defaultUserAgent   = "bfquery-bimface"
+
+	// defaultMaxResponseBytes bounds every response body. A batch of 1000
+	// elements with all their properties is a few megabytes; 64 MiB leaves
+	// room for large trees without letting a broken server exhaust memory.
+	defaultMaxResponseBytes = 64 << 20
+
+	defaultBatchConcurrency = 4
+	defaultTimeout          = 60 * time.Second
+
+	// MaxBatchIDs is the most element IDs BIMFACE accepts in one batch
+	// request. Batch methods split longer lists automatically.
+	MaxBatchIDs = 1000
+)
+
+// A Client talks to BIMFACE. It is safe for concurrent use; its access
+// token is fetched on first use, cached, and refreshed shortly before it
+// expires or when BIMFACE says it is no longer valid.
+type Client struct {
+	client *http.Client
+
+	// BaseURL is the API server, FileBaseURL the file (upload) server.
+	// Both end in a slash; endpoint paths are resolved against them.
+	BaseURL     *url.URL
+	FileBaseURL *url.URL
+
+	// UserAgent is sent with every request.
+	UserAgent string
+
+	appKey, appSecret string
+	viewToken         string
+
+	retry            RetryPolicy
+	timeout          time.Duration
+	queryGET         bool
+	batchConcurrency int
+	maxResponseBytes int64
+	refreshMargin    time.Duration
+
+	tokenMu    sync.Mutex
+	token      string
+	prevToken  string // kept only to redact it from late errors
+	tokenUntil time.Time
+	tokenGroup singleflight.Group
+
+	// Services, one per family of endpoints, as in go-github.
+	Query        *QueryService
+	Files        *FilesService
+	Integrations *IntegrationsService
+}
+
+type service struct{ client *Client }
+
+// NewClient returns a client configured by opts. It needs either
+// WithCredentials (the usual access-token mode) or WithViewToken.
+func NewClient(opts ...Option) (*Client, error) {
+	base, _ := url.Parse(defaultBaseURL)
+	fileBase, _ := url.Parse(defaultFileBaseURL)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	// Batch calls run several requests at once against one host; the
+	// default of two idle connections per host would churn connections.
+	tr.MaxIdleConnsPerHost = 32
+	c := &Client{
+		client:           &http.Client{Transport: tr},
+		BaseURL:          base,
+		FileBaseURL:      fileBase,
+		UserAgent:        defaultUserAgent,
+		retry:            DefaultRetryPolicy,
+		timeout:          defaultTimeout,
+		batchConcurrency: defaultBatchConcurrency,
+		maxResponseBytes: defaultMaxResponseBytes,
+		refreshMargin:    5 * time.Minute,
+	}
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, fmt.Errorf("bimface: %w", err)
+		}
+	}
+	if c.appKey == "" && c.viewToken == "" {
+		return nil, errors.New("bimface: no credentials: use WithCredentials or WithViewToken")
+	}
+	s := service{client: c}
+	c.Query = (*QueryService)(&s)
+	c.Files = (*FilesService)(&s)
+	c.Integrations = (*IntegrationsService)(&s)
+	return c, nil
+}
+
+// NewRequest builds a request for the API server. urlStr is resolved
+// against BaseURL and should not start with a slash. A non-nil body is sent
+// as JSON: json.RawMessage and []byte are sent as they are, anything else
+// is encoded with encoding/json.
+//
+// Authentication is not set here but in Do, because a token may have to be
+// fetched or refreshed between attempts.
+func (c *Client) NewRequest(method, urlStr string, body any) (*http.Request, error) {
+	if !strings.HasSuffix(c.BaseURL.Path, "/") {
+		return nil, fmt.Errorf("bimface: BaseURL %q must end in a slash", c.BaseURL)
+	}
+	u, err := c.BaseURL.Parse(urlStr)
+	if err != nil {
+		return nil, fmt.Errorf("bimface: %w", err)
+	}
+	var buf []byte
+	switch b := body.(type) {
+	case nil:
+	case json.RawMessage:
+		buf = b
+	case []byte:
+		buf = b
+	default:
+		if buf, err = json.Marshal(body); err != nil {
+			return nil, fmt.Errorf("bimface: encoding request body: %w", err)
+		}
+	}
+	var rd io.Reader
+	if buf != nil {
+		// A bytes.Reader lets net/http fill in GetBody, which Do uses to
+		// resend the body on a retry.
+		rd = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequest(method, u.String(), rd)
+	if err != nil {
+		return nil, fmt.Errorf("bimface: %w", err)
+	}
+	if buf != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	return req, nil
+}
+
+// Response is BIMFACE's answer to one request. Its Body has been read and
+// closed; the decoded data went to the value passed to Do.
+type Response struct {
+	*http.Response
+
+	// Code and Message are the envelope's code ("success") and message.
+	Code    string
+	Message string
+}
+
+// envelope is the wrapper of every BIMFACE answer. Data holds a pointer to
+// the caller's value, so that the answer is decoded in a single pass.
+type envelope struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Data    any    `json:"data"`
+}
+
+// Do sends req, authenticated, and decodes the data field of BIMFACE's
+// answer into v (which may be nil, or a *json.RawMessage to keep the bytes).
+// It retries as the client's RetryPolicy says: GET and HEAD requests, and
+// requests marked with Idempotent, on connection errors, 5xx and 429;
+// others only on 429, which means the request was not processed. An
+// authentication failure fetches a new access token and retries once.
+//
+// Any answer other than a 2xx with code "success" is returned as an
+// *Error. If ctx is cancelled, Do returns ctx.Err().
+func (c *Client) Do(ctx context.Context, req *http.Request, v any) (*Response, error) {
+	return c.do(ctx, req, v, authDefault)
+}
+
+type authMode int
+
+const (
+	authDefault authMode = iota // access token, or view token in view-token mode
+	authBearer                  // access token even in view-token mode (view token requests)
+	authBasic                   // appKey:appSecret (the token endpoint)
+)
+
+type idempotentKey struct{}
+
+// Idempotent marks req as safe to send more than once, so that Do retries
+// it on connection errors and 5xx like a GET. The query endpoints are
+// POSTs of this kind: they only read.
+func Idempotent(req *http.Request) *http.Request {
+	return req.WithContext(context.WithValue(req.Context(), idempotentKey{}, true))
+}
+
+func isIdempotent(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	v, _ := req.Context().Value(idempotentKey{}).(bool)
+	return v
+}
+
+func (c *Client) do(ctx context.Context, req *http.Request, v any, mode authMode) (*Response, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	idem := isIdempotent(req)
+	refreshed := false
+	var lastErr error
+	for attempt := 0; ; attempt++ {
+		resp, used, err := c.attempt(ctx, req, v, mode)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if err == nil {
+			return resp, nil
+		}
+		lastErr = err
+		var apiErr *Error
+		isAPI := errors.As(err, &apiErr)
+		if isAPI && apiErr.isAuthFailure() && used != "" && !refreshed {
+			// The cached token may have been revoked or expired early:
+			// drop it and try once more with a new one.
+			refreshed = true
+			c.invalidateToken(used)
+			attempt--
+			continue
+		}
+		retryable := false
+		var after time.Duration
+		if isAPI {
+			retryable = apiErr.StatusCode == http.StatusTooManyRequests ||
+				(idem && apiErr.StatusCode >= 500)
+			after = apiErr.retryAfter
+		} else {
+			var te *transportError
+			retryable = idem && errors.As(err, &te)
+		}
+		if !retryable || attempt+1 >= c.retry.MaxAttempts {
+			return resp, lastErr
+		}
+		wait := c.retry.backoff(attempt)
+		if after > 0 {
+			wait = after
+		}
+		if c.retry.MaxElapsed > 0 && time.Since(start)+wait > c.retry.MaxElapsed {
+			return resp, lastErr
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// attempt sends req once. It returns the access token it used, if any, so
+// that an authentication failure can invalidate exactly that token.
+func (c *Client) attempt(ctx context.Context, req *http.Request, v any, mode authMode) (*Response, string, error) {
+	actx, cancel := ctx, context.CancelFunc(func() {})
+	if c.timeout > 0 {
+		actx, cancel = context.WithTimeout(ctx, c.timeout)
+	}
+	defer cancel()
+
+	r := req.Clone(actx)
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, "", c.wrapErr(req, err)
+		}
+		r.Body = body
+	}
+	var used string
+	switch {
+	case mode == authBasic:
+		r.SetBasicAuth(c.appKey, c.appSecret)
+	case mode == authDefault && c.viewToken != "":
+		q := r.URL.Query()
+		q.Set("view_token", c.viewToken)
+		u := *r.URL
+		u.RawQuery = q.Encode()
+		r.URL = &u
+	default:
+		tok, err := c.accessToken(ctx)
+		if err != nil {
+			return nil, "", err
+		}
+		used = tok
+		r.Header.Set("Authorization", "Bearer "+tok)
+	}
+
+	hresp, err := c.client.Do(r)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, used, ctx.Err()
+		}
+		return nil, used, c.wrapErr(req, unwrapURLError(err))
+	}
+	body, err := c.readBody(hresp)
+	hresp.Body.Close()
+	resp := &Response{Response: hresp}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, used, ctx.Err()
+		}
+		if errors.Is(err, errBodyTooLarge) {
+			return resp, used, c.newError(req, hresp, "", fmt.Sprintf("response body larger than %d bytes", c.maxResponseBytes))
+		}
+		return resp, used, c.wrapErr(req, fmt.Errorf("reading response: %w", err))
+	}
+	return resp, used, c.decode(req, resp, body, v)
+}
+
+var errBodyTooLarge = errors.New("response body too large")
+
+func (c *Client) readBody(resp *http.Response) ([]byte, error) {
+	limit := c.maxResponseBytes
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > limit {
+		return nil, errBodyTooLarge
+	} else if n > 0 {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1)); err != nil {
+		return nil, err
+	}
+	if int64(buf.Len()) > limit {
+		return nil, errBodyTooLarge
+	}
+	return buf.Bytes(), nil
+}
+
+// decode reads BIMFACE's envelope and turns anything but a 2xx "success"
+// into an *Error.
+func (c *Client) decode(req *http.Request, resp *Response, body []byte, v any) error {
+	env := envelope{Data: v}
+	ok2xx := resp.StatusCode >= 200 && resp.StatusCode < 300
+	if !ok2xx {
+		env.Data = nil // an error's data is not the caller's type
+	}
+	var decErr error
+	if len(bytes.TrimSpace(body)) > 0 {
+		decErr = json.Unmarshal(body, &env)
+	}
+	resp.Code, resp.Message = env.Code, env.Message
+	switch {
+	case !ok2xx:
+		msg := env.Message
+		if decErr != nil || (env.Code == "" && msg == "") {
+			msg = snippet(body)
+		}
+		return c.newError(req, resp.Response, env.Code, msg)
+	case env.Code != "success":
+		msg := env.Message
+		if decErr != nil && env.Code == "" {
+			msg = "malformed answer: " + snippet(body)
+		}
+		return c.newError(req, resp.Response, env.Code, msg)
+	case decErr != nil:
+		return c.newError(req, resp.Response, env.Code, "decoding data: "+decErr.Error())
+	}
+	return nil
+}
+
+func snippet(body []byte) string {
+	const n = 200
+	s := strings.TrimSpace(string(body))
+	if len(s) > n {
+		s = s[:n] + "…"
+	}
+	return s
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// get and send are the thin helpers endpoint methods are written with.
+func (c *Client) get(ctx context.Context, path string, q url.Values, v any) error {
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	req, err := c.NewRequest(http.MethodGet, path, nil)
+	if err != nil {
+		return err
+	}
+	_, err = c.Do(ctx, req, v)
+	return err
+}
+
+// sendRead sends a read-only request with a JSON body: a POST, or a GET
+// with a body when the client was made WithQueryGET. Either way it only
+// reads, so it is marked idempotent and retried like a GET.
+func (c *Client) sendRead(ctx context.Context, path string, q url.Values, body, v any) error {
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	method := http.MethodPost
+	if c.queryGET {
+		method = http.MethodGet
+	}
+	req, err := c.NewRequest(method, path, body)
+	if err != nil {
+		return err
+	}
+	_, err = c.Do(ctx, Idempotent(req), v)
+	return err
+}

@@ -1,0 +1,53 @@
+// Package bimface is a client for the model-data API of BIMFACE, Glodon's
+// cloud service for BIM models: the DSL queries that find element, room
+// and area IDs, and the endpoints that read elements, rooms, areas, floors
+// and category trees of translated files and integrated models.
+//
+// A Client is made with options and used through its services:
+//
+//	c, err := bimface.NewClient(bimface.WithCredentials(appKey, appSecret))
+//	...
+//	req := dsl.File("1124890692330272").Where(dsl.Match(dsl.Floor, "F11"))
+//	found, err := c.Query.IDs(ctx, dsl.SelectElements, req, nil)
+//	...
+//	elems, err := c.Files.Elements(ctx, "1124890692330272", found[0].IDs, nil)
+//
+// # Authentication
+//
+// With WithCredentials the client fetches an access token from
+// /oauth2/token (Basic appKey:appSecret), caches it until shortly before
+// its expireTime (China time), and sends it as a Bearer token. Concurrent
+// callers share one fetch. When BIMFACE answers 401 or
+// "authentication.failed", the token is dropped, a new one fetched, and the
+// request sent once more. With WithViewToken the client instead adds
+// ?view_token= to every data request; Client.ViewToken makes such tokens.
+//
+// # Requests
+//
+// Every endpoint method is a thin wrapper around NewRequest and Do, which
+// callers may also use for endpoints this package does not cover. Do
+// decodes BIMFACE's {"code", "message", "data"} envelope, reading at most
+// WithMaxResponseBytes, and turns any failure into an *Error carrying the
+// HTTP status, BIMFACE's code and message. Tokens, the app secret and
+// view_token values never appear in an error.
+//
+// The query endpoints and the element batch read send a JSON body. They are
+// POSTs by default, as BIMFACE's SDKs send them; WithQueryGET sends them as
+// GET with a body, as the older documentation shows. They only read, so
+// they are retried like GETs.
+//
+// # Retries
+//
+// GETs and read-only POSTs are retried on connection errors, per-attempt
+// timeouts (WithTimeout), 5xx and 429; other requests only on 429. Waits
+// grow exponentially with full jitter, or follow Retry-After, and are
+// bounded by the RetryPolicy's attempt count and time budget. A cancelled
+// context ends the call at once with ctx.Err().
+//
+// # Batches and pages
+//
+// Element batch reads are split into requests of at most MaxBatchIDs IDs,
+// run with bounded concurrency (WithBatchConcurrency), and their results
+// joined in input order. DSL queries may be paged with
+// QueryOptions.PageSize.
+package bimface
