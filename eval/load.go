@@ -1,0 +1,555 @@
+package eval
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/bfquery/bfquery/dsl"
+)
+
+// The keys whose first value each record keeps for display.
+const (
+	sumName = iota
+	sumCategory
+	sumFloor
+	sumFamily
+	sumFamilyType
+	numSummary
+)
+
+var summaryKeys = [numSummary]string{"name", "categoryName", "floor", "family", "familyType"}
+
+// LoadIndex reads one file of records — elements when sel is
+// dsl.SelectElements, rooms or areas otherwise — in any of the accepted
+// forms (envelope, array, one record per line, each possibly gzipped).
+// name is used in error messages.
+func LoadIndex(r io.Reader, name string, sel dsl.Select) (*Index, error) {
+	b := newBuilder(name, sel)
+	if err := b.read(r, name, ""); err != nil {
+		return nil, err
+	}
+	return b.finish(), nil
+}
+
+// builder collects the records of one Index from one or more files.
+type builder struct {
+	name    string
+	sel     dsl.Select
+	idField string
+	noun    string
+	seed    maphash.Seed
+
+	n     uint32
+	keys  map[string]*keyBuilder
+	order []*keyBuilder
+
+	ids   []byte
+	idOff []uint32
+	idSet map[string]uint32
+
+	summary [numSummary][]uint32
+
+	files    []string
+	fileBase []uint32
+}
+
+func newBuilder(name string, sel dsl.Select) *builder {
+	b := &builder{
+		name: name, sel: sel, idField: "id", seed: maphash.MakeSeed(),
+		keys:  map[string]*keyBuilder{},
+		idOff: []uint32{0}, idSet: map[string]uint32{},
+	}
+	switch sel {
+	case dsl.SelectElements:
+		b.idField, b.noun = "elementId", "element"
+	case dsl.SelectRooms:
+		b.noun = "room"
+	default:
+		b.noun = "area"
+	}
+	return b
+}
+
+// read adds the records of one file. Records without a file of their own
+// get fileID, if not empty, as the prefix of their printed ID.
+func (b *builder) read(r io.Reader, name, fileID string) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		defer zr.Close()
+		r = zr
+	} else {
+		r = br
+	}
+	b.files = append(b.files, name)
+	b.fileBase = append(b.fileBase, b.n)
+	l := &loader{b: b, s: newScanner(r, name), fileID: fileID}
+	return l.document()
+}
+
+func (b *builder) key(path []byte) *keyBuilder {
+	if kb := b.keys[string(path)]; kb != nil {
+		return kb
+	}
+	kb := newKeyBuilder(string(path))
+	b.keys[kb.name] = kb
+	b.order = append(b.order, kb)
+	for i, s := range summaryKeys {
+		if s == kb.name {
+			kb.sum = i
+		}
+	}
+	return kb
+}
+
+// describe names record rec for messages: "element 3 of a.json".
+func (b *builder) describe(rec uint32) string {
+	i := sort.Search(len(b.fileBase), func(i int) bool { return b.fileBase[i] > rec }) - 1
+	return b.noun + " " + strconv.Itoa(int(rec-b.fileBase[i])+1) + " of " + b.files[i]
+}
+
+// finish builds the Index; keys are built on all CPUs.
+func (b *builder) finish() *Index {
+	ix := &Index{
+		name: b.name, n: int(b.n), seed: b.seed,
+		ids: b.ids, idOff: b.idOff, summary: b.summary,
+		keys: make(map[string]*keyIndex, len(b.order)),
+	}
+	built := make([]*keyIndex, len(b.order))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(b.order))) {
+		wg.Go(func() {
+			for i := range work {
+				built[i] = b.order[i].build(b.seed)
+			}
+		})
+	}
+	for i := range b.order {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for _, k := range built {
+		ix.keys[k.name] = k
+		ix.sorted = append(ix.sorted, k.name)
+	}
+	sort.Strings(ix.sorted)
+	b.idSet = nil
+	return ix
+}
+
+// loader reads one file's records into a builder.
+type loader struct {
+	b      *builder
+	s      *scanner
+	fileID string
+
+	path    []byte // dotted path of the current field
+	scratch []byte // map-key scratch for keyBuilder.add
+
+	rec      uint32
+	id       []byte
+	hasID    bool
+	file     []byte
+	hasFile  bool
+	itemKey  []byte
+	itemVal  []byte
+	itemKind dsl.Kind
+}
+
+// document reads the whole input: an envelope, an array of records or
+// records one after the other (NDJSON).
+func (l *loader) document() error {
+	s := l.s
+	switch s.peek() {
+	case 0:
+		return s.errHere("empty input: expected a JSON array, a BIMFACE envelope or %ss one per line", l.b.noun)
+	case '[':
+		if err := l.records(); err != nil {
+			return err
+		}
+		return l.end("the array")
+	case '{':
+		if l.isEnvelope() {
+			return l.envelope()
+		}
+		for s.peek() != 0 {
+			if err := l.record(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return s.unexpected("a JSON array, a BIMFACE envelope or " + l.b.noun + "s one per line")
+}
+
+// isEnvelope looks at the first member name of the object ahead, without
+// consuming it: BIMFACE's envelope starts with code, data or message,
+// none of which is a record field.
+func (l *loader) isEnvelope() bool {
+	s := l.s
+	s.pin = s.pos
+	defer func() { s.pos, s.pin = s.pin, -1 }()
+	s.pos++
+	if s.peek() != '"' {
+		return false
+	}
+	k, err := s.str()
+	if err != nil {
+		return false
+	}
+	switch string(k) {
+	case "code", "data", "message":
+		return true
+	}
+	return false
+}
+
+// end checks that nothing but white space follows what was read.
+func (l *loader) end(what string) error {
+	if l.s.peek() != 0 {
+		return l.s.errHere("unexpected data after %s", what)
+	}
+	return nil
+}
+
+func (l *loader) envelope() error {
+	s := l.s
+	var code, message string
+	var codeErr error
+	start := s.offset(s.pos)
+	hasData := false
+	more, err := s.open('{')
+	for more && err == nil {
+		var k []byte
+		if k, err = s.key(); err != nil {
+			return err
+		}
+		switch string(k) {
+		case "data":
+			hasData = true
+			switch s.peek() {
+			case '[':
+				err = l.records()
+			case '{':
+				err = l.record()
+			case 'n':
+				_, _, err = s.scalar()
+			default:
+				return s.unexpected("an array of " + l.b.noun + "s in data")
+			}
+		case "code", "message":
+			if s.peek() != '"' {
+				err = s.skip(0)
+				break
+			}
+			at := s.errHere("")
+			t, e := s.str()
+			if err = e; err != nil {
+				break
+			}
+			if string(k) == "message" {
+				message = string(t)
+			} else if code = string(t); code != "success" {
+				codeErr = at
+			}
+		default:
+			err = s.skip(0)
+		}
+		if err == nil {
+			more, err = s.next('}')
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if err := l.end("the envelope"); err != nil {
+		return err
+	}
+	if codeErr != nil {
+		if e, ok := codeErr.(*dsl.Error); ok {
+			e.Msg = fmt.Sprintf("BIMFACE answered code %q: %s", code, message)
+		}
+		return codeErr
+	}
+	if !hasData {
+		return s.errAt(start, "envelope without data")
+	}
+	return nil
+}
+
+// records reads an array of records.
+func (l *loader) records() error {
+	s := l.s
+	more, err := s.open('[')
+	for more && err == nil {
+		if err = l.record(); err == nil {
+			more, err = s.next(']')
+		}
+	}
+	return err
+}
+
+// record reads one record and indexes its fields. The record is pinned in
+// the scanner's buffer so that errors can point into it.
+func (l *loader) record() error {
+	s, b := l.s, l.b
+	if s.peek() != '{' {
+		return s.unexpected("an " + b.noun + " object")
+	}
+	s.pin = s.pos
+	defer func() { s.pin = -1 }()
+	start := s.offset(s.pos)
+	l.rec = b.n
+	l.hasID, l.hasFile = false, false
+	for i := range b.summary {
+		b.summary[i] = append(b.summary[i], 0)
+	}
+	more, err := s.open('{')
+	for more && err == nil {
+		var k []byte
+		if k, err = s.key(); err != nil {
+			return err
+		}
+		switch {
+		case string(k) == "properties":
+			err = l.properties()
+		case bytes.IndexByte(k, '.') >= 0:
+			// A member name with a dot cannot be reached by a dotted
+			// path, whose parts are whole names.
+			err = s.skip(0)
+		default:
+			l.path = append(l.path[:0], k...)
+			err = l.field(0)
+		}
+		if err == nil {
+			more, err = s.next('}')
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if !l.hasID {
+		return s.errAt(start, "%s without %s", b.noun, b.idField)
+	}
+	n := len(b.ids)
+	switch {
+	case bytes.IndexByte(l.id, '.') >= 0:
+	case l.hasFile:
+		b.ids = append(append(b.ids, l.file...), '.')
+	case l.fileID != "":
+		b.ids = append(append(b.ids, l.fileID...), '.')
+	}
+	b.ids = append(b.ids, l.id...)
+	if first, dup := b.idSet[string(b.ids[n:])]; dup {
+		return s.errAt(start, "duplicate %s %q: %s has it too", b.idField, b.ids[n:], b.describe(first))
+	}
+	b.idSet[string(b.ids[n:])] = l.rec
+	b.idOff = append(b.idOff, uint32(len(b.ids)))
+	b.n++
+	return nil
+}
+
+// field reads the value at l.path: objects are walked with dotted paths,
+// arrays contribute their scalars, scalars are indexed.
+func (l *loader) field(depth int) error {
+	s := l.s
+	if depth > maxDepth {
+		return s.errHere("nesting deeper than %d levels", maxDepth)
+	}
+	switch s.peek() {
+	case '{':
+		more, err := s.open('{')
+		for more && err == nil {
+			var k []byte
+			if k, err = s.key(); err != nil {
+				return err
+			}
+			n := len(l.path)
+			if bytes.IndexByte(k, '.') >= 0 {
+				err = s.skip(depth + 1)
+			} else {
+				l.path = append(append(l.path, '.'), k...)
+				err = l.field(depth + 1)
+			}
+			l.path = l.path[:n]
+			if err == nil {
+				more, err = s.next('}')
+			}
+		}
+		return err
+	case '[':
+		more, err := s.open('[')
+		for more && err == nil {
+			switch s.peek() {
+			case '{', '[':
+				err = s.skip(depth + 1)
+			default:
+				err = l.scalar(false)
+			}
+			if err == nil {
+				more, err = s.next(']')
+			}
+		}
+		return err
+	}
+	return l.scalar(depth == 0)
+}
+
+// scalar indexes the scalar ahead under l.path; top says it is a direct
+// member of the record, where the ID and file fields sit.
+func (l *loader) scalar(top bool) error {
+	s := l.s
+	var kind dsl.Kind
+	var t []byte
+	var err error
+	at := s.pos
+	if s.peek() == '"' {
+		kind = dsl.KindString
+		t, err = s.str()
+	} else {
+		kind, t, err = s.scalar()
+	}
+	if err != nil {
+		return err
+	}
+	if top {
+		switch string(l.path) {
+		case l.b.idField:
+			if kind != dsl.KindString && kind != dsl.KindNumber {
+				return s.errAt(s.offset(at), "%s must be a string or a number", l.b.idField)
+			}
+			l.id, l.hasID = append(l.id[:0], t...), true
+		case "fileId", "fileIdHash":
+			if kind == dsl.KindString || kind == dsl.KindNumber {
+				l.file, l.hasFile = append(l.file[:0], t...), true
+			}
+		}
+	}
+	if kind != dsl.KindInvalid {
+		l.emit(l.path, kind, t)
+	}
+	return nil
+}
+
+func (l *loader) emit(key []byte, kind dsl.Kind, t []byte) {
+	kb := l.b.key(key)
+	v := kb.add(l.rec, kind, t, &l.scratch)
+	if i := kb.sum; i >= 0 && l.b.summary[i][l.rec] == 0 {
+		l.b.summary[i][l.rec] = v + 1
+	}
+}
+
+// properties reads the properties array: groups of items whose value is
+// indexed under the item's key.
+func (l *loader) properties() error {
+	s := l.s
+	switch s.peek() {
+	case 'n':
+		_, _, err := s.scalar()
+		return err
+	case '[':
+	default:
+		return s.errHere("properties must be an array of property groups")
+	}
+	more, err := s.open('[')
+	for more && err == nil {
+		if s.peek() != '{' {
+			return s.errHere("a property group must be an object")
+		}
+		gmore, gerr := s.open('{')
+		for gmore && gerr == nil {
+			var k []byte
+			if k, gerr = s.key(); gerr != nil {
+				return gerr
+			}
+			if string(k) == "items" {
+				gerr = l.items()
+			} else {
+				gerr = s.skip(1)
+			}
+			if gerr == nil {
+				gmore, gerr = s.next('}')
+			}
+		}
+		if err = gerr; err == nil {
+			more, err = s.next(']')
+		}
+	}
+	return err
+}
+
+func (l *loader) items() error {
+	s := l.s
+	switch s.peek() {
+	case 'n':
+		_, _, err := s.scalar()
+		return err
+	case '[':
+	default:
+		return s.errHere("items must be an array of property items")
+	}
+	more, err := s.open('[')
+	for more && err == nil {
+		if s.peek() != '{' {
+			return s.errHere("a property item must be an object")
+		}
+		hasKey := false
+		l.itemKind = dsl.KindInvalid
+		imore, ierr := s.open('{')
+		for imore && ierr == nil {
+			var k []byte
+			if k, ierr = s.key(); ierr != nil {
+				return ierr
+			}
+			switch string(k) {
+			case "key":
+				if s.peek() != '"' {
+					return s.errHere("a property item's key must be a string")
+				}
+				var t []byte
+				if t, ierr = s.str(); ierr == nil {
+					l.itemKey, hasKey = append(l.itemKey[:0], t...), true
+				}
+			case "value":
+				var t []byte
+				switch s.peek() {
+				case '"':
+					l.itemKind = dsl.KindString
+					t, ierr = s.str()
+				case '{', '[':
+					l.itemKind = dsl.KindInvalid
+					ierr = s.skip(2)
+				default:
+					l.itemKind, t, ierr = s.scalar()
+				}
+				l.itemVal = append(l.itemVal[:0], t...)
+			default:
+				ierr = s.skip(2)
+			}
+			if ierr == nil {
+				imore, ierr = s.next('}')
+			}
+		}
+		if err = ierr; err != nil {
+			return err
+		}
+		if hasKey && l.itemKind != dsl.KindInvalid {
+			l.emit(l.itemKey, l.itemKind, l.itemVal)
+		}
+		more, err = s.next(']')
+	}
+	return err
+}

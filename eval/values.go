@@ -1,0 +1,77 @@
+package eval
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+
+	"github.com/bfquery/bfquery/dsl"
+)
+
+// KeyStat describes one key of an Index.
+type KeyStat struct {
+	Key      dsl.Key
+	Distinct int // distinct values
+	Records  int // records with at least one value
+}
+
+// Keys lists every key of the index, sorted by name.
+func (ix *Index) Keys() []KeyStat {
+	out := make([]KeyStat, len(ix.sorted))
+	for i, name := range ix.sorted {
+		k := ix.keys[name]
+		out[i] = KeyStat{Key: dsl.Key(name), Distinct: k.len(), Records: int(k.all.GetCardinality())}
+	}
+	return out
+}
+
+// ValueCount is one distinct value of a key and how many records hold it.
+type ValueCount struct {
+	Value dsl.Value
+	Count int
+}
+
+// Values returns the distinct values of key, as /query/propertyValues
+// does: strings first in byte order, then numbers by value (equal numbers
+// written differently, like 30 and 30.0, are distinct values), then
+// booleans. A key no record holds has no values.
+func (ix *Index) Values(key dsl.Key) []ValueCount {
+	k := ix.keys[string(key)]
+	if k == nil {
+		return nil
+	}
+	order := make([]uint32, k.len())
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	num := func(v uint32) float64 {
+		f, _ := parseNumber(k.text(v))
+		return f
+	}
+	slices.SortFunc(order, func(a, b uint32) int {
+		if c := cmp.Compare(k.kinds[a], k.kinds[b]); c != 0 {
+			return c
+		}
+		if k.kinds[a] == dsl.KindNumber {
+			if c := cmp.Compare(num(a), num(b)); c != 0 {
+				return c
+			}
+		}
+		return bytes.Compare(k.text(a), k.text(b))
+	})
+	out := make([]ValueCount, len(order))
+	for i, v := range order {
+		t := string(k.text(v))
+		var val dsl.Value
+		switch k.kinds[v] {
+		case dsl.KindString:
+			val = dsl.String(t)
+		case dsl.KindNumber:
+			val = dsl.Number(t)
+		default:
+			val = dsl.Bool(t == "true")
+		}
+		out[i] = ValueCount{Value: val, Count: k.count(v)}
+	}
+	return out
+}
