@@ -334,8 +334,9 @@ func appendValue(buf []byte, v Value) []byte {
 const hexDigits = "0123456789abcdef"
 
 // appendString writes s as a JSON string. Unlike encoding/json it leaves
-// <, > and & alone, so Chinese text and symbols come out as written;
-// invalid UTF-8 becomes U+FFFD, as there.
+// <, > and & alone, so Chinese text and symbols come out as written.
+// Invalid UTF-8 becomes U+FFFD, written as the character itself so that
+// a second round trip gives the same bytes.
 func appendString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
 	start := 0
@@ -366,7 +367,7 @@ func appendString(buf []byte, s string) []byte {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
+			buf = append(buf, "\ufffd"...)
 			i += size
 			start = i
 			continue

@@ -135,3 +135,10 @@ func ParseSelect(s string) (Select, error) {
 	}
 	return 0, fmt.Errorf("unknown selection %q: must be elementId, roomId or areaId", s)
 }
+
+// Statement is a whole query: which IDs to select and the request that
+// finds them. It is what a query text compiles to.
+type Statement struct {
+	Select  Select
+	Request Request
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 )
@@ -298,8 +299,8 @@ func describe(v gjson.Result) string {
 // enough for MaxDepth levels of queries.
 const maxJSONDepth = 2*MaxDepth + 8
 
-// checkJSON reports broken JSON with its line and column, and nesting too
-// deep to read safely.
+// checkJSON reports broken JSON with its line and column, text that is not
+// UTF-8 (JSON must be), and nesting too deep to read safely.
 func checkJSON(data []byte) error {
 	depth, inString := 0, false
 	for i := 0; i < len(data); i++ {
@@ -320,6 +321,17 @@ func checkJSON(data []byte) error {
 		}
 	}
 	if gjson.ValidBytes(data) {
+		if !utf8.Valid(data) {
+			off := 0
+			for off < len(data) {
+				r, n := utf8.DecodeRune(data[off:])
+				if r == utf8.RuneError && n == 1 {
+					break
+				}
+				off += n
+			}
+			return &Error{Pos: PositionAt(string(data), off), Msg: "invalid JSON: text is not valid UTF-8"}
+		}
 		return nil
 	}
 	var raw json.RawMessage

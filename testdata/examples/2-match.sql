@@ -1,0 +1,1 @@
+SELECT elementId FROM file 1124890692330272 WHERE floor = 'F11'

@@ -1,0 +1,1 @@
+SELECT elementId FROM file 1124890692330272 WHERE floor IN ('F1', 'F2', 'F3')
