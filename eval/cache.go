@@ -72,7 +72,7 @@ func WriteManifest(dir string, m *Manifest) error {
 	}
 	_, werr := tmp.Write(append(b, '\n'))
 	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
+	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), 0o644)); err != nil {
 		os.Remove(tmp.Name())
 		return err
 	}
