@@ -117,6 +117,11 @@ func parseManifest(src []byte, name string) (*Manifest, []byte, error) {
 			off = se.Offset
 		case errors.As(err, &te):
 			off, msg = te.Offset, fmt.Sprintf("%s: cannot be %s", te.Field, te.Value)
+			// Offset is the end of the value; point at its start when the
+			// field's path reaches it.
+			if r := gjson.GetBytes(src, te.Field); r.Index > 0 {
+				off = int64(r.Index)
+			}
 		}
 		pos := dsl.PositionAt(string(src), int(off))
 		pos.Filename = name

@@ -85,7 +85,7 @@ func (b *builder) read(r io.Reader, name, fileID string) error {
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return &dsl.Error{Pos: dsl.Position{Filename: name, Line: 1, Column: 1}, Msg: err.Error()}
 		}
 		defer zr.Close()
 		r = zr
@@ -113,10 +113,15 @@ func (b *builder) key(path []byte) *keyBuilder {
 	return kb
 }
 
-// describe names record rec for messages: "element 3 of a.json".
+// describe names record rec for messages: "element 3" in the file being
+// read, "element 3 of a.json" in an earlier one.
 func (b *builder) describe(rec uint32) string {
 	i := sort.Search(len(b.fileBase), func(i int) bool { return b.fileBase[i] > rec }) - 1
-	return b.noun + " " + strconv.Itoa(int(rec-b.fileBase[i])+1) + " of " + b.files[i]
+	s := b.noun + " " + strconv.Itoa(int(rec-b.fileBase[i])+1)
+	if i < len(b.files)-1 {
+		s += " of " + b.files[i]
+	}
+	return s
 }
 
 // finish builds the Index; keys are built on all CPUs.

@@ -100,7 +100,9 @@ func (s *scanner) offset(i int) int64 { return s.base + int64(i) }
 // dropped from the buffer yet (pinned records guarantee that).
 func (s *scanner) errAt(off int64, format string, args ...any) error {
 	if s.rerr != nil {
-		return fmt.Errorf("%s: %w", s.name, s.rerr)
+		// The input could not be read past the end of the buffer: report
+		// that, where it happened, rather than a syntax error it caused.
+		off, format, args = s.offset(len(s.buf)), "%v", []any{s.rerr}
 	}
 	p := int(off - s.base)
 	p = max(0, min(p, len(s.buf)))
@@ -169,7 +171,7 @@ func (s *scanner) str() ([]byte, error) {
 		if j < 0 {
 			off := i - s.pos
 			if !s.fill() {
-				return nil, s.errAt(s.offset(len(s.buf)), "unexpected end of input in a string")
+				return nil, s.errHere("string not terminated before the end of the input")
 			}
 			i = s.pos + off
 			continue
