@@ -1,0 +1,104 @@
+package parser
+
+import "github.com/alecthomas/participle/v2/lexer"
+
+// SelectStatement is the syntax tree of one query text:
+//
+//	SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01'
+//
+// Every node carries the position of its first token, so that the compiler
+// can point at what it cannot express.
+type SelectStatement struct {
+	Pos    lexer.Position
+	Select *Name   `parser:"'SELECT' @@"`
+	From   *Target `parser:"'FROM' @@"`
+	Where  *OrExpr `parser:"'WHERE' @@"`
+	Semi   bool    `parser:"@';'?"`
+}
+
+// Name is a bare word, such as the selection after SELECT.
+type Name struct {
+	Pos  lexer.Position
+	Text string `parser:"@Ident"`
+}
+
+// Target is "file <id>, …" or "integration <id>, …".
+type Target struct {
+	Pos  lexer.Position
+	Kind string      `parser:"@('FILE' | 'INTEGRATION')"`
+	IDs  []*TargetID `parser:"@@ (',' @@)*"`
+}
+
+// TargetID is a file or integration ID, as a number or a quoted string.
+type TargetID struct {
+	Pos    lexer.Position
+	Number *string `parser:"  @Number"`
+	String *string `parser:"| @String"`
+}
+
+// OrExpr is a list of AndExprs joined by OR.
+type OrExpr struct {
+	Pos   lexer.Position
+	Terms []*AndExpr `parser:"@@ ('OR' @@)*"`
+}
+
+// AndExpr is a list of Unary expressions joined by AND; AND binds
+// tighter than OR.
+type AndExpr struct {
+	Pos   lexer.Position
+	Terms []*Unary `parser:"@@ ('AND' @@)*"`
+}
+
+// Unary is a parenthesized expression or a predicate, under any number
+// of NOTs.
+type Unary struct {
+	Pos       lexer.Position
+	Nots      []string   `parser:"@'NOT'*"`
+	Group     *OrExpr    `parser:"(  '(' @@ ')'"`
+	Predicate *Predicate `parser:" | @@ )"`
+}
+
+// Predicate is a condition on one property: floor = 'F01'. The property
+// key is a plain or dotted identifier (楼层, boundingBox.min.x) or any text
+// in backticks (`type name`).
+type Predicate struct {
+	Pos      lexer.Position
+	Ident    *string    `parser:"(  @Ident"`
+	Backtick *string    `parser:" | @Backtick )"`
+	Cond     *Condition `parser:"@@"`
+}
+
+// Condition is what follows the field: a comparison, [NOT] IN, [NOT] LIKE,
+// [NOT] CONTAINS, [NOT] BETWEEN, or IS [NOT] NULL.
+type Condition struct {
+	Pos      lexer.Position
+	Op       string   `parser:"(  @('=' | '==' | '!=' | '<>' | '<=' | '>=' | '<' | '>')"`
+	Value    *Value   `parser:"   @@"`
+	Is       *IsNull  `parser:"| @@"`
+	Negated  bool     `parser:"| @'NOT'? ("`
+	In       []*Value `parser:"      'IN' '(' @@ (',' @@)* ')'"`
+	Like     *Value   `parser:"    | 'LIKE' @@"`
+	Contains *Value   `parser:"    | 'CONTAINS' @@"`
+	Between  *Range   `parser:"    | 'BETWEEN' @@ ) )"`
+}
+
+// IsNull is IS NULL or IS NOT NULL.
+type IsNull struct {
+	Pos lexer.Position
+	Not bool `parser:"'IS' @'NOT'? 'NULL'"`
+}
+
+// Range is the "a AND b" of BETWEEN.
+type Range struct {
+	Pos  lexer.Position
+	Low  *Value `parser:"@@ 'AND'"`
+	High *Value `parser:"@@"`
+}
+
+// Value is a literal: a string in single or double quotes, a number,
+// true, false, or NULL (which only IS may use). Raw is the token as
+// written; its first character tells which it is.
+type Value struct {
+	Pos lexer.Position
+	Raw string `parser:"@(String | Number | 'TRUE' | 'FALSE' | 'NULL')"`
+}

@@ -1,0 +1,119 @@
+package parser
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/bfquery/bfquery/dsl"
+)
+
+// Format writes a statement as query text that compiles back to an
+// equivalent statement (dsl.Equivalent). A query object that mixes
+// several clauses is written as the AND it means. The request must be
+// valid; Format returns its validation error otherwise.
+func Format(st dsl.Statement) (string, error) {
+	r := st.Request
+	if err := r.Validate(); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	b.WriteString(st.Select.String())
+	b.WriteString(" FROM ")
+	b.WriteString(string(r.TargetType()))
+	for i, id := range r.TargetIDs() {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(' ')
+		if isDigitString(id) {
+			b.WriteString(id)
+		} else {
+			b.WriteString(dsl.QuoteString(id))
+		}
+	}
+	b.WriteString(" WHERE ")
+	writeQuery(&b, r.Query(), false)
+	return b.String(), nil
+}
+
+// FormatQuery writes a query as the condition of a WHERE clause.
+func FormatQuery(q dsl.Query) string {
+	var b strings.Builder
+	writeQuery(&b, q, false)
+	return b.String()
+}
+
+func writeQuery(b *strings.Builder, q dsl.Query, nested bool) {
+	switch q := q.(type) {
+	case dsl.MatchQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" = ")
+		b.WriteString(q.Value.String())
+	case dsl.ContainQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" CONTAINS ")
+		b.WriteString(q.Value.String())
+	case dsl.InQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" IN (")
+		for i, v := range q.Values {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(v.String())
+		}
+		b.WriteByte(')')
+	case dsl.AndQuery:
+		writeList(b, q.Queries, " AND ", nested)
+	case dsl.ObjectQuery:
+		writeList(b, q.Queries, " AND ", nested)
+	case dsl.OrQuery:
+		writeList(b, q.Queries, " OR ", nested)
+	}
+}
+
+// writeList joins the members of a boolAnd or boolOr. Nested lists keep
+// their parentheses even where precedence would not need them, so that the
+// text compiles back to the same shape.
+func writeList(b *strings.Builder, qs []dsl.Query, sep string, nested bool) {
+	if nested && len(qs) > 1 {
+		b.WriteByte('(')
+	}
+	// A lone member stands where the list stood, so it inherits its
+	// nesting; members of a longer list are always nested.
+	inner := nested || len(qs) > 1
+	for i, q := range qs {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		writeQuery(b, q, inner)
+	}
+	if nested && len(qs) > 1 {
+		b.WriteByte(')')
+	}
+}
+
+var plainIdent = regexp.MustCompile(`^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}\p{N}_]+)*$`)
+
+// writeKey writes a property key bare when the lexer reads it back as one
+// identifier, and in backticks otherwise.
+func writeKey(b *strings.Builder, k dsl.Key) {
+	s := string(k)
+	if plainIdent.MatchString(s) && !IsKeyword(s) {
+		b.WriteString(s)
+		return
+	}
+	b.WriteByte('`')
+	b.WriteString(strings.ReplaceAll(s, "`", "``"))
+	b.WriteByte('`')
+}
+
+func isDigitString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
