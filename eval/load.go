@@ -450,6 +450,9 @@ func (l *loader) scalar(top bool) error {
 }
 
 func (l *loader) emit(key []byte, kind dsl.Kind, t []byte) {
+	if len(key) == 0 {
+		return // a query cannot name the empty key
+	}
 	kb := l.b.key(key)
 	v := kb.add(l.rec, kind, t, &l.scratch)
 	if i := kb.sum; i >= 0 && l.b.summary[i][l.rec] == 0 {

@@ -1,0 +1,266 @@
+package eval_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/eval"
+	"github.com/bfquery/bfquery/internal/modelgen"
+)
+
+// refElement is an element decoded with encoding/json, numbers kept as
+// written, for the reference evaluator.
+type refElement map[string]any
+
+// candidates returns the candidate values of key, straight from the
+// package documentation: the scalars reached by walking the top-level
+// object along the dotted key, and the values of property items whose key
+// equals it.
+func (e refElement) candidates(key string) []any {
+	var out []any
+	var cur any = map[string]any(e)
+	for part := range strings.SplitSeq(key, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			cur = nil
+			break
+		}
+		cur = m[part]
+	}
+	scalar := func(v any) bool {
+		switch v.(type) {
+		case string, json.Number, bool:
+			return true
+		}
+		return false
+	}
+	switch v := cur.(type) {
+	case []any:
+		for _, x := range v {
+			if scalar(x) {
+				out = append(out, x)
+			}
+		}
+	default:
+		if scalar(v) {
+			out = append(out, v)
+		}
+	}
+	groups, _ := e["properties"].([]any)
+	for _, g := range groups {
+		items, _ := g.(map[string]any)["items"].([]any)
+		for _, it := range items {
+			it := it.(map[string]any)
+			if it["key"] == key && scalar(it["value"]) {
+				out = append(out, it["value"])
+			}
+		}
+	}
+	return out
+}
+
+func refText(c any) string {
+	switch c := c.(type) {
+	case string:
+		return c
+	case json.Number:
+		return string(c)
+	case bool:
+		return strconv.FormatBool(c)
+	}
+	panic(c)
+}
+
+func refEqual(c any, v dsl.Value) bool {
+	switch v.Kind() {
+	case dsl.KindString:
+		switch c := c.(type) {
+		case string:
+			return c == v.Text()
+		case json.Number:
+			if !dsl.IsNumber(v.Text()) {
+				return false
+			}
+			a, _ := strconv.ParseFloat(string(c), 64)
+			b, _ := strconv.ParseFloat(v.Text(), 64)
+			return a == b
+		case bool:
+			return strconv.FormatBool(c) == v.Text()
+		}
+	case dsl.KindNumber:
+		var t string
+		switch c := c.(type) {
+		case string:
+			if !dsl.IsNumber(c) {
+				return false
+			}
+			t = c
+		case json.Number:
+			t = string(c)
+		default:
+			return false
+		}
+		a, _ := strconv.ParseFloat(t, 64)
+		b, _ := v.Float()
+		return a == b
+	case dsl.KindBool:
+		switch c := c.(type) {
+		case bool:
+			return strconv.FormatBool(c) == v.Text()
+		case string:
+			return c == v.Text()
+		}
+	}
+	return false
+}
+
+func refMatch(e refElement, q dsl.Query) bool {
+	switch q := q.(type) {
+	case dsl.MatchQuery:
+		return slices.ContainsFunc(e.candidates(string(q.Key)), func(c any) bool { return refEqual(c, q.Value) })
+	case dsl.ContainQuery:
+		return slices.ContainsFunc(e.candidates(string(q.Key)), func(c any) bool { return strings.Contains(refText(c), q.Value.Text()) })
+	case dsl.InQuery:
+		return slices.ContainsFunc(q.Values, func(v dsl.Value) bool { return refMatch(e, dsl.MatchQuery{Key: q.Key, Value: v}) })
+	case dsl.AndQuery:
+		return !slices.ContainsFunc(q.Queries, func(c dsl.Query) bool { return !refMatch(e, c) })
+	case dsl.ObjectQuery:
+		return !slices.ContainsFunc(q.Queries, func(c dsl.Query) bool { return !refMatch(e, c) })
+	case dsl.OrQuery:
+		return slices.ContainsFunc(q.Queries, func(c dsl.Query) bool { return refMatch(e, c) })
+	}
+	panic(q)
+}
+
+func decodeNDJSON(t testing.TB, data []byte) []refElement {
+	var out []refElement
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		d := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		d.UseNumber()
+		var e refElement
+		require.NoError(t, d.Decode(&e))
+		out = append(out, e)
+	}
+	return out
+}
+
+// queryGen makes random queries from the keys and values of a model.
+type queryGen struct {
+	rng    *rand.Rand
+	keys   []string
+	values map[string][]dsl.Value
+}
+
+func newQueryGen(ix *eval.Index, seed uint64) *queryGen {
+	g := &queryGen{rng: rand.New(rand.NewPCG(seed, 7)), values: map[string][]dsl.Value{}}
+	for _, k := range ix.Keys() {
+		g.keys = append(g.keys, string(k.Key))
+		for _, v := range ix.Values(k.Key) {
+			g.values[string(k.Key)] = append(g.values[string(k.Key)], v.Value)
+		}
+	}
+	g.keys = append(g.keys, "不存在", "boundingBox", "boundingBox.min", "properties")
+	return g
+}
+
+func (g *queryGen) value(key string) dsl.Value {
+	vs := g.values[key]
+	if len(vs) == 0 || g.rng.IntN(8) == 0 {
+		return [...]dsl.Value{dsl.String("F01"), dsl.Int(3000), dsl.String("3000"), dsl.Bool(true), dsl.String("true"), dsl.String(""), dsl.Number("1e3")}[g.rng.IntN(7)]
+	}
+	v := vs[g.rng.IntN(len(vs))]
+	switch g.rng.IntN(6) {
+	case 0: // the same text as another kind
+		if dsl.IsNumber(v.Text()) {
+			if v.Kind() == dsl.KindNumber {
+				return dsl.String(v.Text())
+			}
+			return dsl.Number(v.Text())
+		}
+	case 1: // a piece of the text, for contain
+		r := []rune(v.Text())
+		if len(r) > 1 {
+			i := g.rng.IntN(len(r))
+			return dsl.String(string(r[i:min(len(r), i+1+g.rng.IntN(3))]))
+		}
+	}
+	return v
+}
+
+func (g *queryGen) query(depth int) dsl.Query {
+	n := 5
+	if depth > 2 {
+		n = 3
+	}
+	key := g.keys[g.rng.IntN(len(g.keys))]
+	switch g.rng.IntN(n) {
+	case 0:
+		return dsl.MatchQuery{Key: dsl.Key(key), Value: g.value(key)}
+	case 1:
+		return dsl.ContainQuery{Key: dsl.Key(key), Value: g.value(key)}
+	case 2:
+		vs := make([]dsl.Value, 1+g.rng.IntN(3))
+		for i := range vs {
+			vs[i] = g.value(key)
+		}
+		return dsl.InQuery{Key: dsl.Key(key), Values: vs}
+	}
+	qs := make([]dsl.Query, 1+g.rng.IntN(3))
+	for i := range qs {
+		qs[i] = g.query(depth + 1)
+	}
+	switch g.rng.IntN(3) {
+	case 0:
+		return dsl.AndQuery{Queries: qs}
+	case 1:
+		return dsl.OrQuery{Queries: qs}
+	}
+	return dsl.ObjectQuery{Queries: qs}
+}
+
+// TestDifferential checks the index against the reference evaluator on
+// generated models and random queries.
+func TestDifferential(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		var buf bytes.Buffer
+		require.NoError(t, modelgen.WriteElements(&buf, modelgen.Config{Elements: 600, Seed: seed}, modelgen.NDJSON))
+		data := buf.Bytes()
+		ref := decodeNDJSON(t, data)
+		ix, err := eval.LoadIndex(bytes.NewReader(data), "model.ndjson", dsl.SelectElements)
+		require.NoError(t, err)
+		require.Equal(t, len(ref), ix.Len())
+		g := newQueryGen(ix, seed)
+		nonEmpty := 0
+		for i := range 400 {
+			q := g.query(0)
+			got, err := ix.Find(q)
+			require.NoError(t, err)
+			var want []string
+			for _, e := range ref {
+				if refMatch(e, q) {
+					want = append(want, e["elementId"].(string))
+				}
+			}
+			if len(want) > 0 {
+				nonEmpty++
+			}
+			if diff := cmp.Diff(want, got, cmpNilEmpty); diff != "" {
+				js, _ := dsl.MarshalQuery(q)
+				t.Fatalf("seed %d query %d %s (-reference +index):\n%s", seed, i, js, diff)
+			}
+		}
+		require.Greater(t, nonEmpty, 100, "too few queries match anything to test much")
+	}
+}
