@@ -21,7 +21,10 @@ type Position struct {
 func (p Position) IsValid() bool { return p.Line > 0 }
 
 func (p Position) String() string {
-	s := strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column)
+	s := strconv.Itoa(p.Line)
+	if p.Column > 0 {
+		s += ":" + strconv.Itoa(p.Column)
+	}
 	if p.Filename != "" {
 		s = p.Filename + ":" + s
 	}

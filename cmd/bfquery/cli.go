@@ -1,0 +1,93 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/bfquery/bfquery/dsl"
+)
+
+// Exit codes. Bad query input (a query that does not parse or compile, DSL
+// JSON that does not validate) and bad usage are 2; any other failure is 1.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// cli is the command line, as kong reads it.
+type cli struct {
+	DSL DSLCmd `cmd:"" name:"dsl" help:"Compile a query to BIMFACE's DSL request JSON."`
+	Fmt FmtCmd `cmd:"" name:"fmt" help:"Format DSL request JSON as query text."`
+}
+
+// env is what commands read and write, so that tests can run the CLI in
+// process with real files and pipes.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// inputError marks an error in what the user gave (exit code 2).
+type inputError struct{ err error }
+
+func (e inputError) Error() string { return e.err.Error() }
+func (e inputError) Unwrap() error { return e.err }
+
+type exitSignal int
+
+// run runs bfquery with args and returns the exit code. It never lets a
+// panic or kong's exit escape as a Go trace.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			if c, ok := r.(exitSignal); ok {
+				code = int(c)
+				return
+			}
+			fmt.Fprintf(stderr, "bfquery: internal error: %v\n", r)
+			code = exitError
+		}
+	}()
+	var c cli
+	parser, err := kong.New(&c,
+		kong.Name("bfquery"),
+		kong.Description("Query BIM model elements on BIMFACE with a SQL-ish language."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { panic(exitSignal(code)) }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "bfquery: %v\n", err)
+		return exitError
+	}
+	ctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "bfquery: %v\n", err)
+		var pe *kong.ParseError
+		if errors.As(err, &pe) && pe.Context != nil {
+			fmt.Fprintf(stderr, "Run \"%s --help\" for usage.\n", commandPath(pe.Context))
+		}
+		return exitUsage
+	}
+	if err := ctx.Run(&env{stdin: stdin, stdout: stdout, stderr: stderr}); err != nil {
+		fmt.Fprintf(stderr, "bfquery: %v\n", err)
+		var de *dsl.Error
+		var ie inputError
+		if errors.As(err, &de) || errors.As(err, &ie) {
+			return exitUsage
+		}
+		return exitError
+	}
+	return exitOK
+}
+
+func commandPath(ctx *kong.Context) string {
+	if cmd := ctx.Command(); cmd != "" {
+		return "bfquery " + cmd
+	}
+	return "bfquery"
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/parser"
+)
+
+// DSLCmd is "bfquery dsl": query text in, DSL request JSON out.
+type DSLCmd struct {
+	Query  string `arg:"" help:"The query, e.g. \"SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01'\"."`
+	Pretty bool   `help:"Indent the JSON instead of writing it on one line."`
+}
+
+func (c *DSLCmd) Run(e *env) error {
+	st, err := parser.Compile(c.Query)
+	if err != nil {
+		return err
+	}
+	out, err := st.Request.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	if c.Pretty {
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, out, "", "  "); err != nil {
+			return err
+		}
+		out = buf.Bytes()
+	}
+	_, err = fmt.Fprintf(e.stdout, "%s\n", out)
+	return err
+}
+
+// FmtCmd is "bfquery fmt": DSL request JSON in, query text out.
+type FmtCmd struct {
+	File   string `arg:"" optional:"" type:"path" help:"A file holding a DSL request, or one request per line; standard input when absent or \"-\"."`
+	Select string `default:"elementId" enum:"elementId,roomId,areaId" help:"Which IDs the text selects (${enum})."`
+}
+
+func (c *FmtCmd) Run(e *env) error {
+	name, data, err := readInput(c.File, e.stdin)
+	if err != nil {
+		return err
+	}
+	sel, err := dsl.ParseSelect(c.Select)
+	if err != nil {
+		return inputError{err}
+	}
+	return eachRequest(name, data, func(r dsl.Request) error {
+		text, err := parser.Format(dsl.Statement{Select: sel, Request: r})
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(e.stdout, text)
+		return err
+	})
+}
+
+// readInput reads a named file, or standard input for "" and "-".
+func readInput(file string, stdin io.Reader) (name string, data []byte, err error) {
+	if file == "" || file == "-" {
+		data, err = io.ReadAll(stdin)
+		return "<stdin>", data, err
+	}
+	data, err = os.ReadFile(file)
+	return file, data, err
+}
+
+// eachRequest calls f for the DSL request in data, or for each request
+// when data holds one per line. Errors name the file, and the line when
+// there are several.
+func eachRequest(name string, data []byte, f func(dsl.Request) error) error {
+	r, err := dsl.Unmarshal(data)
+	if err == nil {
+		return f(r)
+	}
+	lines := bytes.Split(bytes.TrimRight(data, "\r\n"), []byte("\n"))
+	if len(lines) < 2 {
+		return inFile(name, 0, err)
+	}
+	if _, first := dsl.Unmarshal(lines[0]); first != nil && bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) && !bytes.HasSuffix(bytes.TrimSpace(lines[0]), []byte("}")) {
+		// A request spread over several lines, not one per line.
+		return inFile(name, 0, err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), len(data)+1)
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		r, err := dsl.Unmarshal(line)
+		if err != nil {
+			return inFile(name, n, err)
+		}
+		if err := f(r); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+// inFile puts a file name (and a line, for one-request-per-line input) on
+// a DSL error.
+func inFile(name string, line int, err error) error {
+	de, ok := err.(*dsl.Error)
+	if !ok {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	e := *de
+	e.Pos.Filename = name
+	if line > 0 {
+		// The line within the file; a column, if any, is within the line.
+		e.Pos.Line = line
+	} else if !e.Pos.IsValid() {
+		return fmt.Errorf("%s: %w", name, de)
+	}
+	return &e
+}
