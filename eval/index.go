@@ -268,18 +268,16 @@ func parseNumber(t []byte) (float64, bool) {
 }
 
 func sortNums(f []float64, v []uint32) {
-	idx := make([]int32, len(f))
-	for i := range idx {
-		idx[i] = int32(i)
+	type num struct {
+		f float64
+		v uint32
 	}
-	slices.SortFunc(idx, func(a, b int32) int {
-		return cmp.Or(cmp.Compare(f[a], f[b]), cmp.Compare(v[a], v[b]))
-	})
-	f2 := make([]float64, len(f))
-	v2 := make([]uint32, len(v))
-	for i, j := range idx {
-		f2[i], v2[i] = f[j], v[j]
+	ns := make([]num, len(f))
+	for i := range ns {
+		ns[i] = num{f[i], v[i]}
 	}
-	copy(f, f2)
-	copy(v, v2)
+	slices.SortFunc(ns, func(a, b num) int { return cmp.Or(cmp.Compare(a.f, b.f), cmp.Compare(a.v, b.v)) })
+	for i, n := range ns {
+		f[i], v[i] = n.f, n.v
+	}
 }

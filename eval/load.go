@@ -165,6 +165,8 @@ type loader struct {
 	scratch []byte // map-key scratch for keyBuilder.add
 
 	rec      uint32
+	nth      int           // values emitted so far in the record
+	hint     []*keyBuilder // key of the n-th value of the previous record
 	id       []byte
 	hasID    bool
 	file     []byte
@@ -318,6 +320,7 @@ func (l *loader) record() error {
 	defer func() { s.pin = -1 }()
 	start := s.offset(s.pos)
 	l.rec = b.n
+	l.nth = 0
 	l.hasID, l.hasFile = false, false
 	for i := range b.summary {
 		b.summary[i] = append(b.summary[i], 0)
@@ -453,7 +456,21 @@ func (l *loader) emit(key []byte, kind dsl.Kind, t []byte) {
 	if len(key) == 0 {
 		return // a query cannot name the empty key
 	}
-	kb := l.b.key(key)
+	// Records of one file list their fields in nearly the same order, so
+	// the key of the n-th value is usually that of the previous record's
+	// n-th value: checking it first saves most map lookups.
+	var kb *keyBuilder
+	if l.nth < len(l.hint) && l.hint[l.nth].name == string(key) {
+		kb = l.hint[l.nth]
+	} else {
+		kb = l.b.key(key)
+		if l.nth < len(l.hint) {
+			l.hint[l.nth] = kb
+		} else {
+			l.hint = append(l.hint, kb)
+		}
+	}
+	l.nth++
 	v := kb.add(l.rec, kind, t, &l.scratch)
 	if i := kb.sum; i >= 0 && l.b.summary[i][l.rec] == 0 {
 		l.b.summary[i][l.rec] = v + 1
