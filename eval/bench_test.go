@@ -289,4 +289,3 @@ func BenchmarkLoad(b *testing.B) {
 		})
 	}
 }
-

@@ -118,3 +118,17 @@ func WriteCache(dir string, c CacheConfig) (*eval.Manifest, error) {
 	}
 	return m, eval.WriteManifest(dir, m)
 }
+
+// DemoFileID is the file id of the demo model: the one in BIMFACE's
+// documentation, so that its example queries run on it.
+const DemoFileID = "1124890692330272"
+
+// Demo is the configuration of the demo model that internal/demo embeds.
+var Demo = CacheConfig{
+	Seed:     20240501,
+	FileID:   DemoFileID,
+	Elements: 4000,
+	Format:   NDJSON,
+	Gzip:     true,
+	Pulled:   time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC),
+}
