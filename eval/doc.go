@@ -1,0 +1,134 @@
+// Package eval answers DSL queries locally, from BIMFACE element data saved
+// on disk: what bfquery does when it works from a cache instead of the
+// API. Records are loaded once into an Index; each query then costs in
+// proportion to the distinct values it looks at and the records it
+// matches, not to the size of the model.
+//
+// # Input
+//
+// A file of records is what BIMFACE's element endpoints return, in any of
+// three forms, possibly gzipped (detected by its magic bytes; positions in
+// errors then count in the decompressed text):
+//
+//   - the envelope {"code":"success","data":[…],"message":""} (a document
+//     whose first member is code, data or message is read as one; a code
+//     other than "success" is an error carrying BIMFACE's message);
+//   - a bare JSON array of records;
+//   - records one after another, usually one per line (NDJSON).
+//
+// Elements have the shape of /data/v2/files/{fileId}/elements:
+// elementId, guid, name, familyGuid, boundingBox{min,max{x,y,z}} and
+// properties: [{group, items: [{key, value, unit, valueType, …}]}]. Rooms
+// and areas (…/rooms, …/areas) have the same properties, their ID in id,
+// and fields such as name, levelId, area, perimeter, bboxMin and bboxMax.
+//
+// A record's printed ID is its elementId (id for rooms and areas). An
+// integration's records print as fileId.elementId, as BIMFACE prints
+// them: an ID that already holds a dot is kept; otherwise the record's own
+// fileId (or fileIdHash) field, string or number, is put in front; failing
+// that, the FileID of the manifest part it was read from.
+//
+// Bad input is an error, never a partial answer: every problem is a
+// *dsl.Error naming the file, line and column (characters) and byte
+// offset. That includes a truncated document, a record that is not an
+// object, properties or items that are not arrays, an item key that is not
+// a string, a record without its ID, an ID that is neither a string nor a
+// number, and a duplicate printed ID (the whole load fails, naming the
+// record that had it first: a cache with two elements of one ID is
+// damaged, and keeping either would answer wrongly).
+//
+// # Cache directory
+//
+// A cache directory holds manifest.json and the record files it lists,
+// by slash-separated paths relative to the directory:
+//
+//	{
+//	  "version": 1,
+//	  "targets": [
+//	    {
+//	      "type": "file",                  // or "integration"
+//	      "id": "1124890692330272",
+//	      "source": "https://api.bimface.com/data/v2/files/1124890692330272/elements",
+//	      "pulled": "2024-05-01T08:00:00Z",
+//	      "counts": {"elements": 4000, "rooms": 40, "areas": 8},
+//	      "elements": [{"path": "file-1124890692330272/elements.ndjson.gz"}],
+//	      "rooms": [{"path": "file-1124890692330272/rooms.ndjson.gz"}],
+//	      "areas": [{"path": "file-1124890692330272/areas.ndjson.gz"}]
+//	    },
+//	    {
+//	      "type": "integration",
+//	      "id": "1648888854324400",
+//	      "counts": {"elements": 2, "rooms": 0, "areas": 0},
+//	      "elements": [{"path": "i/a.ndjson", "fileId": "1648888854324461"}, …]
+//	    }
+//	  ]
+//	}
+//
+// Manifest, TargetManifest, Counts and Part are its Go form; WriteManifest
+// and ReadManifest write and read it. Loading checks the version (only 1
+// is known), that paths stay inside the directory, and that each count
+// equals the records its files hold, so that an interrupted pull is
+// reported rather than answered from. Several element files of one target
+// form one index; IDs must be unique across them.
+//
+// Open takes a cache directory or a single file of elements; a single file
+// answers for whatever target a query names.
+//
+// # Semantics
+//
+// For a key F and a record R, the candidate values are:
+//
+//   - the value reached by walking R's top-level object along F split at
+//     '.', each part a whole member name, when it ends on a string, a
+//     number or a boolean, or each such scalar of an array it ends on
+//     (boundingBox.min.x, elementId, name, guid…). Member names holding a
+//     dot cannot be reached this way. properties is not walked: its items
+//     count by the next rule;
+//   - the value of every property item, in any group, whose key equals F
+//     exactly. A null value is no value.
+//
+// Both contribute, and a key may have several values (the same key in two
+// groups). A record without candidates for F matches no clause on F.
+//
+// match F = v holds when some candidate equals v:
+//
+//   - two strings: byte for byte (case-sensitive, no trimming);
+//   - a number and a number, or a number and a numeric string: equal as
+//     float64. A string is numeric only if it follows JSON's number grammar
+//     exactly (dsl.IsNumber): "30.0" and "1e3" are; " 30", "030", "+30",
+//     "NaN" and "1,200" are not. So the query string "30" equals the
+//     candidate number 30.0, but not the candidate string "30.0": two
+//     strings compare byte for byte;
+//   - a boolean equals the same boolean or the string "true" / "false";
+//   - nothing else is equal.
+//
+// contain F ⊇ v holds when some candidate's text contains v's text,
+// case-sensitive. A string's text is itself, a number's is its literal as
+// written in the JSON (3000.0 stays "3000.0"), a boolean's is true or
+// false. An empty v matches every record that has F.
+//
+// in F (v1 … vn) is match against any vi. A query object, boolAnd and
+// ObjectQuery are the AND of their clauses; boolOr is the OR. Results are
+// IDs in cache order, without duplicates, one Result per requested target,
+// which marshals as BIMFACE's data does:
+// [{"elementIds":[…],"targetId":"…"}].
+//
+// # Index
+//
+// Per key the index keeps the distinct values in a text blob (each value
+// followed by a 0 byte) with their offsets and kinds, a hash table over
+// them, and each value's records: a sorted slice for rare values, a
+// roaring bitmap for common ones, and the union of all as the key's
+// "has F" bitmap. match looks values up in the hash table and, for
+// numbers, in a per-key slice of numeric values sorted by float64, which
+// is also what ranges will use; contain runs one substring search over
+// the key's blob; NOT can complement against the record count, IS NULL
+// against the key's "has F" bitmap. Queries never change the index, so a
+// loaded Index or Cache may serve concurrent queries.
+//
+// The index keeps, besides, each record's ID and the first value of name,
+// categoryName, floor, family and familyType for tables (Index.Record);
+// the JSON itself is not kept. Index.Values lists a key's distinct values
+// (what /query/propertyValues returns), Index.Keys the keys with counts,
+// Index.Explain how many records each clause matched.
+package eval
