@@ -8,6 +8,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/internal/demo"
 )
 
 // Exit codes. Bad query input (a query that does not parse or compile, DSL
@@ -20,8 +21,9 @@ const (
 
 // cli is the command line, as kong reads it.
 type cli struct {
-	DSL DSLCmd `cmd:"" name:"dsl" help:"Compile a query to BIMFACE's DSL request JSON."`
-	Fmt FmtCmd `cmd:"" name:"fmt" help:"Format DSL request JSON as query text."`
+	Query QueryCmd `cmd:"" help:"Run queries on a local cache of element properties (or the built-in demo model)."`
+	DSL   DSLCmd   `cmd:"" name:"dsl" help:"Compile a query to BIMFACE's DSL request JSON."`
+	Fmt   FmtCmd   `cmd:"" name:"fmt" help:"Format DSL request JSON as query text."`
 }
 
 // env is what commands read and write, so that tests can run the CLI in
@@ -59,6 +61,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { panic(exitSignal(code)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{"demo_id": demo.FileID},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "bfquery: %v\n", err)

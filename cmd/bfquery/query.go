@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/eval"
+	"github.com/bfquery/bfquery/internal/demo"
+	"github.com/bfquery/bfquery/internal/output"
+	"github.com/bfquery/bfquery/parser"
+)
+
+// QueryCmd is "bfquery query": run queries on a local cache.
+type QueryCmd struct {
+	Query  string `arg:"" optional:"" help:"The query, e.g. \"SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01'\"."`
+	Cache  string `type:"path" placeholder:"PATH" help:"A cache directory or a file of elements. Without it, the demo model built into bfquery (file ${demo_id})."`
+	DSL    string `name:"dsl" placeholder:"FILE" help:"Read DSL requests as JSON, one per line, from FILE (\"-\" for standard input) and answer each in order."`
+	Select string `enum:"elementId,roomId,areaId," default:"" help:"With --dsl: which IDs to find (elementId, roomId or areaId; default elementId)."`
+	Format string `short:"f" enum:"ids,json,count,table,csv," default:"" help:"Output format: ids, json, count, table or csv (default table on a terminal, ids otherwise)."`
+}
+
+func (c *QueryCmd) Run(e *env) error {
+	if (c.Query == "") == (c.DSL == "") {
+		return inputError{errors.New("give either a query or --dsl FILE")}
+	}
+	if c.Query != "" && c.Select != "" {
+		return inputError{errors.New("--select goes with --dsl; a query says what it selects after SELECT")}
+	}
+	format, err := c.format(e)
+	if err != nil {
+		return err
+	}
+	cache, err := openCache(c.Cache)
+	if err != nil {
+		return err
+	}
+	w := output.NewWriter(e.stdout, format)
+	answer := func(st dsl.Statement) error {
+		a, err := localAnswer(cache, st, format == output.Table || format == output.CSV)
+		if err != nil {
+			return err
+		}
+		return w.Write(a)
+	}
+	if c.Query != "" {
+		st, err := parser.Compile(c.Query)
+		if err == nil {
+			err = answer(st)
+		}
+		return errors.Join(err, w.Flush())
+	}
+	sel := dsl.SelectElements
+	if c.Select != "" {
+		sel, _ = dsl.ParseSelect(c.Select)
+	}
+	err = eachLine(c.DSL, e.stdin, func(r dsl.Request) error { return answer(dsl.Statement{Select: sel, Request: r}) })
+	return errors.Join(err, w.Flush())
+}
+
+func (c *QueryCmd) format(e *env) (output.Format, error) {
+	if c.Format != "" {
+		return output.ParseFormat(c.Format)
+	}
+	if f, ok := e.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return output.Table, nil
+	}
+	return output.IDs, nil
+}
+
+// openCache opens a cache path, or the demo model for "".
+func openCache(path string) (*eval.Cache, error) {
+	if path == "" {
+		return demo.Open()
+	}
+	return eval.Open(path)
+}
+
+// localAnswer runs a statement on the cache; with records, it also reads
+// what the table shows of each ID.
+func localAnswer(cache *eval.Cache, st dsl.Statement, records bool) (output.Answer, error) {
+	if err := st.Request.Validate(); err != nil {
+		return output.Answer{}, err
+	}
+	results, err := cache.Query(st.Request, st.Select)
+	if err != nil {
+		return output.Answer{}, err
+	}
+	a := output.Answer{Select: st.Select, Results: results}
+	if !records {
+		return a, nil
+	}
+	for _, res := range results {
+		ix, err := cache.Index(st.Request.TargetType(), res.TargetID, st.Select)
+		if err != nil {
+			return output.Answer{}, err
+		}
+		bm, err := ix.Search(st.Request.Query())
+		if err != nil {
+			return output.Answer{}, err
+		}
+		recs := make([]eval.Record, 0, bm.GetCardinality())
+		for it := bm.Iterator(); it.HasNext(); {
+			recs = append(recs, ix.Record(int(it.Next())))
+		}
+		a.Records = append(a.Records, recs)
+	}
+	return a, nil
+}
+
+// eachLine reads DSL requests, one per line, from a file or standard input
+// ("-"), and calls f for each as it is read. A bad line stops the batch
+// with an error naming the file and line; what was answered before it
+// stays answered.
+func eachLine(file string, stdin io.Reader, f func(dsl.Request) error) error {
+	name, r := file, stdin
+	if file != "-" {
+		fh, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		r = fh
+	} else {
+		name = "<stdin>"
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 64<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		req, err := dsl.Unmarshal(line)
+		if err != nil {
+			return inFile(name, n, err)
+		}
+		if err := f(req); err != nil {
+			return fmt.Errorf("%s:%d: %w", name, n, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}

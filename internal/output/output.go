@@ -1,0 +1,268 @@
+// Package output writes query answers in bfquery's formats: ids, json,
+// count, table and csv. The local engine, the remote client and the shell
+// all print through it, so that the same query prints the same way
+// wherever it ran.
+package output
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/mattn/go-runewidth"
+
+	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/eval"
+)
+
+// Format names an output format.
+type Format string
+
+// The formats. JSON and Count write one line per request, which makes them
+// the formats for batches; IDs, Table and CSV write one row per ID.
+const (
+	IDs   Format = "ids"   // one ID per line
+	JSON  Format = "json"  // per request, the API's data array on one line
+	Count Format = "count" // per request, the number of IDs on one line
+	Table Format = "table" // IDs with a few useful columns, aligned
+	CSV   Format = "csv"   // the table's columns as CSV
+)
+
+// Formats lists the formats, for flags and help.
+var Formats = []Format{IDs, JSON, Count, Table, CSV}
+
+// ParseFormat reads a format name.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range Formats {
+		if string(f) == s {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("unknown format %q: must be one of ids, json, count, table, csv", s)
+}
+
+// Answer is the answer to one request: per target, the IDs found, and
+// optionally what the table shows of each.
+type Answer struct {
+	Select  dsl.Select
+	Results []eval.Result
+	// Records, when not nil, holds for each result the records of its IDs,
+	// in the same order. Without it a table shows the IDs alone.
+	Records [][]eval.Record
+}
+
+// Len returns the number of IDs over all targets.
+func (a Answer) Len() int {
+	n := 0
+	for _, r := range a.Results {
+		n += len(r.IDs)
+	}
+	return n
+}
+
+// Writer writes answers in one format.
+type Writer struct {
+	w      *bufio.Writer
+	format Format
+	csv    *csv.Writer
+
+	wroteHeader bool
+}
+
+// NewWriter returns a writer of answers in format f.
+func NewWriter(w io.Writer, f Format) *Writer {
+	bw := bufio.NewWriterSize(w, 64*1024)
+	ow := &Writer{w: bw, format: f}
+	if f == CSV {
+		ow.csv = csv.NewWriter(bw)
+	}
+	return ow
+}
+
+// Write writes one answer.
+func (w *Writer) Write(a Answer) error {
+	switch w.format {
+	case IDs:
+		for _, r := range a.Results {
+			for _, id := range r.IDs {
+				w.w.WriteString(id)
+				w.w.WriteByte('\n')
+			}
+		}
+	case JSON:
+		w.w.WriteByte('[')
+		for i, r := range a.Results {
+			if i > 0 {
+				w.w.WriteByte(',')
+			}
+			b, err := r.MarshalJSON()
+			if err != nil {
+				return err
+			}
+			w.w.Write(b)
+		}
+		w.w.WriteString("]\n")
+	case Count:
+		w.w.WriteString(strconv.Itoa(a.Len()))
+		w.w.WriteByte('\n')
+	case Table:
+		w.table(a)
+	case CSV:
+		if err := w.writeCSV(a); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("unknown format %q", w.format)
+	}
+	return nil
+}
+
+// Flush writes out what is buffered.
+func (w *Writer) Flush() error {
+	if w.csv != nil {
+		w.csv.Flush()
+		if err := w.csv.Error(); err != nil {
+			return err
+		}
+	}
+	return w.w.Flush()
+}
+
+// column is one column of the table.
+type column struct {
+	name string
+	get  func(targetID string, r eval.Record) string
+}
+
+// columns returns the columns an answer has data for: the target when
+// there are several, the ID, and each record field some row has.
+func columns(a Answer) []column {
+	var cols []column
+	if len(a.Results) > 1 {
+		cols = append(cols, column{"targetId", func(t string, _ eval.Record) string { return t }})
+	}
+	cols = append(cols, column{a.Select.String(), func(_ string, r eval.Record) string { return r.ID }})
+	fields := []column{
+		{"name", func(_ string, r eval.Record) string { return r.Name }},
+		{"categoryName", func(_ string, r eval.Record) string { return r.Category }},
+		{"floor", func(_ string, r eval.Record) string { return r.Floor }},
+		{"family", func(_ string, r eval.Record) string { return r.Family }},
+		{"familyType", func(_ string, r eval.Record) string { return r.FamilyType }},
+	}
+	for _, f := range fields {
+		if anyRow(a, func(t string, r eval.Record) bool { return f.get(t, r) != "" }) {
+			cols = append(cols, f)
+		}
+	}
+	return cols
+}
+
+func anyRow(a Answer, f func(string, eval.Record) bool) bool {
+	for i, res := range a.Results {
+		if i >= len(a.Records) {
+			return false
+		}
+		for _, r := range a.Records[i] {
+			if f(res.TargetID, r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rows calls f for each ID with its record (just the ID when there is
+// none).
+func rows(a Answer, f func(targetID string, r eval.Record)) {
+	for i, res := range a.Results {
+		for j, id := range res.IDs {
+			r := eval.Record{ID: id}
+			if i < len(a.Records) && j < len(a.Records[i]) {
+				r = a.Records[i][j]
+			}
+			f(res.TargetID, r)
+		}
+	}
+}
+
+// maxCell is the widest a table cell gets, in terminal columns.
+const maxCell = 40
+
+func (w *Writer) table(a Answer) {
+	cols := columns(a)
+	widths := make([]int, len(cols))
+	for i, c := range cols {
+		widths[i] = runewidth.StringWidth(c.name)
+	}
+	var cells [][]string
+	rows(a, func(t string, r eval.Record) {
+		row := make([]string, len(cols))
+		for i, c := range cols {
+			row[i] = runewidth.Truncate(sanitize(c.get(t, r)), maxCell, "…")
+			widths[i] = max(widths[i], runewidth.StringWidth(row[i]))
+		}
+		cells = append(cells, row)
+	})
+	header := make([]string, len(cols))
+	rule := make([]string, len(cols))
+	for i, c := range cols {
+		header[i] = c.name
+		rule[i] = strings.Repeat("-", widths[i])
+	}
+	w.tableRow(header, widths, " | ")
+	w.tableRow(rule, widths, "-+-")
+	for _, row := range cells {
+		w.tableRow(row, widths, " | ")
+	}
+	if n := len(cells); n == 1 {
+		w.w.WriteString("(1 row)\n")
+	} else {
+		fmt.Fprintf(w.w, "(%d rows)\n", n)
+	}
+}
+
+func (w *Writer) tableRow(row []string, widths []int, sep string) {
+	var b strings.Builder
+	for i, cell := range row {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(cell)
+		if i < len(row)-1 {
+			b.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(cell)))
+		}
+	}
+	w.w.WriteString(strings.TrimRight(b.String(), " "))
+	w.w.WriteByte('\n')
+}
+
+// sanitize keeps a cell on one line of the table.
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// writeCSV writes the same columns for every answer, the header once, so
+// that a batch of requests makes one table.
+func (w *Writer) writeCSV(a Answer) error {
+	if !w.wroteHeader {
+		w.wroteHeader = true
+		if err := w.csv.Write([]string{"targetId", a.Select.String(), "name", "categoryName", "floor", "family", "familyType"}); err != nil {
+			return err
+		}
+	}
+	var err error
+	rows(a, func(t string, r eval.Record) {
+		if err == nil {
+			err = w.csv.Write([]string{t, r.ID, r.Name, r.Category, r.Floor, r.Family, r.FamilyType})
+		}
+	})
+	return err
+}
