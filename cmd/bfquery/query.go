@@ -19,11 +19,12 @@ import (
 
 // QueryCmd is "bfquery query": run queries on a local cache.
 type QueryCmd struct {
-	Query  string `arg:"" optional:"" help:"The query, e.g. \"SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01'\"."`
-	Cache  string `type:"path" placeholder:"PATH" help:"A cache directory or a file of elements. Without it, the demo model built into bfquery (file ${demo_id})."`
-	DSL    string `name:"dsl" placeholder:"FILE" help:"Read DSL requests as JSON, one per line, from FILE (\"-\" for standard input) and answer each in order."`
-	Select string `enum:"elementId,roomId,areaId," default:"" help:"With --dsl: which IDs to find (elementId, roomId or areaId; default elementId)."`
-	Format string `short:"f" enum:"ids,json,count,table,csv," default:"" help:"Output format: ids, json, count, table or csv (default table on a terminal, ids otherwise)."`
+	Query   string `arg:"" optional:"" help:"The query, e.g. \"SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01'\"."`
+	Cache   string `type:"path" placeholder:"PATH" help:"A cache directory or a file of elements. Without it, the demo model built into bfquery (file ${demo_id})."`
+	DSL     string `name:"dsl" placeholder:"FILE" help:"Read DSL requests as JSON, one per line, from FILE (\"-\" for standard input) and answer each in order."`
+	Select  string `enum:"elementId,roomId,areaId," default:"" help:"With --dsl: which IDs to find (elementId, roomId or areaId; default elementId)."`
+	Format  string `short:"f" enum:"ids,json,count,table,csv," default:"" help:"Output format: ids, json, count, table or csv (default table on a terminal, ids otherwise)."`
+	Explain bool   `help:"Instead of the IDs, show how many records each clause of the query matched, per target."`
 }
 
 func (c *QueryCmd) Run(e *env) error {
@@ -40,6 +41,9 @@ func (c *QueryCmd) Run(e *env) error {
 	cache, err := openCache(c.Cache)
 	if err != nil {
 		return err
+	}
+	if c.Explain {
+		return c.explain(e, cache)
 	}
 	w := output.NewWriter(e.stdout, format)
 	answer := func(st dsl.Statement) error {
@@ -62,6 +66,41 @@ func (c *QueryCmd) Run(e *env) error {
 	}
 	err = eachLine(c.DSL, e.stdin, func(r dsl.Request) error { return answer(dsl.Statement{Select: sel, Request: r}) })
 	return errors.Join(err, w.Flush())
+}
+
+// explain prints, per target, the clause tree of the query with the number
+// of records each clause matched.
+func (c *QueryCmd) explain(e *env, cache *eval.Cache) error {
+	explain := func(st dsl.Statement) error {
+		if err := st.Request.Validate(); err != nil {
+			return err
+		}
+		for _, id := range st.Request.TargetIDs() {
+			ix, err := cache.Index(st.Request.TargetType(), id, st.Select)
+			if err != nil {
+				return err
+			}
+			plan, err := ix.Explain(st.Request.Query())
+			if err != nil {
+				return err
+			}
+			noun := [...]string{"elements", "rooms", "areas"}[st.Select]
+			fmt.Fprintf(e.stdout, "%s %s (%d %s):\n%s\n", st.Request.TargetType(), id, ix.Len(), noun, plan)
+		}
+		return nil
+	}
+	if c.Query != "" {
+		st, err := parser.Compile(c.Query)
+		if err != nil {
+			return err
+		}
+		return explain(st)
+	}
+	sel := dsl.SelectElements
+	if c.Select != "" {
+		sel, _ = dsl.ParseSelect(c.Select)
+	}
+	return eachLine(c.DSL, e.stdin, func(r dsl.Request) error { return explain(dsl.Statement{Select: sel, Request: r}) })
 }
 
 func (c *QueryCmd) format(e *env) (output.Format, error) {

@@ -51,6 +51,8 @@ func TestQueryCommand(t *testing.T) {
 			"bfquery: file 1 is not in the cache, which holds file 1124890692330272, integration 1648888854324400\n"},
 		{"bad cache", "", []string{"query", "--cache", "../../testdata/cache/bad/truncated.ndjson", "SELECT elementId FROM file 1 WHERE floor = 'F01'"}, 2, "",
 			"bfquery: " + must(filepath.Abs("../../testdata/cache/bad/truncated.ndjson")) + ":2:85: string not terminated before the end of the input\n"},
+		{"explain", "", []string{"query", "--explain", "SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01' AND (categoryName = '墙' OR name CONTAINS '门')"}, 0,
+			"file 1124890692330272 (4000 elements):\nboolAnd: 141\n  match floor = 'F01': 610\n  boolOr: 930\n    match categoryName = '墙': 930\n    contain name ⊇ '门': 0\n\n", ""},
 		{"query and dsl", "", []string{"query", "--dsl", batch, "SELECT elementId FROM file 1 WHERE a = 1"}, 2, "", "bfquery: give either a query or --dsl FILE\n"},
 		{"neither", "", []string{"query"}, 2, "", "bfquery: give either a query or --dsl FILE\n"},
 		{"select with text", "", []string{"query", "--select", "roomId", "SELECT elementId FROM file 1 WHERE a = 1"}, 2, "", "bfquery: --select goes with --dsl; a query says what it selects after SELECT\n"},
