@@ -58,8 +58,8 @@ func (c *Client) newError(req *http.Request, resp *http.Response, code, msg stri
 		Method:     req.Method,
 		URL:        scrubURL(req.URL),
 		StatusCode: resp.StatusCode,
-		Code:       c.redact(code),
-		Message:    c.redact(msg),
+		Code:       c.redact(code, urlSecrets(req.URL)...),
+		Message:    c.redact(msg, urlSecrets(req.URL)...),
 	}
 	e.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	return e
@@ -76,7 +76,7 @@ func (e *transportError) Error() string { return e.redacted }
 func (e *transportError) Unwrap() error { return e.err }
 
 func (c *Client) wrapErr(req *http.Request, err error) error {
-	return &transportError{redacted: c.redact(fmt.Sprintf("bimface: %s %s: %v", req.Method, scrubURL(req.URL), err)), err: err}
+	return &transportError{redacted: c.redact(fmt.Sprintf("bimface: %s %s: %v", req.Method, scrubURL(req.URL), err), urlSecrets(req.URL)...), err: err}
 }
 
 // unwrapURLError drops net/http's *url.Error wrapper, whose text repeats
@@ -119,14 +119,31 @@ func scrubURL(u *url.URL) string {
 	return v.String()
 }
 
+// urlSecrets returns the values of u's secret query parameters, which a
+// server may echo in its message.
+func urlSecrets(u *url.URL) []string {
+	if u == nil || u.RawQuery == "" {
+		return nil
+	}
+	var out []string
+	for k, vs := range u.Query() {
+		for _, p := range secretParams {
+			if strings.EqualFold(k, p) {
+				out = append(out, vs...)
+			}
+		}
+	}
+	return out
+}
+
 // redact replaces every secret the client knows (app secret, view token,
-// current access token) in s. It is the last line of defence for text
+// current and previous access token) and the more given in s. It is the last line of defence for text
 // that came from elsewhere, such as a server message echoing a token.
-func (c *Client) redact(s string) string {
+func (c *Client) redact(s string, more ...string) string {
 	c.tokenMu.Lock()
 	tok, prev := c.token, c.prevToken
 	c.tokenMu.Unlock()
-	for _, secret := range []string{c.appSecret, c.viewToken, tok, prev} {
+	for _, secret := range append([]string{c.appSecret, c.viewToken, tok, prev}, more...) {
 		if len(secret) >= 4 && strings.Contains(s, secret) {
 			s = strings.ReplaceAll(s, secret, "REDACTED")
 		}
