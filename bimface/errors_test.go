@@ -114,8 +114,10 @@ func TestRetryAfterHonoured(t *testing.T) {
 				func(w http.ResponseWriter, r *http.Request) { status(503, "", "Retry-After", tc.header())(w, r) }, ok,
 			}}
 			f.mux.Handle("GET /data/v2/files/1/elements/2", s)
-			c := f.client() // backoff of a few milliseconds: only Retry-After can explain a long wait
-			_, err := c.Files.Element(context.Background(), "1", "2") // fetch the token first
+			// Backoff is a few milliseconds: only Retry-After can explain a
+			// long wait. The first call fetches the token.
+			c := f.client()
+			_, err := c.Files.Element(context.Background(), "1", "2")
 			require.NoError(t, err)
 			s.calls.Store(0)
 			start := time.Now()
@@ -190,7 +192,10 @@ func TestQueryPOSTIsRetried(t *testing.T) {
 	f := newFixture(t)
 	var bodies []string
 	s := &script{steps: []func(http.ResponseWriter, *http.Request){
-		func(w http.ResponseWriter, r *http.Request) { bodies = append(bodies, readBody(t, r)); status(503, "")(w, r) },
+		func(w http.ResponseWriter, r *http.Request) {
+			bodies = append(bodies, readBody(t, r))
+			status(503, "")(w, r)
+		},
 		func(w http.ResponseWriter, r *http.Request) {
 			bodies = append(bodies, readBody(t, r))
 			writeRaw(w, `[{"elementIds":["1"],"targetId":"7"}]`)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/bfquery/bfquery/dsl"
 )
@@ -59,10 +60,10 @@ type TargetIDs struct {
 // depends on the endpoint; decoding all three names in one struct is
 // cheaper than a map.
 type queryAnswer struct {
-	TargetID   string   `json:"targetId"`
-	ElementIDs []string `json:"elementIds"`
-	RoomIDs    []string `json:"roomIds"`
-	AreaIDs    []string `json:"areaIds"`
+	TargetID   string `json:"targetId"`
+	ElementIDs idList `json:"elementIds"`
+	RoomIDs    idList `json:"roomIds"`
+	AreaIDs    idList `json:"areaIds"`
 }
 
 func (a *queryAnswer) ids(sel dsl.Select) []string {
@@ -218,4 +219,57 @@ func (s *QueryService) PropertyValues(ctx context.Context, targetType dsl.Target
 		return nil, err
 	}
 	return out, nil
+}
+
+// idList decodes a JSON array of ID strings into strings that share one
+// backing string: a query answer holds thousands of short IDs, and one
+// allocation instead of one per ID makes decoding it markedly faster.
+// Anything unusual (escapes, non-strings, invalid UTF-8) falls back to
+// encoding/json, so the result is always what encoding/json would give.
+type idList []string
+
+func (l *idList) UnmarshalJSON(data []byte) error {
+	// encoding/json has validated data as one complete JSON value. The
+	// UTF-8 check is on the whole input, not on the joined IDs, in which
+	// two invalid halves could make a valid character.
+	if len(data) == 0 || data[0] != '[' || !utf8.Valid(data) {
+		return json.Unmarshal(data, (*[]string)(l))
+	}
+	buf := make([]byte, 0, len(data))
+	ends := make([]int, 0, len(data)/8)
+	i := skipSpace(data, 1)
+	for data[i] != ']' {
+		if data[i] != '"' {
+			return json.Unmarshal(data, (*[]string)(l))
+		}
+		j := i + 1
+		for data[j] != '"' {
+			if data[j] == '\\' {
+				return json.Unmarshal(data, (*[]string)(l))
+			}
+			j++
+		}
+		buf = append(buf, data[i+1:j]...)
+		ends = append(ends, len(buf))
+		i = skipSpace(data, j+1)
+		if data[i] == ',' {
+			i = skipSpace(data, i+1)
+		}
+	}
+	s := string(buf)
+	out := make([]string, len(ends))
+	start := 0
+	for k, e := range ends {
+		out[k] = s[start:e]
+		start = e
+	}
+	*l = out
+	return nil
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
 }
