@@ -110,3 +110,23 @@ func BenchmarkBaseline10k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTransportOnly10k is the round trip alone, body read and thrown
+// away: what neither client can avoid. A client's own cost is its time
+// less this one.
+func BenchmarkTransportOnly10k(b *testing.B) {
+	body := queryAnswer10k(b)
+	srv := benchServer(b, body)
+	dslBody := benchRequest.MustJSON()
+	hc := &http.Client{}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := hc.Post(srv.URL+"/data/v2/query/elementIds", "application/json", bytes.NewReader(dslBody))
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}
