@@ -198,17 +198,24 @@ type idempotentKey struct{}
 // Idempotent marks req as safe to send more than once, so that Do retries
 // it on connection errors and 5xx like a GET. The query endpoints are
 // POSTs of this kind: they only read.
-func Idempotent(req *http.Request) *http.Request {
-	return req.WithContext(context.WithValue(req.Context(), idempotentKey{}, true))
+func Idempotent(req *http.Request) *http.Request { return markIdempotent(req, true) }
+
+// markIdempotent overrides what the method says, either way: a page of a
+// paged query is a GET under WithQueryGET, yet asking for it twice skips
+// a page.
+func markIdempotent(req *http.Request, idem bool) *http.Request {
+	return req.WithContext(context.WithValue(req.Context(), idempotentKey{}, idem))
 }
 
 func isIdempotent(req *http.Request) bool {
+	if v, ok := req.Context().Value(idempotentKey{}).(bool); ok {
+		return v
+	}
 	switch req.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 		return true
 	}
-	v, _ := req.Context().Value(idempotentKey{}).(bool)
-	return v
+	return false
 }
 
 func (c *Client) do(ctx context.Context, req *http.Request, v any, mode authMode) (*Response, error) {
@@ -346,8 +353,10 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 func (c *Client) decode(req *http.Request, resp *Response, body []byte, v any) error {
 	env := envelope{Data: v}
 	ok2xx := resp.StatusCode >= 200 && resp.StatusCode < 300
-	if !ok2xx {
-		env.Data = nil // an error's data is not the caller's type
+	if v == nil || !ok2xx {
+		// Nothing wants the data, and an error's data is not the caller's
+		// type anyway: skip it rather than build a generic value.
+		env.Data = skipValue{}
 	}
 	var decErr error
 	if len(bytes.TrimSpace(body)) > 0 {
@@ -372,6 +381,11 @@ func (c *Client) decode(req *http.Request, resp *Response, body []byte, v any) e
 	}
 	return nil
 }
+
+// skipValue decodes any JSON value into nothing.
+type skipValue struct{}
+
+func (skipValue) UnmarshalJSON([]byte) error { return nil }
 
 func snippet(body []byte) string {
 	const n = 200

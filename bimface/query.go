@@ -130,18 +130,23 @@ func (s *QueryService) paged(ctx context.Context, sel dsl.Select, path string, q
 	}
 	var out []TargetIDs
 	index := map[string]int{}
+	prevFirst := ""
 	for {
 		req, err := s.client.NewRequest(method, path+"?"+q.Encode(), json.RawMessage(body))
 		if err != nil {
 			return nil, err
 		}
 		var ans []queryAnswer
-		if _, err := s.client.Do(ctx, req, &ans); err != nil {
+		if _, err := s.client.Do(ctx, markIdempotent(req, false), &ans); err != nil {
 			return nil, err
 		}
 		n := 0
+		first := ""
 		for i := range ans {
 			ids := ans[i].ids(sel)
+			if first == "" && len(ids) > 0 {
+				first = ans[i].TargetID + "\x00" + ids[0]
+			}
 			n += len(ids)
 			j, ok := index[ans[i].TargetID]
 			if !ok {
@@ -154,6 +159,15 @@ func (s *QueryService) paged(ctx context.Context, sel dsl.Select, path string, q
 		if n < size {
 			return out, nil
 		}
+		// A server that ignores the paging parameters would otherwise be
+		// asked for the same page forever.
+		if n > size {
+			return nil, fmt.Errorf("bimface: %s: page of %d IDs for paginationSize %d: paging not supported by the server", path, n, size)
+		}
+		if first == prevFirst {
+			return nil, fmt.Errorf("bimface: %s: pagination context %s returned the same page twice", path, pctx)
+		}
+		prevFirst = first
 	}
 }
 

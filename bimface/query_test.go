@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -233,4 +234,56 @@ func TestPropertyValues(t *testing.T) {
 
 	_, err = f.client().Query.PropertyValues(context.Background(), dsl.TargetFile, nil, []string{"floor"})
 	require.EqualError(t, err, "bimface: PropertyValues needs at least one target ID and one property")
+}
+
+func TestQueryPaginationFailures(t *testing.T) {
+	page := `[{"elementIds":["1","2"],"targetId":"7"}]`
+	tests := []struct {
+		name      string
+		opts      []bimface.Option
+		steps     []func(http.ResponseWriter, *http.Request)
+		wantErr   string
+		wantCalls int32
+	}{
+		{
+			name: "a failed page is not asked for again",
+			opts: []bimface.Option{bimface.WithQueryGET()},
+			steps: []func(http.ResponseWriter, *http.Request){
+				func(w http.ResponseWriter, r *http.Request) { writeRaw(w, page) },
+				status(500, "system.error"),
+				func(w http.ResponseWriter, r *http.Request) { writeRaw(w, `[]`) },
+			},
+			wantErr:   "bimface: GET {URL}/data/v2/query/elementIds?paginationContextId=pctx&paginationSize=2: 500 system.error",
+			wantCalls: 2,
+		},
+		{
+			name: "a page over the size means paging is ignored",
+			steps: []func(http.ResponseWriter, *http.Request){
+				func(w http.ResponseWriter, r *http.Request) {
+					writeRaw(w, `[{"elementIds":["1","2","3"],"targetId":"7"}]`)
+				},
+			},
+			wantErr:   "bimface: data/v2/query/elementIds: page of 3 IDs for paginationSize 2: paging not supported by the server",
+			wantCalls: 1,
+		},
+		{
+			name: "the same page twice",
+			steps: []func(http.ResponseWriter, *http.Request){
+				func(w http.ResponseWriter, r *http.Request) { writeRaw(w, page) },
+			},
+			wantErr:   "bimface: data/v2/query/elementIds: pagination context pctx returned the same page twice",
+			wantCalls: 2,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.mux.HandleFunc("GET /data/v2/query/paginationContextId", func(w http.ResponseWriter, r *http.Request) { writeData(w, "pctx") })
+			s := &script{steps: tc.steps}
+			f.mux.Handle("/data/v2/query/elementIds", s)
+			_, err := f.client(tc.opts...).Query.IDs(context.Background(), dsl.SelectElements, dsl.File("7").Where(dsl.Match(dsl.Floor, "F1")), &bimface.QueryOptions{PageSize: 2})
+			require.EqualError(t, err, strings.ReplaceAll(tc.wantErr, "{URL}", f.server.URL))
+			require.Equal(t, tc.wantCalls, s.calls.Load())
+		})
+	}
 }
