@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -296,4 +297,18 @@ func TestTokenFetchSurvivesOneCallerCancelling(t *testing.T) {
 	require.Equal(t, context.DeadlineExceeded, errShort)
 	require.NoError(t, errLong)
 	require.EqualValues(t, 1, f.tokenCalls.Load())
+}
+
+func TestTokenEndpointRetriedButNotTwice(t *testing.T) {
+	mux := http.NewServeMux()
+	s := &script{steps: []func(http.ResponseWriter, *http.Request){status(503, "system.error")}}
+	mux.Handle("POST /oauth2/token", s)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c, err := bimface.NewClient(bimface.WithEndpoint(srv.URL), bimface.WithCredentials(testAppKey, testAppSecret),
+		bimface.WithRetry(bimface.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond}))
+	require.NoError(t, err)
+	_, err = c.Files.Element(context.Background(), "1", "2")
+	require.EqualError(t, err, "bimface: POST "+srv.URL+"/oauth2/token: 503 system.error")
+	require.EqualValues(t, 3, s.calls.Load(), "the token fetch is retried by its own policy only")
 }

@@ -235,6 +235,10 @@ func (c *Client) do(ctx context.Context, req *http.Request, v any, mode authMode
 			return resp, nil
 		}
 		lastErr = err
+		if te := (tokenError{}); errors.As(err, &te) {
+			// The token fetch has had its own retries.
+			return nil, te.err
+		}
 		var apiErr *Error
 		isAPI := errors.As(err, &apiErr)
 		if isAPI && apiErr.isAuthFailure() && used != "" && !refreshed {
@@ -301,7 +305,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, v any, mode aut
 	default:
 		tok, err := c.accessToken(ctx)
 		if err != nil {
-			return nil, "", err
+			return nil, "", tokenError{err}
 		}
 		used = tok
 		r.Header.Set("Authorization", "Bearer "+tok)
@@ -328,6 +332,13 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, v any, mode aut
 	}
 	return resp, used, c.decode(req, resp, body, v)
 }
+
+// tokenError marks a failure to get an access token, so that do does not
+// retry what fetchToken already retried.
+type tokenError struct{ err error }
+
+func (e tokenError) Error() string { return e.err.Error() }
+func (e tokenError) Unwrap() error { return e.err }
 
 var errBodyTooLarge = errors.New("response body too large")
 
