@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/alecthomas/kong"
 
@@ -21,7 +25,7 @@ const (
 
 // cli is the command line, as kong reads it.
 type cli struct {
-	Query QueryCmd `cmd:"" help:"Run queries on a local cache of element properties (or the built-in demo model)."`
+	Query QueryCmd `cmd:"" help:"Run queries on a local cache (or the built-in demo model), on BIMFACE, or on both to compare."`
 	DSL   DSLCmd   `cmd:"" name:"dsl" help:"Compile a query to BIMFACE's DSL request JSON."`
 	Fmt   FmtCmd   `cmd:"" name:"fmt" help:"Format DSL request JSON as query text."`
 }
@@ -29,6 +33,7 @@ type cli struct {
 // env is what commands read and write, so that tests can run the CLI in
 // process with real files and pipes.
 type env struct {
+	ctx            context.Context
 	stdin          io.Reader
 	stdout, stderr io.Writer
 }
@@ -76,7 +81,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 		return exitUsage
 	}
-	if err := ctx.Run(&env{stdin: stdin, stdout: stdout, stderr: stderr}); err != nil {
+	sigCtx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := ctx.Run(&env{ctx: sigCtx, stdin: stdin, stdout: stdout, stderr: stderr}); err != nil {
+		if errors.Is(err, errDiffer) {
+			return exitError
+		}
 		fmt.Fprintf(stderr, "bfquery: %v\n", err)
 		var de *dsl.Error
 		var ie inputError

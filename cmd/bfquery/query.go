@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/bfquery/bfquery/bimface"
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/eval"
 	"github.com/bfquery/bfquery/internal/demo"
@@ -17,14 +19,18 @@ import (
 	"github.com/bfquery/bfquery/parser"
 )
 
-// QueryCmd is "bfquery query": run queries on a local cache.
+// QueryCmd is "bfquery query": run queries on a local cache, on BIMFACE,
+// or on both to compare them.
 type QueryCmd struct {
 	Query   string `arg:"" optional:"" help:"The query, e.g. \"SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01'\"."`
 	Cache   string `type:"path" placeholder:"PATH" help:"A cache directory or a file of elements. Without it, the demo model built into bfquery (file ${demo_id})."`
 	DSL     string `name:"dsl" placeholder:"FILE" help:"Read DSL requests as JSON, one per line, from FILE (\"-\" for standard input) and answer each in order."`
 	Select  string `enum:"elementId,roomId,areaId," default:"" help:"With --dsl: which IDs to find (elementId, roomId or areaId; default elementId)."`
 	Format  string `short:"f" enum:"ids,json,count,table,csv," default:"" help:"Output format: ids, json, count, table or csv (default table on a terminal, ids otherwise)."`
-	Explain bool   `help:"Instead of the IDs, show how many records each clause of the query matched, per target."`
+	Explain bool   `help:"Instead of the IDs, show how many records each clause of the query matched, per target (local only)."`
+	Remote  bool   `help:"Run the queries on BIMFACE instead of a local cache."`
+	Compare bool   `help:"Run the queries both locally and on BIMFACE and print where they differ; exit code 1 when they do."`
+	Remote_ Remote `embed:""`
 }
 
 func (c *QueryCmd) Run(e *env) error {
@@ -34,20 +40,55 @@ func (c *QueryCmd) Run(e *env) error {
 	if c.Query != "" && c.Select != "" {
 		return inputError{errors.New("--select goes with --dsl; a query says what it selects after SELECT")}
 	}
+	if c.Remote && c.Compare || c.Explain && (c.Remote || c.Compare) {
+		return inputError{errors.New("choose one of --remote, --compare and --explain")}
+	}
 	format, err := c.format(e)
 	if err != nil {
 		return err
 	}
-	cache, err := openCache(c.Cache)
-	if err != nil {
-		return err
+	var cache *eval.Cache
+	if !c.Remote {
+		if cache, err = openCache(c.Cache); err != nil {
+			return err
+		}
 	}
 	if c.Explain {
 		return c.explain(e, cache)
 	}
+	var client *bimface.Client
+	if c.Remote || c.Compare {
+		if client, err = c.Remote_.client(); err != nil {
+			return err
+		}
+	}
+	records := format == output.Table || format == output.CSV
+	remote := func(st dsl.Statement) (output.Answer, error) {
+		return remoteAnswer(e.ctx, client, st, &bimface.QueryOptions{PageSize: c.Remote_.PageSize})
+	}
 	w := output.NewWriter(e.stdout, format)
+	differ := false
 	answer := func(st dsl.Statement) error {
-		a, err := localAnswer(cache, st, format == output.Table || format == output.CSV)
+		var a output.Answer
+		var err error
+		switch {
+		case c.Compare:
+			var local, far output.Answer
+			if local, err = localAnswer(cache, st, false); err != nil {
+				return err
+			}
+			if far, err = remote(st); err != nil {
+				return err
+			}
+			if compare(e.stdout, local, far) {
+				differ = true
+			}
+			return nil
+		case c.Remote:
+			a, err = remote(st)
+		default:
+			a, err = localAnswer(cache, st, records)
+		}
 		if err != nil {
 			return err
 		}
@@ -58,14 +99,97 @@ func (c *QueryCmd) Run(e *env) error {
 		if err == nil {
 			err = answer(st)
 		}
-		return errors.Join(err, w.Flush())
+		err = errors.Join(err, w.Flush())
+		if err == nil && differ {
+			return errDiffer
+		}
+		return err
 	}
 	sel := dsl.SelectElements
 	if c.Select != "" {
 		sel, _ = dsl.ParseSelect(c.Select)
 	}
 	err = eachLine(c.DSL, e.stdin, func(r dsl.Request) error { return answer(dsl.Statement{Select: sel, Request: r}) })
-	return errors.Join(err, w.Flush())
+	err = errors.Join(err, w.Flush())
+	if err == nil && differ {
+		return errDiffer
+	}
+	return err
+}
+
+// errDiffer is what --compare returns when local and remote answers differ.
+var errDiffer = errors.New("local and remote answers differ")
+
+// remoteAnswer runs a statement on BIMFACE.
+func remoteAnswer(ctx context.Context, client *bimface.Client, st dsl.Statement, opts *bimface.QueryOptions) (output.Answer, error) {
+	found, err := client.Query.IDs(ctx, st.Select, st.Request, opts)
+	if err != nil {
+		return output.Answer{}, err
+	}
+	a := output.Answer{Select: st.Select}
+	for _, t := range found {
+		a.Results = append(a.Results, eval.Result{TargetID: t.TargetID, Select: st.Select, IDs: t.IDs})
+	}
+	return a, nil
+}
+
+// compare prints, per target, whether the local and remote answers hold
+// the same IDs, and the IDs only one of them has: "-" local only, "+"
+// remote only. It reports whether they differ. Order is not compared:
+// BIMFACE does not promise one.
+func compare(w io.Writer, local, remote output.Answer) bool {
+	byTarget := map[string][]string{}
+	var order []string
+	for _, r := range remote.Results {
+		byTarget[r.TargetID] = r.IDs
+		order = append(order, r.TargetID)
+	}
+	differ := false
+	seen := map[string]bool{}
+	for _, l := range local.Results {
+		seen[l.TargetID] = true
+		// A target the remote answer leaves out has no IDs there.
+		differ = compareTarget(w, l.TargetID, l.IDs, byTarget[l.TargetID]) || differ
+	}
+	for _, t := range order {
+		if !seen[t] {
+			differ = compareTarget(w, t, nil, byTarget[t]) || differ
+		}
+	}
+	return differ
+}
+
+func compareTarget(w io.Writer, target string, local, remote []string) bool {
+	inLocal := make(map[string]bool, len(local))
+	for _, id := range local {
+		inLocal[id] = true
+	}
+	inRemote := make(map[string]bool, len(remote))
+	var onlyRemote []string
+	for _, id := range remote {
+		inRemote[id] = true
+		if !inLocal[id] {
+			onlyRemote = append(onlyRemote, id)
+		}
+	}
+	var onlyLocal []string
+	for _, id := range local {
+		if !inRemote[id] {
+			onlyLocal = append(onlyLocal, id)
+		}
+	}
+	if len(onlyLocal) == 0 && len(onlyRemote) == 0 {
+		fmt.Fprintf(w, "target %s: same %d IDs\n", target, len(inLocal))
+		return false
+	}
+	fmt.Fprintf(w, "target %s: %d IDs local, %d remote; %d only local (-), %d only remote (+)\n", target, len(inLocal), len(inRemote), len(onlyLocal), len(onlyRemote))
+	for _, id := range onlyLocal {
+		fmt.Fprintf(w, "-%s\n", id)
+	}
+	for _, id := range onlyRemote {
+		fmt.Fprintf(w, "+%s\n", id)
+	}
+	return true
 }
 
 // explain prints, per target, the clause tree of the query with the number

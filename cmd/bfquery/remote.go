@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/bfquery/bfquery/bimface"
+)
+
+// Remote holds the flags of commands that talk to BIMFACE. Credentials come
+// from BIMFACE_APP_KEY and BIMFACE_APP_SECRET, or from a config file that
+// only its owner may read; the environment wins.
+type Remote struct {
+	Endpoint string `env:"BIMFACE_ENDPOINT" placeholder:"URL" help:"Send API and file requests to this server instead of BIMFACE (a private deployment, or bfquery serve)."`
+	Config   string `type:"path" placeholder:"FILE" help:"A JSON config file with appKey, appSecret and endpoint; readable by its owner only (default: bfquery/config.json in the user config directory)."`
+	PageSize int    `placeholder:"N" help:"Fetch query answers in pages of N IDs."`
+}
+
+// config is the config file's content.
+type config struct {
+	AppKey    string `json:"appKey"`
+	AppSecret string `json:"appSecret"`
+	Endpoint  string `json:"endpoint"`
+}
+
+// client builds a BIMFACE client from the flags, the environment and the
+// config file.
+func (r *Remote) client() (*bimface.Client, error) {
+	cfg, err := r.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if v := os.Getenv("BIMFACE_APP_KEY"); v != "" {
+		cfg.AppKey = v
+	}
+	if v := os.Getenv("BIMFACE_APP_SECRET"); v != "" {
+		cfg.AppSecret = v
+	}
+	if r.Endpoint != "" {
+		cfg.Endpoint = r.Endpoint
+	}
+	if cfg.AppKey == "" || cfg.AppSecret == "" {
+		return nil, errors.New("no BIMFACE credentials: set BIMFACE_APP_KEY and BIMFACE_APP_SECRET, or appKey and appSecret in the config file")
+	}
+	opts := []bimface.Option{bimface.WithCredentials(cfg.AppKey, cfg.AppSecret), bimface.WithUserAgent("bfquery")}
+	if cfg.Endpoint != "" {
+		opts = append(opts, bimface.WithEndpoint(cfg.Endpoint))
+	}
+	return bimface.NewClient(opts...)
+}
+
+// loadConfig reads the config file: the one named by --config, which must
+// exist, or the default one, if there is one.
+func (r *Remote) loadConfig() (config, error) {
+	var cfg config
+	path := r.Config
+	if path == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return cfg, nil
+		}
+		path = filepath.Join(dir, "bfquery", "config.json")
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return cfg, nil
+		}
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return cfg, err
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		return cfg, fmt.Errorf("config file %s holds a secret but others may read it (mode %04o): run chmod 600 %s", path, info.Mode().Perm(), path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, err
+	}
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		// The decoder's message quotes no content, so no secret leaks.
+		return cfg, fmt.Errorf("config file %s: %v", path, err)
+	}
+	return cfg, nil
+}
