@@ -49,6 +49,8 @@ func (v Value) MarshalJSON() ([]byte, error) {
 type encoder struct {
 	buf  []byte
 	path []string
+	// extended allows the clauses BIMFACE's DSL lacks (see CheckQuery).
+	extended bool
 }
 
 func (e *encoder) push(seg string) { e.path = append(e.path, seg) }
@@ -109,6 +111,8 @@ func (e *encoder) query(q Query) error {
 		return e.list("boolOr", q.Queries)
 	case ObjectQuery:
 		return e.object(q)
+	case NotQuery, RangeQuery, LikeQuery, ExistsQuery:
+		return e.extendedQuery(q)
 	case nil:
 		return e.fail("missing query")
 	}

@@ -31,7 +31,8 @@ func Normalize(r Request) Request {
 //     becomes 30: they match the same elements), while contain keeps its
 //     literal, whose text is what it compares;
 //   - children and in values are sorted, and duplicates dropped;
-//   - a boolAnd or boolOr of a single query becomes that query.
+//   - a boolAnd or boolOr of a single query becomes that query;
+//   - NOT NOT q becomes q, and LIKE '%text%' becomes contain.
 //
 // Invalid parts (empty lists, invalid values) are kept as they are, so that
 // validating the result reports them.
@@ -61,8 +62,32 @@ func normalize(q Query) (Query, string) {
 		return normalBool(q.Queries, false)
 	case OrQuery:
 		return normalBool(q.Queries, true)
+	case NotQuery:
+		n, k := normalize(q.Query)
+		if inner, ok := n.(NotQuery); ok {
+			return normalize(inner.Query)
+		}
+		return NotQuery{Query: n}, "not(" + k + ")"
+	case RangeQuery:
+		q.Lower.Value = canonicalNumber(q.Lower.Value)
+		q.Upper.Value = canonicalNumber(q.Upper.Value)
+		return q, "range:" + strconv.Quote(string(q.Key)) + ":" + boundKey(q.Lower) + ":" + boundKey(q.Upper)
+	case LikeQuery:
+		if text, ok := ContainText(q.Pattern); ok {
+			return normalize(ContainQuery{Key: q.Key, Value: String(text)})
+		}
+		return q, "like:" + strconv.Quote(string(q.Key)) + ":" + strconv.Quote(q.Pattern)
+	case ExistsQuery:
+		return q, "exists:" + strconv.Quote(string(q.Key))
 	}
 	return q, ""
+}
+
+func boundKey(b Bound) string {
+	if b.IsZero() {
+		return "-"
+	}
+	return strconv.FormatBool(b.Inclusive) + strconv.Quote(b.Value.text)
 }
 
 func normalIn(key Key, vals []Value) (Query, string) {
@@ -236,9 +261,30 @@ type (
 		In     string
 		Values []string
 	}
-	andView struct{ BoolAnd []any }
-	orView  struct{ BoolOr []any }
+	andView   struct{ BoolAnd []any }
+	orView    struct{ BoolOr []any }
+	notView   struct{ Not any }
+	rangeView struct {
+		Range string
+		Lower string
+		Upper string
+	}
+	likeView struct {
+		Like    string
+		Pattern string
+	}
+	existsView struct{ Exists string }
 )
+
+func boundView(b Bound, incl, excl string) string {
+	if b.IsZero() {
+		return ""
+	}
+	if b.Inclusive {
+		return incl + " " + b.Value.String()
+	}
+	return excl + " " + b.Value.String()
+}
 
 func view(r Request) requestView {
 	return requestView{TargetType: string(r.targetType), TargetIDs: r.targetIDs, Query: viewQuery(r.query)}
@@ -262,6 +308,14 @@ func viewQuery(q Query) any {
 		return andView{viewList(q.Queries)}
 	case OrQuery:
 		return orView{viewList(q.Queries)}
+	case NotQuery:
+		return notView{viewQuery(q.Query)}
+	case RangeQuery:
+		return rangeView{string(q.Key), boundView(q.Lower, ">=", ">"), boundView(q.Upper, "<=", "<")}
+	case LikeQuery:
+		return likeView{string(q.Key), QuoteString(q.Pattern)}
+	case ExistsQuery:
+		return existsView{string(q.Key)}
 	}
 	return nil
 }

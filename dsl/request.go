@@ -141,4 +141,7 @@ func ParseSelect(s string) (Select, error) {
 type Statement struct {
 	Select  Select
 	Request Request
+	// Explain asks for how the statement is answered rather than for the
+	// answer (EXPLAIN in the query language).
+	Explain bool
 }

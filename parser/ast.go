@@ -9,11 +9,12 @@ import "github.com/alecthomas/participle/v2/lexer"
 // Every node carries the position of its first token, so that the compiler
 // can point at what it cannot express.
 type SelectStatement struct {
-	Pos    lexer.Position
-	Select *Name   `parser:"'SELECT' @@"`
-	From   *Target `parser:"'FROM' @@"`
-	Where  *OrExpr `parser:"'WHERE' @@"`
-	Semi   bool    `parser:"@';'?"`
+	Pos     lexer.Position
+	Explain bool    `parser:"@'EXPLAIN'?"`
+	Select  *Name   `parser:"'SELECT' @@"`
+	From    *Target `parser:"'FROM' @@"`
+	Where   *OrExpr `parser:"'WHERE' @@"`
+	Semi    bool    `parser:"@';'?"`
 }
 
 // Name is a bare word, such as the selection after SELECT.

@@ -11,15 +11,28 @@ import (
 	"github.com/bfquery/bfquery/dsl"
 )
 
-// Compile parses a query text and compiles it to a DSL statement. Every
-// error, syntax or semantic, is a *dsl.Error pointing at the offending
-// character.
+// Compile parses a query text in the whole language and compiles it to a
+// statement. Its query may use what BIMFACE's DSL has no clause for (NOT,
+// !=, <, BETWEEN, LIKE patterns, IS NULL): the local engine evaluates
+// those, and a plan answers them on BIMFACE. Every error, syntax or
+// semantic, is a *dsl.Error pointing at the offending character.
 func Compile(src string) (dsl.Statement, error) {
+	return compile(src, false)
+}
+
+// CompileDSL is Compile for text that must become one DSL request: it
+// rejects, with a positioned error, anything but match, contain, in,
+// boolAnd and boolOr (and EXPLAIN).
+func CompileDSL(src string) (dsl.Statement, error) {
+	return compile(src, true)
+}
+
+func compile(src string, strict bool) (dsl.Statement, error) {
 	st, err := Parse(src)
 	if err != nil {
 		return dsl.Statement{}, err
 	}
-	c := compiler{src: src}
+	c := compiler{src: src, strict: strict}
 	return c.statement(st)
 }
 
@@ -32,15 +45,23 @@ func MustCompile(src string) dsl.Statement {
 	return st
 }
 
-type compiler struct{ src string }
+type compiler struct {
+	src string
+	// strict rejects what one DSL request cannot carry.
+	strict bool
+}
 
 func (c compiler) errorf(pos lexer.Position, format string, args ...any) error {
 	return errorAt(c.src, pos.Offset, fmt.Sprintf(format, args...))
 }
 
-// unsupported is the error for what the five-clause DSL cannot say.
-func (c compiler) unsupported(pos lexer.Position, what string) error {
-	return c.errorf(pos, "%s cannot be expressed in BIMFACE's query DSL, which has only match, contain, in, boolAnd and boolOr", what)
+// extended returns q, or in strict mode the error for what the five-clause
+// DSL cannot say.
+func (c compiler) extended(pos lexer.Position, what string, q dsl.Query) (dsl.Query, error) {
+	if c.strict {
+		return nil, c.errorf(pos, "%s has no clause in BIMFACE's query DSL (match, contain, in, boolAnd, boolOr); \"bfquery query\" answers it with a plan", what)
+	}
+	return q, nil
 }
 
 func (c compiler) statement(st *SelectStatement) (dsl.Statement, error) {
@@ -64,7 +85,7 @@ func (c compiler) statement(st *SelectStatement) (dsl.Statement, error) {
 	if err != nil {
 		return dsl.Statement{}, err
 	}
-	return dsl.Statement{Select: sel, Request: dsl.NewRequest(tt, ids...).Where(q)}, nil
+	return dsl.Statement{Select: sel, Request: dsl.NewRequest(tt, ids...).Where(q), Explain: st.Explain}, nil
 }
 
 func (c compiler) targetID(id *TargetID) (string, error) {
@@ -119,13 +140,20 @@ func first(qs []dsl.Query) dsl.Query {
 }
 
 func (c compiler) unary(e *Unary) (dsl.Query, error) {
-	if len(e.Nots) > 0 {
-		return nil, c.unsupported(e.Pos, "NOT")
-	}
+	var q dsl.Query
+	var err error
 	if e.Group != nil {
-		return c.or(e.Group)
+		q, err = c.or(e.Group)
+	} else {
+		q, err = c.predicate(e.Predicate)
 	}
-	return c.predicate(e.Predicate)
+	if err != nil || len(e.Nots) == 0 {
+		return q, err
+	}
+	for range e.Nots {
+		q = dsl.NotQuery{Query: q}
+	}
+	return c.extended(e.Pos, "NOT", q)
 }
 
 func (c compiler) predicate(p *Predicate) (dsl.Query, error) {
@@ -134,24 +162,45 @@ func (c compiler) predicate(p *Predicate) (dsl.Query, error) {
 		return nil, err
 	}
 	cond := p.Cond
-	not := ""
-	if cond.Negated {
-		not = "NOT "
-	}
+	var q dsl.Query
+	what := c.operatorWord(cond)
 	switch {
 	case cond.Op == "=" || cond.Op == "==":
 		v, err := c.value(cond.Value)
 		return dsl.MatchQuery{Key: key, Value: v}, err
+	case cond.Op == "!=" || cond.Op == "<>":
+		v, err := c.value(cond.Value)
+		if err != nil {
+			return nil, err
+		}
+		return c.extended(cond.Pos, fmt.Sprintf("%q", cond.Op), dsl.NotQuery{Query: dsl.MatchQuery{Key: key, Value: v}})
 	case cond.Op != "":
-		return nil, c.unsupported(cond.Pos, fmt.Sprintf("%q", cond.Op))
+		n, err := c.number(cond.Op, cond.Value)
+		if err != nil {
+			return nil, err
+		}
+		r := dsl.RangeQuery{Key: key}
+		switch cond.Op {
+		case "<", "<=":
+			r.Upper = dsl.Bound{Value: n, Inclusive: cond.Op == "<="}
+		default:
+			r.Lower = dsl.Bound{Value: n, Inclusive: cond.Op == ">="}
+		}
+		return c.extended(cond.Pos, fmt.Sprintf("%q", cond.Op), r)
 	case cond.Is != nil && cond.Is.Not:
-		return nil, c.unsupported(cond.Pos, "IS NOT NULL")
+		return c.extended(cond.Pos, "IS NOT NULL", dsl.ExistsQuery{Key: key})
 	case cond.Is != nil:
-		return nil, c.unsupported(cond.Pos, "IS NULL")
-	case cond.Negated:
-		return nil, c.unsupported(cond.Pos, not+c.operatorWord(cond))
+		return c.extended(cond.Pos, "IS NULL", dsl.NotQuery{Query: dsl.ExistsQuery{Key: key}})
 	case cond.Between != nil:
-		return nil, c.unsupported(cond.Pos, "BETWEEN")
+		lo, err := c.number("BETWEEN", cond.Between.Low)
+		if err != nil {
+			return nil, err
+		}
+		hi, err := c.number("BETWEEN", cond.Between.High)
+		if err != nil {
+			return nil, err
+		}
+		q = dsl.RangeQuery{Key: key, Lower: dsl.Bound{Value: lo, Inclusive: true}, Upper: dsl.Bound{Value: hi, Inclusive: true}}
 	case cond.In != nil:
 		vals := make([]dsl.Value, len(cond.In))
 		for i, v := range cond.In {
@@ -159,29 +208,41 @@ func (c compiler) predicate(p *Predicate) (dsl.Query, error) {
 				return nil, err
 			}
 		}
-		return dsl.InQuery{Key: key, Values: vals}, nil
+		q = dsl.InQuery{Key: key, Values: vals}
 	case cond.Contains != nil:
 		v, err := c.value(cond.Contains)
-		return dsl.ContainQuery{Key: key, Value: v}, err
+		if err != nil {
+			return nil, err
+		}
+		q = dsl.ContainQuery{Key: key, Value: v}
 	default:
-		return c.like(key, cond.Like)
+		if q, err = c.like(key, cond.Like); err != nil {
+			return nil, err
+		}
 	}
+	if cond.Negated {
+		return c.extended(cond.Pos, "NOT "+what, dsl.NotQuery{Query: q})
+	}
+	if !dsl.Documented(q) {
+		return c.extended(cond.Pos, what, q)
+	}
+	return q, nil
 }
 
-func (c compiler) operatorWord(cond *Condition) string {
-	switch {
-	case cond.In != nil:
-		return "IN"
-	case cond.Like != nil:
-		return "LIKE"
-	case cond.Contains != nil:
-		return "CONTAINS"
+// number compiles the right side of a comparison, which must be a number.
+func (c compiler) number(op string, v *Value) (dsl.Value, error) {
+	val, err := c.value(v)
+	if err != nil {
+		return val, err
 	}
-	return "BETWEEN"
+	if val.Kind() != dsl.KindNumber {
+		return val, c.errorf(v.Pos, "%s compares numbers, and %s is a %s", op, val, val.Kind())
+	}
+	return val, nil
 }
 
-// like compiles LIKE '%text%', which is contain; other patterns need more
-// than the DSL has.
+// like compiles LIKE: '%text%' is contain; other patterns are LIKE
+// queries, which the DSL has no clause for.
 func (c compiler) like(key dsl.Key, pat *Value) (dsl.Query, error) {
 	if r := pat.Raw[0]; r != '\'' && r != '"' {
 		return nil, c.errorf(pat.Pos, "LIKE needs a string pattern")
@@ -190,54 +251,13 @@ func (c compiler) like(key dsl.Key, pat *Value) (dsl.Query, error) {
 	if err != nil {
 		return nil, err
 	}
-	text, ok := containPattern(s)
-	if !ok {
-		return nil, c.unsupported(pat.Pos, "LIKE pattern "+dsl.QuoteString(s)+" (only '%text%', which is contain,)")
+	if text, ok := dsl.ContainText(s); ok {
+		return dsl.ContainQuery{Key: key, Value: dsl.String(text)}, nil
 	}
-	return dsl.ContainQuery{Key: key, Value: dsl.String(text)}, nil
-}
-
-// containPattern reports whether a LIKE pattern is '%text%' (or only %s)
-// and returns text with its escapes (\% \_ \\) resolved.
-func containPattern(p string) (string, bool) {
-	type unit struct {
-		ch      rune
-		escaped bool
+	if c.strict {
+		return nil, c.errorf(pat.Pos, "LIKE pattern %s has no clause in BIMFACE's query DSL, whose contain is LIKE '%%text%%'; \"bfquery query\" answers it with a plan", dsl.QuoteString(s))
 	}
-	var us []unit
-	for i := 0; i < len(p); {
-		r, n := utf8.DecodeRuneInString(p[i:])
-		if r == '\\' && i+n < len(p) {
-			r2, n2 := utf8.DecodeRuneInString(p[i+n:])
-			us = append(us, unit{r2, true})
-			i += n + n2
-			continue
-		}
-		us = append(us, unit{r, false})
-		i += n
-	}
-	wild := func(u unit) bool { return !u.escaped && u.ch == '%' }
-	lo, hi := 0, len(us)
-	for lo < hi && wild(us[lo]) {
-		lo++
-	}
-	if lo == hi {
-		return "", true
-	}
-	for hi > lo && wild(us[hi-1]) {
-		hi--
-	}
-	if lo == 0 || hi == len(us) {
-		return "", false
-	}
-	var b strings.Builder
-	for _, u := range us[lo:hi] {
-		if !u.escaped && (u.ch == '%' || u.ch == '_') {
-			return "", false
-		}
-		b.WriteRune(u.ch)
-	}
-	return b.String(), true
+	return dsl.LikeQuery{Key: key, Pattern: s}, nil
 }
 
 func (c compiler) field(f *Predicate) (dsl.Key, error) {
@@ -346,4 +366,23 @@ func hexRune(s string) (rune, int) {
 		r = r<<4 | rune(d)
 	}
 	return r, 4
+}
+
+// operatorWord names a condition's operator as written.
+func (c compiler) operatorWord(cond *Condition) string {
+	switch {
+	case cond.Op != "":
+		return cond.Op
+	case cond.Is != nil && cond.Is.Not:
+		return "IS NOT NULL"
+	case cond.Is != nil:
+		return "IS NULL"
+	case cond.In != nil:
+		return "IN"
+	case cond.Like != nil:
+		return "LIKE"
+	case cond.Contains != nil:
+		return "CONTAINS"
+	}
+	return "BETWEEN"
 }

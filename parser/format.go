@@ -10,13 +10,17 @@ import (
 // Format writes a statement as query text that compiles back to an
 // equivalent statement (dsl.Equivalent). A query object that mixes
 // several clauses is written as the AND it means. The request must be
-// valid; Format returns its validation error otherwise.
+// valid (dsl.CheckQuery for its query); Format returns the error
+// otherwise.
 func Format(st dsl.Statement) (string, error) {
 	r := st.Request
-	if err := r.Validate(); err != nil {
+	if err := validate(r); err != nil {
 		return "", err
 	}
 	var b strings.Builder
+	if st.Explain {
+		b.WriteString("EXPLAIN ")
+	}
 	b.WriteString("SELECT ")
 	b.WriteString(st.Select.String())
 	b.WriteString(" FROM ")
@@ -56,21 +60,107 @@ func writeQuery(b *strings.Builder, q dsl.Query, nested bool) {
 		b.WriteString(q.Value.String())
 	case dsl.InQuery:
 		writeKey(b, q.Key)
-		b.WriteString(" IN (")
-		for i, v := range q.Values {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(v.String())
-		}
-		b.WriteByte(')')
+		b.WriteString(" IN ")
+		writeValues(b, q.Values)
 	case dsl.AndQuery:
 		writeList(b, q.Queries, " AND ", nested)
 	case dsl.ObjectQuery:
 		writeList(b, q.Queries, " AND ", nested)
 	case dsl.OrQuery:
 		writeList(b, q.Queries, " OR ", nested)
+	case dsl.RangeQuery:
+		writeKey(b, q.Key)
+		writeRange(b, q)
+	case dsl.LikeQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" LIKE ")
+		b.WriteString(dsl.QuoteString(q.Pattern))
+	case dsl.ExistsQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" IS NOT NULL")
+	case dsl.NotQuery:
+		writeNot(b, q.Query)
 	}
+}
+
+func writeValues(b *strings.Builder, vs []dsl.Value) {
+	b.WriteByte('(')
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(v.String())
+	}
+	b.WriteByte(')')
+}
+
+func writeRange(b *strings.Builder, q dsl.RangeQuery) {
+	switch op := dsl.Operator(q); op {
+	case "BETWEEN":
+		b.WriteString(" BETWEEN ")
+		b.WriteString(q.Lower.Value.String())
+		b.WriteString(" AND ")
+		b.WriteString(q.Upper.Value.String())
+	case "<", "<=":
+		b.WriteString(" " + op + " ")
+		b.WriteString(q.Upper.Value.String())
+	default:
+		b.WriteString(" " + op + " ")
+		b.WriteString(q.Lower.Value.String())
+	}
+}
+
+// writeNot writes NOT q in the language's own forms where there is one
+// (!=, NOT IN, NOT LIKE, NOT CONTAINS, NOT BETWEEN, IS NULL), and as NOT
+// before the term otherwise. NOT binds tighter than AND, so a NOT term
+// never needs parentheses of its own.
+func writeNot(b *strings.Builder, q dsl.Query) {
+	switch q := q.(type) {
+	case dsl.MatchQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" != ")
+		b.WriteString(q.Value.String())
+	case dsl.ContainQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" NOT CONTAINS ")
+		b.WriteString(q.Value.String())
+	case dsl.InQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" NOT IN ")
+		writeValues(b, q.Values)
+	case dsl.LikeQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" NOT LIKE ")
+		b.WriteString(dsl.QuoteString(q.Pattern))
+	case dsl.ExistsQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" IS NULL")
+	case dsl.RangeQuery:
+		if dsl.Operator(q) == "BETWEEN" {
+			writeKey(b, q.Key)
+			b.WriteString(" NOT")
+			writeRange(b, q)
+			return
+		}
+		b.WriteString("NOT ")
+		writeQuery(b, q, true)
+	default:
+		b.WriteString("NOT ")
+		writeQuery(b, q, true)
+	}
+}
+
+// validate checks a request as Format needs it: valid, with any query.
+func validate(r dsl.Request) error {
+	q := r.Query()
+	if q == nil || dsl.Documented(q) {
+		return r.Validate()
+	}
+	if err := dsl.CheckQuery(q); err != nil {
+		return err
+	}
+	// The rest of the request, with a stand-in query that validates.
+	return r.WithQuery(dsl.Match("k", 0)).Validate()
 }
 
 // writeList joins the members of a boolAnd or boolOr. Nested lists keep

@@ -113,11 +113,23 @@ func randomValue(rng *rand.Rand) dsl.Value {
 	return dsl.Bool(rng.IntN(2) == 0)
 }
 
+func randomNumberValue(rng *rand.Rand) dsl.Value {
+	return dsl.Number(randomNumber[rng.IntN(len(randomNumber))])
+}
+
 func randomQuery(rng *rand.Rand, depth int) dsl.Query {
 	key := dsl.Key(randomKeys[rng.IntN(len(randomKeys))])
 	n := rng.IntN(depth + 1)
 	if depth == 0 || n == 0 {
-		switch rng.IntN(3) {
+		switch rng.IntN(7) {
+		case 3:
+			return dsl.Lt(key, randomNumberValue(rng))
+		case 4:
+			return dsl.Between(key, randomNumberValue(rng), randomNumberValue(rng))
+		case 5:
+			return dsl.Like(key, randomString[rng.IntN(len(randomString))]+"%")
+		case 6:
+			return dsl.Exists(key)
 		case 0:
 			return dsl.MatchQuery{Key: key, Value: randomValue(rng)}
 		case 1:
@@ -133,7 +145,9 @@ func randomQuery(rng *rand.Rand, depth int) dsl.Query {
 	for i := range qs {
 		qs[i] = randomQuery(rng, depth-1)
 	}
-	switch rng.IntN(3) {
+	switch rng.IntN(4) {
+	case 3:
+		return dsl.Not(qs[0])
 	case 0:
 		return dsl.AndQuery{Queries: qs}
 	case 1:

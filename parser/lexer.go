@@ -13,7 +13,7 @@ import (
 // keywords are reserved words, matched in any case. A property key spelled
 // like one is written in backticks: `from`.
 var keywords = map[string]bool{
-	"SELECT": true, "FROM": true, "WHERE": true, "FILE": true, "INTEGRATION": true,
+	"EXPLAIN": true, "SELECT": true, "FROM": true, "WHERE": true, "FILE": true, "INTEGRATION": true,
 	"AND": true, "OR": true, "NOT": true, "IN": true, "LIKE": true, "CONTAINS": true,
 	"BETWEEN": true, "IS": true, "NULL": true, "TRUE": true, "FALSE": true,
 }

@@ -19,7 +19,7 @@ type DSLCmd struct {
 }
 
 func (c *DSLCmd) Run(e *env) error {
-	st, err := parser.Compile(c.Query)
+	st, err := parser.CompileDSL(c.Query)
 	if err != nil {
 		return err
 	}
