@@ -281,6 +281,9 @@ func (e *encoder) extendedQuery(q Query) error {
 // (\% \_ \\) resolved.
 func ContainText(pattern string) (string, bool) {
 	units := likeUnits(pattern)
+	if len(units) == 0 {
+		return "", false // '' matches only the empty text
+	}
 	lo, hi := 0, len(units)
 	for lo < hi && units[lo].wild == '%' {
 		lo++
