@@ -1,0 +1,183 @@
+package bimfacetest
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sync"
+
+	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/eval"
+)
+
+// Data is what a simulator serves: a loaded cache, for queries, and the
+// records of its files as JSON, for element, room and area reads (the
+// cache's index does not keep the JSON). It is read-only once loaded and
+// may back several simulators.
+type Data struct {
+	cache   *eval.Cache
+	targets map[targetKey]*target
+}
+
+type targetKey struct {
+	typ dsl.TargetType
+	id  string
+}
+
+// target is one file or integration: its records per selection, in the
+// order of the cache's index, so that record i has the index's ID(i).
+type target struct {
+	key  targetKey
+	ev   *eval.Target
+	sets [3]*records // elements, rooms, areas; nil when the cache has none
+
+	once    sync.Once
+	derived *derived
+}
+
+type records struct {
+	ix   *eval.Index
+	raw  []json.RawMessage
+	byID map[string]int
+}
+
+// Load reads the cache directory dir. See LoadFS.
+func Load(dir string) (*Data, error) { return LoadFS(os.DirFS(dir)) }
+
+// LoadFS reads the cache directory at the root of fsys: its index through
+// eval.OpenFS, and every record's JSON from the files its manifest lists.
+func LoadFS(fsys fs.FS) (*Data, error) {
+	c, err := eval.OpenFS(fsys)
+	if err != nil {
+		return nil, err
+	}
+	m, err := eval.ReadManifest(fsys, eval.ManifestName)
+	if err != nil {
+		return nil, err
+	}
+	d := &Data{cache: c, targets: map[targetKey]*target{}}
+	for _, tm := range m.Targets {
+		ev, err := c.Target(tm.Type, tm.ID)
+		if err != nil {
+			return nil, err
+		}
+		t := &target{key: targetKey{tm.Type, tm.ID}, ev: ev}
+		for sel, parts := range [][]eval.Part{tm.Elements, tm.Rooms, tm.Areas} {
+			ix := ev.Index(dsl.Select(sel))
+			if ix == nil {
+				continue
+			}
+			rs := &records{ix: ix, byID: make(map[string]int, ix.Len())}
+			for _, p := range parts {
+				if rs.raw, err = readPart(fsys, p.Path, rs.raw); err != nil {
+					return nil, err
+				}
+			}
+			if len(rs.raw) != ix.Len() {
+				return nil, fmt.Errorf("%s %s: %d records read, the index has %d", tm.Type, tm.ID, len(rs.raw), ix.Len())
+			}
+			for i := range rs.raw {
+				rs.byID[ix.ID(i)] = i
+			}
+			t.sets[sel] = rs
+		}
+		d.targets[t.key] = t
+	}
+	return d, nil
+}
+
+// Cache returns the loaded cache, to compare the simulator's answers with
+// local ones.
+func (d *Data) Cache() *eval.Cache { return d.cache }
+
+// readPart appends the records of one file of the cache to out. It reads
+// what eval reads (an envelope, a JSON array or concatenated records,
+// possibly gzipped); eval has already checked the file, so errors here
+// are unexpected and not positioned.
+func readPart(fsys fs.FS, name string, out []json.RawMessage) ([]json.RawMessage, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	var r io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		r = zr
+	}
+	src, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	src = bytes.TrimSpace(src)
+	if len(src) == 0 {
+		return out, nil
+	}
+	var list []json.RawMessage
+	switch {
+	case src[0] == '[':
+		err = json.Unmarshal(src, &list)
+	case isEnvelope(src):
+		var env struct {
+			Data []json.RawMessage `json:"data"`
+		}
+		err = json.Unmarshal(src, &env)
+		list = env.Data
+	default:
+		dec := json.NewDecoder(bytes.NewReader(src))
+		for {
+			var rec json.RawMessage
+			if err = dec.Decode(&rec); err != nil {
+				break
+			}
+			list = append(list, rec)
+		}
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for _, rec := range list {
+		// Records are served inside larger documents and written one per
+		// line by pulls: keep them on one line.
+		if bytes.IndexByte(rec, '\n') >= 0 {
+			var b bytes.Buffer
+			if err := json.Compact(&b, rec); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			rec = b.Bytes()
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// isEnvelope reports whether the document's first member is one of the
+// envelope's, as eval decides.
+func isEnvelope(src []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(src))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return false
+	}
+	switch tok {
+	case "code", "data", "message":
+		return true
+	}
+	return false
+}
