@@ -1,6 +1,7 @@
 package bimface
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -177,6 +178,10 @@ type PropertyValues struct {
 	// Values are the literal texts of the values: BIMFACE sends them as
 	// JSON strings or numbers, and a number keeps its digits as sent.
 	Values []string
+	// Typed are the same values with their JSON types, which decide how
+	// match compares them (the number 30.0 equals the string "30", the
+	// string "30.0" does not). A null is left out.
+	Typed []dsl.Value
 }
 
 // UnmarshalJSON reads {"property": ..., "values": [...]}, keeping number
@@ -191,10 +196,35 @@ func (p *PropertyValues) UnmarshalJSON(data []byte) error {
 	}
 	p.Property = raw.Property
 	p.Values = make([]string, len(raw.Values))
+	p.Typed = make([]dsl.Value, 0, len(raw.Values))
 	for i, v := range raw.Values {
 		p.Values[i] = literal(v)
+		if tv, ok := typed(v); ok {
+			p.Typed = append(p.Typed, tv)
+		}
 	}
 	return nil
+}
+
+// typed reads a JSON scalar as a dsl.Value: strings, numbers (their
+// literal kept) and booleans; null and anything else is no value.
+func typed(v json.RawMessage) (dsl.Value, bool) {
+	v = bytes.TrimSpace(v)
+	switch {
+	case len(v) == 0:
+		return dsl.Value{}, false
+	case v[0] == '"':
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			return dsl.Value{}, false
+		}
+		return dsl.String(s), true
+	case string(v) == "true" || string(v) == "false":
+		return dsl.Bool(string(v) == "true"), true
+	case dsl.IsNumber(string(v)):
+		return dsl.Number(string(v)), true
+	}
+	return dsl.Value{}, false
 }
 
 // literal returns a JSON scalar's text: a string unquoted, anything else

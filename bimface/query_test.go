@@ -225,10 +225,10 @@ func TestPropertyValues(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "properties=floor&properties=%E4%BD%93%E7%A7%AF&targetIds=11&targetIds=22&targetType=integration", gotQuery)
 	want := []bimface.PropertyValues{
-		{Property: "floor", Values: []string{"-2.45", "F1"}},
-		{Property: "体积", Values: []string{"0.0", "2.703969", "1e3", "12"}},
+		{Property: "floor", Values: []string{"-2.45", "F1"}, Typed: []dsl.Value{dsl.String("-2.45"), dsl.String("F1")}},
+		{Property: "体积", Values: []string{"0.0", "2.703969", "1e3", "12"}, Typed: []dsl.Value{dsl.Number("0.0"), dsl.Number("2.703969"), dsl.Number("1e3"), dsl.String("12")}},
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b dsl.Value) bool { return a == b })); diff != "" {
 		t.Errorf("values (-want +got):\n%s", diff)
 	}
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -138,8 +139,76 @@ func refMatch(e refElement, q dsl.Query) bool {
 		return !slices.ContainsFunc(q.Queries, func(c dsl.Query) bool { return !refMatch(e, c) })
 	case dsl.OrQuery:
 		return slices.ContainsFunc(q.Queries, func(c dsl.Query) bool { return refMatch(e, c) })
+	case dsl.NotQuery:
+		return !refMatch(e, q.Query)
+	case dsl.ExistsQuery:
+		return len(e.candidates(string(q.Key))) > 0
+	case dsl.RangeQuery:
+		return slices.ContainsFunc(e.candidates(string(q.Key)), func(c any) bool { return refInRange(c, q) })
+	case dsl.LikeQuery:
+		re := refLikeRegexp(q.Pattern)
+		return slices.ContainsFunc(e.candidates(string(q.Key)), func(c any) bool { return re.MatchString(refText(c)) })
 	}
 	panic(q)
+}
+
+// refInRange: the candidate is a number or a numeric string, within the
+// bounds.
+func refInRange(c any, q dsl.RangeQuery) bool {
+	var t string
+	switch c := c.(type) {
+	case json.Number:
+		t = string(c)
+	case string:
+		if !dsl.IsNumber(c) {
+			return false
+		}
+		t = c
+	default:
+		return false
+	}
+	f, _ := strconv.ParseFloat(t, 64)
+	if !q.Lower.IsZero() {
+		lo, _ := q.Lower.Value.Float()
+		if f < lo || (!q.Lower.Inclusive && f == lo) {
+			return false
+		}
+	}
+	if !q.Upper.IsZero() {
+		hi, _ := q.Upper.Value.Float()
+		if f > hi || (!q.Upper.Inclusive && f == hi) {
+			return false
+		}
+	}
+	return true
+}
+
+// refLikeRegexp translates a LIKE pattern into an anchored regular
+// expression, independently of dsl.CompileLike.
+func refLikeRegexp(p string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString(`^(?s:`)
+	escaped := false
+	for _, r := range p {
+		switch {
+		case escaped:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+			escaped = false
+		case r == '\\':
+			escaped = true
+		case r == '%':
+			b.WriteString(`.*`)
+		case r == '_':
+			b.WriteString(`.`)
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	if escaped {
+		b.WriteString(`\\`)
+	}
+	b.WriteString(`)$`)
+	return regexp.MustCompile(b.String())
 }
 
 func decodeNDJSON(t testing.TB, data []byte) []refElement {
@@ -199,13 +268,70 @@ func (g *queryGen) value(key string) dsl.Value {
 	return v
 }
 
+// number returns a number near the key's numeric values.
+func (g *queryGen) number(key string) dsl.Value {
+	for range 5 {
+		v := g.value(key)
+		if f, ok := v.Float(); ok {
+			return v
+		} else if dsl.IsNumber(v.Text()) {
+			f, _ = strconv.ParseFloat(v.Text(), 64)
+			return dsl.Float(f)
+		}
+	}
+	return dsl.Int(int64(g.rng.IntN(3000)))
+}
+
+// pattern makes a LIKE pattern from one of the key's values, with some
+// characters replaced by _ and runs by %.
+func (g *queryGen) pattern(key string) string {
+	r := []rune(g.value(key).Text())
+	var b strings.Builder
+	for i := 0; i < len(r); i++ {
+		switch g.rng.IntN(8) {
+		case 0:
+			b.WriteByte('_')
+		case 1:
+			b.WriteByte('%')
+			i += g.rng.IntN(3)
+		case 2:
+			if r[i] == '%' || r[i] == '_' || r[i] == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r[i])
+		default:
+			if r[i] == '%' || r[i] == '_' || r[i] == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r[i])
+		}
+	}
+	return b.String()
+}
+
 func (g *queryGen) query(depth int) dsl.Query {
-	n := 5
+	n := 9
 	if depth > 2 {
-		n = 3
+		n = 7
 	}
 	key := g.keys[g.rng.IntN(len(g.keys))]
 	switch g.rng.IntN(n) {
+	case 3:
+		switch g.rng.IntN(3) {
+		case 0:
+			return dsl.RangeQuery{Key: dsl.Key(key), Lower: dsl.Bound{Value: g.number(key), Inclusive: g.rng.IntN(2) == 0}}
+		case 1:
+			return dsl.RangeQuery{Key: dsl.Key(key), Upper: dsl.Bound{Value: g.number(key), Inclusive: g.rng.IntN(2) == 0}}
+		}
+		return dsl.Between(dsl.Key(key), g.number(key), g.number(key))
+	case 4:
+		return dsl.Like(dsl.Key(key), g.pattern(key))
+	case 5:
+		return dsl.Exists(dsl.Key(key))
+	case 6:
+		return dsl.Not(g.query(depth + 1))
+	}
+	switch g.rng.IntN(n - 4) {
 	case 0:
 		return dsl.MatchQuery{Key: dsl.Key(key), Value: g.value(key)}
 	case 1:
@@ -257,7 +383,7 @@ func TestDifferential(t *testing.T) {
 				nonEmpty++
 			}
 			if diff := cmp.Diff(want, got, cmpNilEmpty); diff != "" {
-				js, _ := dsl.MarshalQuery(q)
+				js, _ := dsl.ExtendedJSON(q)
 				t.Fatalf("seed %d query %d %s (-reference +index):\n%s", seed, i, js, diff)
 			}
 		}

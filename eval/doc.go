@@ -108,7 +108,27 @@
 // false. An empty v matches every record that has F.
 //
 // in F (v1 … vn) is match against any vi. A query object, boolAnd and
-// ObjectQuery are the AND of their clauses; boolOr is the OR. Results are
+// ObjectQuery are the AND of their clauses; boolOr is the OR.
+//
+// The rest of the query language, which BIMFACE's DSL has no clause for:
+//
+//   - NOT q holds for the records of the target that q does not match, as
+//     Elasticsearch's must_not: a record without F matches NOT (F = v).
+//     F != v is NOT (F = v); NOT IN, NOT LIKE, NOT CONTAINS and NOT
+//     BETWEEN likewise;
+//   - F < n (<=, >, >=) holds when some candidate is numeric (a number or
+//     a numeric string, as for match) and compares true with n as
+//     float64; n must be a number;
+//   - F BETWEEN a AND b holds when some single candidate c has
+//     a <= c <= b (F > a AND F < b may hold through two candidates);
+//   - F LIKE p holds when some candidate's text (as for contain) matches
+//     the whole pattern, case-sensitive: % is any run of characters, _ is
+//     one character, a backslash makes the next character literal.
+//     '%text%' is exactly contain;
+//   - F IS NOT NULL holds when F has at least one candidate; IS NULL when
+//     it has none.
+//
+// Results are
 // IDs in cache order, without duplicates, one Result per requested target,
 // which marshals as BIMFACE's data does:
 // [{"elementIds":[…],"targetId":"…"}].
@@ -121,9 +141,9 @@
 // roaring bitmap for common ones, and the union of all as the key's
 // "has F" bitmap. match looks values up in the hash table and, for
 // numbers, in a per-key slice of numeric values sorted by float64, which
-// is also what ranges will use; contain runs one substring search over
-// the key's blob; NOT can complement against the record count, IS NULL
-// against the key's "has F" bitmap. Queries never change the index, so a
+// ranges search by bisection; contain runs one substring search over the
+// key's blob; LIKE tests each distinct value once; NOT complements against
+// the record count, IS NOT NULL is the key's "has F" bitmap. Queries never change the index, so a
 // loaded Index or Cache may serve concurrent queries.
 //
 // The index keeps, besides, each record's ID and the first value of name,

@@ -40,10 +40,11 @@ func (ix *Index) Record(i int) Record {
 }
 
 // Search returns the records q matches, as a new bitmap of record indexes
-// that the caller owns. It reports an error for a query that dsl would not
-// marshal (an empty in or boolAnd, an invalid value...).
+// that the caller owns. q may use the whole language (NOT, ranges, LIKE,
+// IS NOT NULL). It reports an error for a query that dsl.CheckQuery
+// rejects (an empty in or boolAnd, an invalid value...).
 func (ix *Index) Search(q dsl.Query) (*roaring.Bitmap, error) {
-	if _, err := dsl.MarshalQuery(q); err != nil {
+	if err := dsl.CheckQuery(q); err != nil {
 		return nil, err
 	}
 	return ix.eval(q, nil), nil
@@ -92,7 +93,7 @@ func (p *Plan) write(b *strings.Builder, indent string) {
 
 // Explain evaluates q and returns how many records each clause matched.
 func (ix *Index) Explain(q dsl.Query) (*Plan, error) {
-	if _, err := dsl.MarshalQuery(q); err != nil {
+	if err := dsl.CheckQuery(q); err != nil {
 		return nil, err
 	}
 	var root Plan
@@ -125,11 +126,39 @@ func (ix *Index) eval(q dsl.Query, plan *Plan) *roaring.Bitmap {
 			bms[i] = ix.eval(c, child(plan))
 		}
 		bm = roaring.FastOr(bms...)
+	case dsl.NotQuery:
+		bm = ix.all()
+		bm.AndNot(ix.eval(q.Query, child(plan)))
+	case dsl.RangeQuery:
+		var acc collector
+		if k := ix.keys[string(q.Key)]; k != nil {
+			k.inRange(q, &acc)
+		}
+		bm = acc.set()
+	case dsl.LikeQuery:
+		var acc collector
+		if k := ix.keys[string(q.Key)]; k != nil {
+			k.like(dsl.CompileLike(q.Pattern), &acc)
+		}
+		bm = acc.set()
+	case dsl.ExistsQuery:
+		if k := ix.keys[string(q.Key)]; k != nil {
+			bm = k.all.Clone()
+		} else {
+			bm = roaring.New()
+		}
 	}
 	if plan != nil {
 		plan.Clause = clause(q)
 		plan.Count = int(bm.GetCardinality())
 	}
+	return bm
+}
+
+// all returns a new bitmap of every record.
+func (ix *Index) all() *roaring.Bitmap {
+	bm := roaring.New()
+	bm.AddRange(0, uint64(ix.n))
 	return bm
 }
 
@@ -231,6 +260,53 @@ func (k *keyIndex) numeric(f float64, strings bool, acc *collector) {
 	}
 }
 
+// inRange adds the records holding a numeric value (a number or a numeric
+// string) within the range's bounds, from the sorted numeric view.
+func (k *keyIndex) inRange(q dsl.RangeQuery, acc *collector) {
+	lo, hi := 0, len(k.numF)
+	if !q.Lower.IsZero() {
+		f, _ := q.Lower.Value.Float()
+		if q.Lower.Inclusive {
+			lo, _ = slices.BinarySearch(k.numF, f)
+		} else {
+			lo = upperBound(k.numF, f)
+		}
+	}
+	if !q.Upper.IsZero() {
+		f, _ := q.Upper.Value.Float()
+		if q.Upper.Inclusive {
+			hi = upperBound(k.numF, f)
+		} else {
+			hi, _ = slices.BinarySearch(k.numF, f)
+		}
+	}
+	for _, v := range k.numV[lo:max(lo, hi)] {
+		k.add(acc, v)
+	}
+}
+
+// upperBound returns the position of the first element of sorted greater
+// than f.
+func upperBound(sorted []float64, f float64) int {
+	i, _ := slices.BinarySearchFunc(sorted, f, func(e, t float64) int {
+		if e <= t {
+			return -1
+		}
+		return 1
+	})
+	return i
+}
+
+// like adds the records holding a value whose text matches the pattern,
+// testing each distinct value once.
+func (k *keyIndex) like(p dsl.LikePattern, acc *collector) {
+	for v := range k.len() {
+		if p.Match(string(k.text(uint32(v)))) {
+			k.add(acc, uint32(v))
+		}
+	}
+}
+
 // contain adds the records holding a value whose text contains t. One
 // search over the key's blob finds all of them; after a hit the search
 // resumes at the next value, since a value counts once.
@@ -275,6 +351,21 @@ func clause(q dsl.Query) string {
 		return "boolOr"
 	case dsl.ObjectQuery:
 		return "object (and)"
+	case dsl.NotQuery:
+		return "NOT"
+	case dsl.RangeQuery:
+		switch op := dsl.Operator(q); op {
+		case "BETWEEN":
+			return fmt.Sprintf("%s BETWEEN %s AND %s", q.Key, q.Lower.Value, q.Upper.Value)
+		case "<", "<=":
+			return fmt.Sprintf("%s %s %s", q.Key, op, q.Upper.Value)
+		default:
+			return fmt.Sprintf("%s %s %s", q.Key, op, q.Lower.Value)
+		}
+	case dsl.LikeQuery:
+		return fmt.Sprintf("%s LIKE %s", q.Key, dsl.QuoteString(q.Pattern))
+	case dsl.ExistsQuery:
+		return fmt.Sprintf("%s IS NOT NULL", q.Key)
 	}
 	return fmt.Sprintf("%T", q)
 }

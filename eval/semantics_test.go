@@ -78,6 +78,28 @@ func TestSemantics(t *testing.T) {
 		{"properties is not a field", dsl.Contain("properties", ""), nil},
 		{"missing key", dsl.Match("不存在", "x"), nil},
 		{"missing key, empty contain", dsl.Contain("不存在", ""), nil},
+		{"not: a record without the key matches", dsl.Ne("floor", "F01"), []string{"102", "104"}},
+		{"not of an or", dsl.Not(dsl.Or(dsl.Match("floor", "F01"), dsl.Match("floor", "F02"))), []string{"104"}},
+		{"greater, exclusive", dsl.Gt("长度", 1000), []string{"101", "102"}},
+		{"greater or equal takes the numeric string 1e3", dsl.Ge("长度", 1000), []string{"101", "102", "103"}},
+		{"less", dsl.Lt("长度", 3000), []string{"103"}},
+		{"less or equal, 3000 and 3000.0", dsl.Le("长度", 3000), []string{"101", "102", "103"}},
+		{"between inclusive", dsl.Between("长度", 1000, 3000), []string{"101", "102", "103"}},
+		{"range skips non-numeric strings", dsl.Ge("厚度", 30), []string{"101"}},
+		{"range skips a leading zero", dsl.Gt("编号", 0), []string{"103"}},
+		{"range on a dotted path", dsl.Ge("boundingBox.max.z", 2700), []string{"101", "102"}},
+		{"not of a range holds without the key", dsl.Not(dsl.Lt("长度", 2000)), []string{"101", "102", "104"}},
+		{"like uses the number literal", dsl.Like("长度", "%.0"), []string{"101"}},
+		{"like is whole text", dsl.Like("长度", "3000"), []string{"102"}},
+		{"like underscore", dsl.Like("长度", "_e_"), []string{"103"}},
+		{"like prefix", dsl.Like("name", "基本墙%"), []string{"101", "102"}},
+		{"like bool text", dsl.Like("结构", "f%"), []string{"102", "103"}},
+		{"like on a top-level field", dsl.Like("name", "F__"), []string{"104"}},
+		{"like escaped", dsl.Like("productID", `#A-1,2\_0`), nil},
+		{"is not null ignores null values", dsl.Exists("注释"), []string{"101"}},
+		{"is not null counts the empty string", dsl.Exists("备注"), []string{"101"}},
+		{"is null", dsl.IsNull("注释"), []string{"102", "103", "104"}},
+		{"is not null on a dotted path", dsl.Exists("boundingBox.min.x"), []string{"101", "102"}},
 		{"in", dsl.In("floor", "F02", "F03"), []string{"102"}},
 		{"in mixed kinds", dsl.In("长度", 1000, "3000"), []string{"101", "102", "103"}},
 		{"boolAnd", dsl.And(dsl.Match("floor", "F01"), dsl.Contain("name", "墙")), []string{"101"}},
@@ -156,3 +178,4 @@ func TestExplain(t *testing.T) {
 `
 	require.Equal(t, want, p.String())
 }
+

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"net/url"
 	"os"
 	"path"
@@ -411,68 +410,23 @@ func (p *puller) spaces(ctx context.Context, gen string) error {
 	if rerr == nil && aerr == nil {
 		return nil
 	}
-	var floors []struct {
-		ID string `json:"id"`
-	}
-	if err := p.get(ctx, p.prefix()+"floors", nil, &floors); err != nil {
-		return err
-	}
-	floorIDs := make([]string, 0, len(floors))
-	for _, f := range floors {
-		floorIDs = append(floorIDs, f.ID)
-	}
-	if len(floorIDs) == 0 {
-		floorIDs = []string{""} // no floors: ask once for all
-	}
 	for _, s := range []struct {
-		file, endpoint string
-		done           bool
-	}{{roomsFile, "rooms", rerr == nil}, {areasFile, "areas", aerr == nil}} {
+		file string
+		sel  dsl.Select
+		done bool
+	}{{roomsFile, dsl.SelectRooms, rerr == nil}, {areasFile, dsl.SelectAreas, aerr == nil}} {
 		if s.done {
 			continue
 		}
-		var all []json.RawMessage
-		seen := map[string]bool{}
-		for _, fid := range floorIDs {
-			q := url.Values{}
-			if fid != "" {
-				q.Set("floorId", fid)
-			}
-			var recs []json.RawMessage
-			if err := p.get(ctx, p.prefix()+s.endpoint, q, &recs); err != nil {
-				return err
-			}
-			for _, r := range recs {
-				var id struct {
-					ID json.RawMessage `json:"id"`
-				}
-				if err := json.Unmarshal(r, &id); err != nil {
-					return fmt.Errorf("pull: %s of floor %s: %w", s.endpoint, fid, err)
-				}
-				// A room listed under two floors is kept once.
-				if k := string(id.ID); k == "" || !seen[k] {
-					seen[k] = true
-					all = append(all, r)
-				}
-			}
+		all, err := p.c.SpacesRaw(ctx, p.opts.Type, p.opts.ID, s.sel)
+		if err != nil {
+			return err
 		}
 		if err := writeAtomic(s.file, func(w io.Writer) error { return writeRecords(w, all) }); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func (p *puller) get(ctx context.Context, path string, q url.Values, v any) error {
-	if len(q) > 0 {
-		path += "?" + q.Encode()
-	}
-	req, err := p.c.NewRequest(http.MethodGet, path, nil)
-	if err != nil {
-		return err
-	}
-	_, err = p.c.Do(ctx, req, v)
-	return err
 }
 
 // targetManifest counts the saved records and describes them.
