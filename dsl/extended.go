@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // The queries in this file have no clause in BIMFACE's DSL. The local
@@ -336,4 +337,44 @@ func likeUnits(p string) []likeUnit {
 		units = append(units, likeUnit{r: '\\'})
 	}
 	return units
+}
+
+// LikePattern is a compiled LIKE pattern.
+type LikePattern struct {
+	units []likeUnit
+}
+
+// CompileLike compiles a LIKE pattern: % is any run of characters, _ is
+// one character, and a backslash makes the next character literal.
+func CompileLike(pattern string) LikePattern { return LikePattern{units: likeUnits(pattern)} }
+
+// Match reports whether text matches the whole pattern, case-sensitively.
+func (p LikePattern) Match(text string) bool {
+	// Greedy matching with one backtrack point, the last %: linear in
+	// practice, and never exponential.
+	u := p.units
+	ui, ti := 0, 0
+	star, starText := -1, 0
+	for ti < len(text) {
+		r, n := utf8.DecodeRuneInString(text[ti:])
+		switch {
+		case ui < len(u) && u[ui].wild == '%':
+			star, starText = ui, ti
+			ui++
+		case ui < len(u) && (u[ui].wild == '_' || u[ui].wild == 0 && u[ui].r == r):
+			ui++
+			ti += n
+		case star >= 0:
+			ui = star + 1
+			_, n0 := utf8.DecodeRuneInString(text[starText:])
+			starText += n0
+			ti = starText
+		default:
+			return false
+		}
+	}
+	for ui < len(u) && u[ui].wild == '%' {
+		ui++
+	}
+	return ui == len(u)
 }

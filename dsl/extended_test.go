@@ -81,3 +81,31 @@ func TestContainText(t *testing.T) {
 		require.False(t, ok, p)
 	}
 }
+
+func TestLikeMatch(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, text string
+		want          bool
+	}{
+		{"C18%", "C18 混凝土", true},
+		{"C18%", "C1", false},
+		{"%.0", "3000.0", true},
+		{"%.0", "3000", false},
+		{"_门_", "单门扇", true},
+		{"_门_", "门扇", false},
+		{"%", "", true},
+		{"", "", true},
+		{"", "x", false},
+		{`50\%`, "50%", true},
+		{`50\%`, "500", false},
+		{`a\_b`, "a_b", true},
+		{`a\_b`, "axb", false},
+		{"%a%b%", "xxaxxbxx", true},
+		{"%a%b%", "xxbxxaxx", false},
+		{"a%%%b", "ab", true},
+		{"%%%%%%%%%%%%%%%%%%%%%%%%x", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false},
+		{"Abc", "abc", false},
+	} {
+		require.Equal(t, tc.want, dsl.CompileLike(tc.pattern).Match(tc.text), "%q LIKE %q", tc.text, tc.pattern)
+	}
+}

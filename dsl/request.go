@@ -81,6 +81,14 @@ func (r Request) Validate() error {
 	return err
 }
 
+// Check is Validate for a request whose query may use the whole language
+// (NOT, ranges, LIKE, IS NULL): what the local engine and a plan answer,
+// though BIMFACE cannot in one request.
+func (r Request) Check() error {
+	e := encoder{extended: true}
+	return e.request(r)
+}
+
 // MustJSON returns r's JSON and panics if r is not valid. It is meant for
 // tests and examples.
 func (r Request) MustJSON() []byte {

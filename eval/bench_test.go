@@ -18,6 +18,7 @@ import (
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/eval"
 	"github.com/bfquery/bfquery/internal/modelgen"
+	"github.com/bfquery/bfquery/internal/refeval"
 )
 
 // Benchmarks compare the index with two baselines on the same generated
@@ -98,9 +99,9 @@ func (e *decElement) candidates(key string, out []any) []any {
 func decMatch(e *decElement, q dsl.Query, scratch []any) bool {
 	switch q := q.(type) {
 	case dsl.MatchQuery:
-		return slices.ContainsFunc(e.candidates(string(q.Key), scratch[:0]), func(c any) bool { return refEqual(c, q.Value) })
+		return slices.ContainsFunc(e.candidates(string(q.Key), scratch[:0]), func(c any) bool { return refeval.Equal(c, q.Value) })
 	case dsl.ContainQuery:
-		return slices.ContainsFunc(e.candidates(string(q.Key), scratch[:0]), func(c any) bool { return strings.Contains(refText(c), q.Value.Text()) })
+		return slices.ContainsFunc(e.candidates(string(q.Key), scratch[:0]), func(c any) bool { return strings.Contains(refeval.Text(c), q.Value.Text()) })
 	case dsl.InQuery:
 		return slices.ContainsFunc(q.Values, func(v dsl.Value) bool { return decMatch(e, dsl.MatchQuery{Key: q.Key, Value: v}, scratch) })
 	case dsl.AndQuery:
@@ -145,9 +146,9 @@ func gjsonAny(r gjson.Result) any {
 func gjsonMatch(line []byte, q dsl.Query) bool {
 	switch q := q.(type) {
 	case dsl.MatchQuery:
-		return slices.ContainsFunc(gjsonCandidates(line, string(q.Key), nil), func(r gjson.Result) bool { return refEqual(gjsonAny(r), q.Value) })
+		return slices.ContainsFunc(gjsonCandidates(line, string(q.Key), nil), func(r gjson.Result) bool { return refeval.Equal(gjsonAny(r), q.Value) })
 	case dsl.ContainQuery:
-		return slices.ContainsFunc(gjsonCandidates(line, string(q.Key), nil), func(r gjson.Result) bool { return strings.Contains(refText(gjsonAny(r)), q.Value.Text()) })
+		return slices.ContainsFunc(gjsonCandidates(line, string(q.Key), nil), func(r gjson.Result) bool { return strings.Contains(refeval.Text(gjsonAny(r)), q.Value.Text()) })
 	case dsl.InQuery:
 		return slices.ContainsFunc(q.Values, func(v dsl.Value) bool { return gjsonMatch(line, dsl.MatchQuery{Key: q.Key, Value: v}) })
 	case dsl.AndQuery:

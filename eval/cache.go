@@ -347,7 +347,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 // Query answers req for what sel selects, one Result per target ID in the
 // order of the request.
 func (c *Cache) Query(req dsl.Request, sel dsl.Select) ([]Result, error) {
-	if err := req.Validate(); err != nil {
+	if err := req.Check(); err != nil {
 		return nil, err
 	}
 	out := make([]Result, 0, len(req.TargetIDs()))

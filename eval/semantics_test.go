@@ -178,4 +178,3 @@ func TestExplain(t *testing.T) {
 `
 	require.Equal(t, want, p.String())
 }
-

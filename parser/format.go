@@ -10,11 +10,10 @@ import (
 // Format writes a statement as query text that compiles back to an
 // equivalent statement (dsl.Equivalent). A query object that mixes
 // several clauses is written as the AND it means. The request must be
-// valid (dsl.CheckQuery for its query); Format returns the error
-// otherwise.
+// valid (dsl.Request.Check); Format returns the error otherwise.
 func Format(st dsl.Statement) (string, error) {
 	r := st.Request
-	if err := validate(r); err != nil {
+	if err := r.Check(); err != nil {
 		return "", err
 	}
 	var b strings.Builder
@@ -148,19 +147,6 @@ func writeNot(b *strings.Builder, q dsl.Query) {
 		b.WriteString("NOT ")
 		writeQuery(b, q, true)
 	}
-}
-
-// validate checks a request as Format needs it: valid, with any query.
-func validate(r dsl.Request) error {
-	q := r.Query()
-	if q == nil || dsl.Documented(q) {
-		return r.Validate()
-	}
-	if err := dsl.CheckQuery(q); err != nil {
-		return err
-	}
-	// The rest of the request, with a stand-in query that validates.
-	return r.WithQuery(dsl.Match("k", 0)).Validate()
 }
 
 // writeList joins the members of a boolAnd or boolOr. Nested lists keep

@@ -30,6 +30,13 @@
 // geometry the cache does not keep; the simulator's answers have the right
 // shapes, not BIMFACE's exact numbers.
 //
+// The simulator is strict about the DSL: it reads queries with
+// dsl.Unmarshal, which knows only the documented clauses (match, contain,
+// in, boolAnd, boolOr), and answers anything else, such as the not, range
+// or like of bfquery's extended JSON, with 400 input.parameter.error, as
+// BIMFACE does; WithoutIn refuses in too. So a test that runs a plan
+// against it proves the plan uses nothing BIMFACE lacks.
+//
 // Every data request needs a valid access token (401 authentication.failed
 // otherwise) or a view token of the target it reads. An unknown target is
 // 404 file.not.found, for integrations too; invalid input is 400

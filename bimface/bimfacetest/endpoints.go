@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -56,6 +57,10 @@ func (s *Simulator) query(w http.ResponseWriter, r *http.Request, sel dsl.Select
 	req, err := dsl.Unmarshal(body)
 	if err != nil {
 		badRequest(w, "invalid DSL: %v", err)
+		return
+	}
+	if s.noIn && usesIn(req.Query()) {
+		badRequest(w, "invalid DSL: unknown clause \"in\"")
 		return
 	}
 	results := make([]eval.Result, 0, len(req.TargetIDs()))
@@ -567,4 +572,19 @@ func buildTree(elems []recInfo, recs []int, hier []string, nodeKeys map[string]s
 		nodes[j].Items = buildTree(elems, members[j], hier[1:], nodeKeys)
 	}
 	return nodes
+}
+
+// usesIn reports whether a query holds an in clause.
+func usesIn(q dsl.Query) bool {
+	switch q := q.(type) {
+	case dsl.InQuery:
+		return true
+	case dsl.AndQuery:
+		return slices.ContainsFunc(q.Queries, usesIn)
+	case dsl.OrQuery:
+		return slices.ContainsFunc(q.Queries, usesIn)
+	case dsl.ObjectQuery:
+		return slices.ContainsFunc(q.Queries, usesIn)
+	}
+	return false
 }

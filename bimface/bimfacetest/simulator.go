@@ -47,6 +47,7 @@ type Simulator struct {
 	tokenTTL          time.Duration
 	maxBatch          int
 	maxPage           int
+	noIn              bool
 
 	mu          sync.Mutex
 	tokens      map[string]time.Time // access token → expiry
@@ -65,6 +66,16 @@ type Simulator struct {
 
 // An Option configures a Simulator.
 type Option func(*Simulator) error
+
+// WithoutIn makes the simulator answer a DSL that uses the in clause with
+// input.parameter.error, as a server that predates in does; a planner
+// that lowers in into boolOr of matches is tested against it.
+func WithoutIn() Option {
+	return func(s *Simulator) error {
+		s.noIn = true
+		return nil
+	}
+}
 
 // WithCredentials sets the app key and secret the token endpoint accepts.
 func WithCredentials(appKey, appSecret string) Option {

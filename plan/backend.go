@@ -1,0 +1,251 @@
+package plan
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+
+	"github.com/bfquery/bfquery/bimface"
+	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/eval"
+)
+
+// Local returns a backend over a loaded cache: for EXPLAIN without the
+// network, and to check plans against the engine.
+func Local(c *eval.Cache) Backend { return local{c} }
+
+type local struct{ c *eval.Cache }
+
+func (l local) Query(_ context.Context, sel dsl.Select, req dsl.Request) ([]eval.Result, error) {
+	return l.c.Query(req, sel)
+}
+
+func (l local) Values(_ context.Context, sel dsl.Select, t dsl.TargetType, ids []string, keys []dsl.Key) (map[dsl.Key][]dsl.Value, error) {
+	var ixs []*eval.Index
+	for _, id := range ids {
+		ix, err := l.c.Index(t, id, sel)
+		if err != nil {
+			return nil, err
+		}
+		ixs = append(ixs, ix)
+	}
+	return valuesOf(ixs, keys), nil
+}
+
+// valuesOf merges the distinct values of keys over several indexes.
+func valuesOf(ixs []*eval.Index, keys []dsl.Key) map[dsl.Key][]dsl.Value {
+	out := make(map[dsl.Key][]dsl.Value, len(keys))
+	for _, k := range keys {
+		seen := map[dsl.Value]bool{}
+		vals := []dsl.Value{}
+		for _, ix := range ixs {
+			for _, vc := range ix.Values(k) {
+				if !seen[vc.Value] {
+					seen[vc.Value] = true
+					vals = append(vals, vc.Value)
+				}
+			}
+		}
+		out[k] = vals
+	}
+	return out
+}
+
+func (l local) All(_ context.Context, sel dsl.Select, t dsl.TargetType, id string) ([]string, error) {
+	ix, err := l.c.Index(t, id, sel)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, ix.Len())
+	for i := range ids {
+		ids[i] = ix.ID(i)
+	}
+	return ids, nil
+}
+
+func (l local) Filter(_ context.Context, sel dsl.Select, t dsl.TargetType, id string, ids []string, q dsl.Query) ([]string, error) {
+	ix, err := l.c.Index(t, id, sel)
+	if err != nil {
+		return nil, err
+	}
+	return filterIndex(ix, ids, q)
+}
+
+// filterIndex keeps those of ids that q matches in ix.
+func filterIndex(ix *eval.Index, ids []string, q dsl.Query) ([]string, error) {
+	found, err := ix.Find(q)
+	if err != nil {
+		return nil, err
+	}
+	match := make(map[string]bool, len(found))
+	for _, id := range found {
+		match[id] = true
+	}
+	var out []string
+	for _, id := range ids {
+		if match[id] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// Remote returns a backend that runs plans on BIMFACE through a client.
+// opts (may be nil) apply to every query request.
+func Remote(c *bimface.Client, opts *bimface.QueryOptions) Backend { return remote{c, opts} }
+
+type remote struct {
+	c    *bimface.Client
+	opts *bimface.QueryOptions
+}
+
+func (r remote) Query(ctx context.Context, sel dsl.Select, req dsl.Request) ([]eval.Result, error) {
+	found, err := r.c.Query.IDs(ctx, sel, req, r.opts)
+	if err != nil {
+		return nil, err
+	}
+	return results(sel, req.TargetIDs(), found), nil
+}
+
+// results puts a query's answer in the order of the request's targets,
+// with an empty result for a target BIMFACE left out.
+func results(sel dsl.Select, targets []string, found []bimface.TargetIDs) []eval.Result {
+	byTarget := make(map[string][]string, len(found))
+	for _, f := range found {
+		byTarget[f.TargetID] = append(byTarget[f.TargetID], f.IDs...)
+	}
+	out := make([]eval.Result, len(targets))
+	for i, t := range targets {
+		out[i] = eval.Result{TargetID: t, Select: sel, IDs: byTarget[t]}
+	}
+	return out
+}
+
+// Values asks propertyValues for elements. Rooms and areas have no such
+// endpoint: their values come from reading them all, which is cheap, as
+// a model has few.
+func (r remote) Values(ctx context.Context, sel dsl.Select, t dsl.TargetType, ids []string, keys []dsl.Key) (map[dsl.Key][]dsl.Value, error) {
+	if sel != dsl.SelectElements {
+		var ixs []*eval.Index
+		for _, id := range ids {
+			ix, err := r.spaces(ctx, sel, t, id)
+			if err != nil {
+				return nil, err
+			}
+			ixs = append(ixs, ix)
+		}
+		return valuesOf(ixs, keys), nil
+	}
+	props := make([]string, len(keys))
+	for i, k := range keys {
+		props[i] = string(k)
+	}
+	pvs, err := r.c.Query.PropertyValues(ctx, t, ids, props)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[dsl.Key][]dsl.Value, len(keys))
+	for _, k := range keys {
+		out[k] = []dsl.Value{}
+	}
+	for _, pv := range pvs {
+		out[dsl.Key(pv.Property)] = append(out[dsl.Key(pv.Property)], pv.Typed...)
+	}
+	return out, nil
+}
+
+func (r remote) spaces(ctx context.Context, sel dsl.Select, t dsl.TargetType, id string) (*eval.Index, error) {
+	recs, err := r.c.SpacesRaw(ctx, t, id, sel)
+	if err != nil {
+		return nil, err
+	}
+	return loadRecords(recs, sel)
+}
+
+func loadRecords(recs []json.RawMessage, sel dsl.Select) (*eval.Index, error) {
+	var buf bytes.Buffer
+	for _, rec := range recs {
+		buf.Write(rec)
+		buf.WriteByte('\n')
+	}
+	return eval.LoadIndex(&buf, "the records read from BIMFACE", sel)
+}
+
+func (r remote) All(ctx context.Context, sel dsl.Select, t dsl.TargetType, id string) ([]string, error) {
+	if sel != dsl.SelectElements {
+		ix, err := r.spaces(ctx, sel, t, id)
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]string, ix.Len())
+		for i := range ids {
+			ids[i] = ix.ID(i)
+		}
+		return ids, nil
+	}
+	if t == dsl.TargetIntegration {
+		return r.c.Integrations.ElementIDs(ctx, id, nil)
+	}
+	return r.c.Files.ElementIDs(ctx, id, nil)
+}
+
+// Filter reads the records and runs q on them with the local engine.
+func (r remote) Filter(ctx context.Context, sel dsl.Select, t dsl.TargetType, id string, ids []string, q dsl.Query) ([]string, error) {
+	var ix *eval.Index
+	var err error
+	switch {
+	case sel != dsl.SelectElements:
+		ix, err = r.spaces(ctx, sel, t, id)
+	case t == dsl.TargetIntegration:
+		var recs []json.RawMessage
+		if recs, err = r.c.Integrations.ElementsRaw(ctx, id, ids); err == nil {
+			ix, err = loadIntegrationRecords(recs, ids)
+		}
+	default:
+		var recs []json.RawMessage
+		if recs, err = r.c.Files.ElementsRaw(ctx, id, ids, nil); err == nil {
+			ix, err = loadRecords(recs, sel)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return filterIndex(ix, ids, q)
+}
+
+// loadIntegrationRecords loads an integration's elements, which BIMFACE
+// sends without their file: the IDs asked for, fileId.elementId, put it
+// back in the order the batches answer.
+func loadIntegrationRecords(recs []json.RawMessage, ids []string) (*eval.Index, error) {
+	byElement := map[string][]string{}
+	for _, id := range ids {
+		if i := bytes.IndexByte([]byte(id), '.'); i > 0 {
+			byElement[id[i+1:]] = append(byElement[id[i+1:]], id[:i])
+		}
+	}
+	var buf bytes.Buffer
+	for _, rec := range recs {
+		var head struct {
+			ElementID json.RawMessage `json:"elementId"`
+			FileID    json.RawMessage `json:"fileId"`
+		}
+		if err := json.Unmarshal(rec, &head); err != nil {
+			return nil, err
+		}
+		var eid string
+		if json.Unmarshal(head.ElementID, &eid) != nil {
+			eid = string(head.ElementID)
+		}
+		if len(head.FileID) == 0 {
+			if files := byElement[eid]; len(files) > 0 {
+				// Tag the record with its file, so that it prints as BIMFACE's
+				// query endpoints print it.
+				rec = append([]byte(`{"fileId":"`+files[0]+`",`), bytes.TrimPrefix(bytes.TrimSpace(rec), []byte("{"))...)
+				byElement[eid] = files[1:]
+			}
+		}
+		buf.Write(rec)
+		buf.WriteByte('\n')
+	}
+	return eval.LoadIndex(&buf, "the records read from BIMFACE", dsl.SelectElements)
+}
