@@ -28,6 +28,8 @@ type cli struct {
 	Query QueryCmd `cmd:"" help:"Run queries on a local cache (or the built-in demo model), on BIMFACE, or on both to compare."`
 	DSL   DSLCmd   `cmd:"" name:"dsl" help:"Compile a query to BIMFACE's DSL request JSON."`
 	Fmt   FmtCmd   `cmd:"" name:"fmt" help:"Format DSL request JSON as query text."`
+	Pull  PullCmd  `cmd:"" help:"Download a file's or an integration's elements, rooms and areas into a cache directory."`
+	Serve ServeCmd `cmd:"" help:"Serve BIMFACE's API from a cache, for offline use and tests (a simulator)."`
 }
 
 // env is what commands read and write, so that tests can run the CLI in

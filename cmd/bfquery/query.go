@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"github.com/bfquery/bfquery/internal/demo"
 	"github.com/bfquery/bfquery/internal/output"
 	"github.com/bfquery/bfquery/parser"
+	"github.com/bfquery/bfquery/plan"
 )
 
 // QueryCmd is "bfquery query": run queries on a local cache, on BIMFACE,
@@ -28,7 +28,8 @@ type QueryCmd struct {
 	Select  string `enum:"elementId,roomId,areaId," default:"" help:"With --dsl: which IDs to find (elementId, roomId or areaId; default elementId)."`
 	Format  string `short:"f" enum:"ids,json,count,table,csv," default:"" help:"Output format: ids, json, count, table or csv (default table on a terminal, ids otherwise)."`
 	Explain bool   `help:"Instead of the IDs, show how many records each clause of the query matched, per target (local only)."`
-	Remote  bool   `help:"Run the queries on BIMFACE instead of a local cache."`
+	Remote  bool   `help:"Run the queries on BIMFACE instead of a local cache. What BIMFACE's DSL has no clause for (NOT, ranges, LIKE, IS NULL) runs as a plan of several requests; EXPLAIN before SELECT shows it."`
+	LowerIn bool   `name:"lower-in" help:"With --remote: write in clauses as boolOr of matches, for servers that reject in."`
 	Compare bool   `help:"Run the queries both locally and on BIMFACE and print where they differ; exit code 1 when they do."`
 	Remote_ Remote `embed:""`
 }
@@ -63,14 +64,35 @@ func (c *QueryCmd) Run(e *env) error {
 		}
 	}
 	records := format == output.Table || format == output.CSV
+	planOpts := plan.Options{LowerIn: c.LowerIn}
+	var backend plan.Backend
+	if client != nil {
+		backend = plan.Remote(client, &bimface.QueryOptions{PageSize: c.Remote_.PageSize})
+	}
 	remote := func(st dsl.Statement) (output.Answer, error) {
-		return remoteAnswer(e.ctx, client, st, &bimface.QueryOptions{PageSize: c.Remote_.PageSize})
+		results, err := plan.Answer(e.ctx, backend, st, planOpts)
+		return output.Answer{Select: st.Select, Results: results}, err
 	}
 	w := output.NewWriter(e.stdout, format)
 	differ := false
 	answer := func(st dsl.Statement) error {
 		var a output.Answer
 		var err error
+		if st.Explain {
+			b := backend
+			if !c.Remote {
+				b = plan.Local(cache)
+			}
+			p, err := plan.Build(e.ctx, b, st, planOpts)
+			if err != nil {
+				return err
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			_, err = fmt.Fprint(e.stdout, p)
+			return err
+		}
 		switch {
 		case c.Compare:
 			var local, far output.Answer
@@ -119,19 +141,6 @@ func (c *QueryCmd) Run(e *env) error {
 
 // errDiffer is what --compare returns when local and remote answers differ.
 var errDiffer = errors.New("local and remote answers differ")
-
-// remoteAnswer runs a statement on BIMFACE.
-func remoteAnswer(ctx context.Context, client *bimface.Client, st dsl.Statement, opts *bimface.QueryOptions) (output.Answer, error) {
-	found, err := client.Query.IDs(ctx, st.Select, st.Request, opts)
-	if err != nil {
-		return output.Answer{}, err
-	}
-	a := output.Answer{Select: st.Select}
-	for _, t := range found {
-		a.Results = append(a.Results, eval.Result{TargetID: t.TargetID, Select: st.Select, IDs: t.IDs})
-	}
-	return a, nil
-}
 
 // compare prints, per target, whether the local and remote answers hold
 // the same IDs, and the IDs only one of them has: "-" local only, "+"
@@ -196,7 +205,7 @@ func compareTarget(w io.Writer, target string, local, remote []string) bool {
 // of records each clause matched.
 func (c *QueryCmd) explain(e *env, cache *eval.Cache) error {
 	explain := func(st dsl.Statement) error {
-		if err := st.Request.Validate(); err != nil {
+		if err := st.Request.Check(); err != nil {
 			return err
 		}
 		for _, id := range st.Request.TargetIDs() {
@@ -248,7 +257,7 @@ func openCache(path string) (*eval.Cache, error) {
 // localAnswer runs a statement on the cache; with records, it also reads
 // what the table shows of each ID.
 func localAnswer(cache *eval.Cache, st dsl.Statement, records bool) (output.Answer, error) {
-	if err := st.Request.Validate(); err != nil {
+	if err := st.Request.Check(); err != nil {
 		return output.Answer{}, err
 	}
 	results, err := cache.Query(st.Request, st.Select)

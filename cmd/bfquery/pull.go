@@ -1,0 +1,88 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/bfquery/bfquery/bimface/pull"
+	"github.com/bfquery/bfquery/dsl"
+)
+
+// PullCmd is "bfquery pull": download a target's elements, rooms and
+// areas into a cache directory.
+type PullCmd struct {
+	File        string `xor:"target" required:"" placeholder:"ID" help:"The file to pull."`
+	Integration string `xor:"target" required:"" placeholder:"ID" help:"The integration to pull."`
+	Out         string `required:"" type:"path" placeholder:"DIR" help:"The cache directory; an interrupted pull into it resumes."`
+	Refresh     bool   `help:"Pull again a target the cache already holds."`
+	Concurrency int    `default:"4" help:"Batch requests at once."`
+	Quiet       bool   `short:"q" help:"No progress bar."`
+	Remote      Remote `embed:""`
+}
+
+func (c *PullCmd) Run(e *env) error {
+	client, err := c.Remote.client()
+	if err != nil {
+		return err
+	}
+	opts := pull.Options{Type: dsl.TargetFile, ID: c.File, Dir: c.Out, Refresh: c.Refresh, Concurrency: c.Concurrency}
+	if c.Integration != "" {
+		opts.Type, opts.ID = dsl.TargetIntegration, c.Integration
+	}
+	var bar *progressbar.ProgressBar
+	if !c.Quiet {
+		bar = newBar(e.stderr)
+		opts.Progress = func(p pull.Progress) {
+			if p.Total > 0 {
+				bar.ChangeMax(p.Total)
+			}
+			bar.Describe(string(p.Stage))
+			_ = bar.Set(p.Done)
+		}
+	}
+	res, err := pull.Pull(e.ctx, client, opts)
+	if bar != nil {
+		_ = bar.Finish()
+		fmt.Fprintln(e.stderr)
+	}
+	if err != nil {
+		if errors.Is(err, e.ctx.Err()) && e.ctx.Err() != nil {
+			return fmt.Errorf("pull interrupted; run the same command again to resume")
+		}
+		return err
+	}
+	switch {
+	case res.UpToDate:
+		fmt.Fprintf(e.stdout, "%s %s is already in %s (%d elements); --refresh pulls it again\n", opts.Type, opts.ID, c.Out, res.Target.Counts.Elements)
+	default:
+		n := res.Target.Counts
+		fmt.Fprintf(e.stdout, "pulled %s %s into %s: %d elements (%d resumed), %d rooms, %d areas in %s\n",
+			opts.Type, opts.ID, c.Out, n.Elements, res.Resumed, n.Rooms, n.Areas, res.Elapsed.Round(time.Millisecond))
+	}
+	return nil
+}
+
+// newBar is a progress bar on w: element count, rate and time left, drawn
+// only when w is a terminal.
+func newBar(w io.Writer) *progressbar.ProgressBar {
+	visible := false
+	if f, ok := w.(*os.File); ok {
+		visible = term.IsTerminal(int(f.Fd()))
+	}
+	return progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetVisibility(visible),
+		progressbar.OptionSetItsString("elements"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetWidth(30),
+	)
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/bfquery/bfquery/bimface/bimfacetest"
+	"github.com/bfquery/bfquery/internal/demo"
+)
+
+// ServeCmd is "bfquery serve": the BIMFACE simulator over a cache.
+type ServeCmd struct {
+	Cache     string `type:"path" placeholder:"DIR" help:"The cache directory to serve (bfquery pull writes one). Without it, the demo model (file ${demo_id})."`
+	Addr      string `default:"127.0.0.1:8080" help:"Where to listen."`
+	AppKey    string `default:"bfquery-sim-key" help:"The app key the simulator accepts."`
+	AppSecret string `default:"bfquery-sim-secret" help:"The app secret the simulator accepts."`
+	WithoutIn bool   `name:"without-in" help:"Refuse DSL that uses the in clause, as older servers do."`
+}
+
+func (c *ServeCmd) Run(e *env) error {
+	var data *bimfacetest.Data
+	var err error
+	if c.Cache == "" {
+		data, err = bimfacetest.LoadFS(demo.FS())
+	} else {
+		data, err = bimfacetest.Load(c.Cache)
+	}
+	if err != nil {
+		return err
+	}
+	opts := []bimfacetest.Option{bimfacetest.WithCredentials(c.AppKey, c.AppSecret)}
+	if c.WithoutIn {
+		opts = append(opts, bimfacetest.WithoutIn())
+	}
+	sim, err := bimfacetest.New(data, opts...)
+	if err != nil {
+		return err
+	}
+	var targets []string
+	for _, t := range data.Cache().Targets() {
+		targets = append(targets, fmt.Sprintf("%s %s", t.Type, t.ID))
+	}
+	fmt.Fprintf(e.stderr, "bfquery: serving %v on http://%s/ (Ctrl-C stops)\n", targets, c.Addr)
+	err = sim.ListenAndServe(e.ctx, c.Addr)
+	if e.ctx.Err() != nil {
+		fmt.Fprintln(e.stderr, "bfquery: stopped")
+		return nil
+	}
+	return err
+}
