@@ -41,19 +41,20 @@ func (ix *Index) Values(key dsl.Key) []ValueCount {
 		return nil
 	}
 	order := make([]uint32, k.len())
+	// Numbers are parsed once, not at every comparison.
+	nums := make([]float64, k.len())
 	for i := range order {
 		order[i] = uint32(i)
-	}
-	num := func(v uint32) float64 {
-		f, _ := parseNumber(k.text(v))
-		return f
+		if k.kinds[i] == dsl.KindNumber {
+			nums[i], _ = parseNumber(k.text(uint32(i)))
+		}
 	}
 	slices.SortFunc(order, func(a, b uint32) int {
 		if c := cmp.Compare(k.kinds[a], k.kinds[b]); c != 0 {
 			return c
 		}
 		if k.kinds[a] == dsl.KindNumber {
-			if c := cmp.Compare(num(a), num(b)); c != 0 {
+			if c := cmp.Compare(nums[a], nums[b]); c != 0 {
 				return c
 			}
 		}
