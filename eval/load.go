@@ -94,8 +94,62 @@ func (b *builder) read(r io.Reader, name, fileID string) error {
 	}
 	b.files = append(b.files, name)
 	b.fileBase = append(b.fileBase, b.n)
-	l := &loader{b: b, s: newScanner(r, name), fileID: fileID}
-	return l.document()
+	// Reading is a pipeline of two goroutines: this one scans the JSON and
+	// finds each value's key, the other adds the values to the keys'
+	// dictionaries. Only the second touches the dictionaries and the
+	// summaries; batches hand values over.
+	out, free, done := make(chan *valueBatch, 4), make(chan *valueBatch, 6), make(chan struct{})
+	go b.index(out, free, done)
+	l := &loader{b: b, s: newScanner(r, name), fileID: fileID, out: out, free: free, batch: new(valueBatch)}
+	err := l.document()
+	l.flush()
+	close(out)
+	<-done
+	return err
+}
+
+// valueBatch carries values from the scanning goroutine to the indexing
+// one: each op is a value of a record under a key, its text in arena.
+type valueBatch struct {
+	ops   []valueOp
+	arena []byte
+}
+
+type valueOp struct {
+	kb       *keyBuilder
+	rec      uint32
+	kind     dsl.Kind
+	off, end uint32
+}
+
+// batchSize is how many values a batch carries.
+const batchSize = 4096
+
+// index adds the values of the batches it receives to their keys, and
+// notes the first value of each summary key per record.
+func (b *builder) index(in <-chan *valueBatch, free chan<- *valueBatch, done chan<- struct{}) {
+	defer close(done)
+	var scratch []byte
+	for batch := range in {
+		for _, op := range batch.ops {
+			v := op.kb.add(op.rec, op.kind, batch.arena[op.off:op.end], &scratch)
+			if i := op.kb.sum; i >= 0 {
+				sum := b.summary[i]
+				for uint32(len(sum)) <= op.rec {
+					sum = append(sum, 0)
+				}
+				if sum[op.rec] == 0 {
+					sum[op.rec] = v + 1
+				}
+				b.summary[i] = sum
+			}
+		}
+		batch.ops, batch.arena = batch.ops[:0], batch.arena[:0]
+		select {
+		case free <- batch:
+		default:
+		}
+	}
 }
 
 func (b *builder) key(path []byte) *keyBuilder {
@@ -131,6 +185,11 @@ func (b *builder) finish() *Index {
 		ids: b.ids, idOff: b.idOff, summary: b.summary,
 		keys: make(map[string]*keyIndex, len(b.order)),
 	}
+	for i := range ix.summary {
+		for len(ix.summary[i]) < ix.n {
+			ix.summary[i] = append(ix.summary[i], 0)
+		}
+	}
 	built := make([]*keyIndex, len(b.order))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -161,8 +220,11 @@ type loader struct {
 	s      *scanner
 	fileID string
 
-	path    []byte // dotted path of the current field
-	scratch []byte // map-key scratch for keyBuilder.add
+	path []byte // dotted path of the current field
+
+	// batch collects values for the indexing goroutine (see read).
+	batch     *valueBatch
+	out, free chan *valueBatch
 
 	rec      uint32
 	nth      int           // values emitted so far in the record
@@ -322,9 +384,6 @@ func (l *loader) record() error {
 	l.rec = b.n
 	l.nth = 0
 	l.hasID, l.hasFile = false, false
-	for i := range b.summary {
-		b.summary[i] = append(b.summary[i], 0)
-	}
 	more, err := s.open('{')
 	for more && err == nil {
 		var k []byte
@@ -471,9 +530,25 @@ func (l *loader) emit(key []byte, kind dsl.Kind, t []byte) {
 		}
 	}
 	l.nth++
-	v := kb.add(l.rec, kind, t, &l.scratch)
-	if i := kb.sum; i >= 0 && l.b.summary[i][l.rec] == 0 {
-		l.b.summary[i][l.rec] = v + 1
+	bt := l.batch
+	off := uint32(len(bt.arena))
+	bt.arena = append(bt.arena, t...)
+	bt.ops = append(bt.ops, valueOp{kb: kb, rec: l.rec, kind: kind, off: off, end: uint32(len(bt.arena))})
+	if len(bt.ops) == batchSize {
+		l.flush()
+	}
+}
+
+// flush hands the current batch to the indexing goroutine.
+func (l *loader) flush() {
+	if len(l.batch.ops) == 0 {
+		return
+	}
+	l.out <- l.batch
+	select {
+	case l.batch = <-l.free:
+	default:
+		l.batch = &valueBatch{ops: make([]valueOp, 0, batchSize)}
 	}
 }
 
