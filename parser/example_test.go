@@ -40,3 +40,15 @@ func ExampleFormat() {
 	// Output:
 	// SELECT elementId FROM file 1124890692330272 WHERE floor CONTAINS 'B01' AND 类型名称 = 'C18 混凝土' AND (`type name` = 'it\'s' OR categoryName IN ('墙', '门'))
 }
+
+func ExampleFormatKey() {
+	for _, k := range []dsl.Key{"楼层", "boundingBox.min.x", "类型 名称", "from", "a`b"} {
+		fmt.Println(parser.FormatKey(k))
+	}
+	// Output:
+	// 楼层
+	// boundingBox.min.x
+	// `类型 名称`
+	// `from`
+	// `a``b`
+}
