@@ -68,6 +68,17 @@ type Client struct {
 	Query        *QueryService
 	Files        *FilesService
 	Integrations *IntegrationsService
+
+	// The file server's source files, and the jobs that turn them into
+	// model data.
+	SourceFiles *SourceFilesService
+	Translate   *TranslateService
+	Integrate   *IntegrateService
+	Databags    *DatabagsService
+	Shares      *SharesService
+
+	supportMu sync.Mutex
+	support   *Support // the file server's /support answer, once fetched
 }
 
 type service struct{ client *Client }
@@ -104,6 +115,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Query = (*QueryService)(&s)
 	c.Files = (*FilesService)(&s)
 	c.Integrations = (*IntegrationsService)(&s)
+	c.SourceFiles = (*SourceFilesService)(&s)
+	c.Translate = (*TranslateService)(&s)
+	c.Integrate = (*IntegrateService)(&s)
+	c.Databags = (*DatabagsService)(&s)
+	c.Shares = (*SharesService)(&s)
 	return c, nil
 }
 
@@ -115,12 +131,13 @@ func NewClient(opts ...Option) (*Client, error) {
 // Authentication is not set here but in Do, because a token may have to be
 // fetched or refreshed between attempts.
 func (c *Client) NewRequest(method, urlStr string, body any) (*http.Request, error) {
-	if !strings.HasSuffix(c.BaseURL.Path, "/") {
-		return nil, fmt.Errorf("bimface: BaseURL %q must end in a slash", c.BaseURL)
-	}
-	u, err := c.BaseURL.Parse(urlStr)
+	return c.newRequest(c.BaseURL, "BaseURL", method, urlStr, body)
+}
+
+func (c *Client) newRequest(base *url.URL, baseName, method, urlStr string, body any) (*http.Request, error) {
+	u, err := resolve(base, baseName, urlStr)
 	if err != nil {
-		return nil, fmt.Errorf("bimface: %w", err)
+		return nil, err
 	}
 	var buf []byte
 	switch b := body.(type) {
@@ -147,6 +164,56 @@ func (c *Client) NewRequest(method, urlStr string, body any) (*http.Request, err
 	if buf != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Accept", "application/json")
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	return req, nil
+}
+
+func resolve(base *url.URL, baseName, urlStr string) (*url.URL, error) {
+	if !strings.HasSuffix(base.Path, "/") {
+		return nil, fmt.Errorf("bimface: %s %q must end in a slash", baseName, base)
+	}
+	u, err := base.Parse(urlStr)
+	if err != nil {
+		return nil, fmt.Errorf("bimface: %w", err)
+	}
+	return u, nil
+}
+
+// NewUploadRequest builds a request for the file server (FileBaseURL)
+// whose body is size bytes of body, sent as mediaType with that
+// Content-Length. When body is an io.ReaderAt (a file, a bytes.Reader)
+// the request can be sent again and Do may retry it; otherwise Do sends
+// it once.
+func (c *Client) NewUploadRequest(method, urlStr string, body io.Reader, size int64, mediaType string) (*http.Request, error) {
+	u, err := resolve(c.FileBaseURL, "FileBaseURL", urlStr)
+	if err != nil {
+		return nil, err
+	}
+	if size < 0 {
+		return nil, fmt.Errorf("bimface: negative upload size %d", size)
+	}
+	var rd io.Reader = http.NoBody
+	var getBody func() (io.ReadCloser, error)
+	if size > 0 {
+		rd = io.LimitReader(body, size)
+		if ra, ok := body.(io.ReaderAt); ok {
+			getBody = func() (io.ReadCloser, error) { return io.NopCloser(io.NewSectionReader(ra, 0, size)), nil }
+			rd = io.NewSectionReader(ra, 0, size)
+		}
+	}
+	req, err := http.NewRequest(method, u.String(), rd)
+	if err != nil {
+		return nil, fmt.Errorf("bimface: %w", err)
+	}
+	req.ContentLength = size
+	req.GetBody = getBody
+	if size == 0 {
+		req.GetBody = func() (io.ReadCloser, error) { return http.NoBody, nil }
+	}
+	req.Header.Set("Content-Type", mediaType)
 	req.Header.Set("Accept", "application/json")
 	if c.UserAgent != "" {
 		req.Header.Set("User-Agent", c.UserAgent)
@@ -224,6 +291,9 @@ func (c *Client) do(ctx context.Context, req *http.Request, v any, mode authMode
 	}
 	start := time.Now()
 	idem := isIdempotent(req)
+	// A body that cannot be produced again is sent once, whatever the
+	// answer: a retry would send it empty.
+	once := req.Body != nil && req.Body != http.NoBody && req.GetBody == nil
 	refreshed := false
 	var lastErr error
 	for attempt := 0; ; attempt++ {
@@ -241,6 +311,9 @@ func (c *Client) do(ctx context.Context, req *http.Request, v any, mode authMode
 		}
 		var apiErr *Error
 		isAPI := errors.As(err, &apiErr)
+		if once {
+			return resp, lastErr
+		}
 		if isAPI && apiErr.isAuthFailure() && used != "" && !refreshed {
 			// The cached token may have been revoked or expired early:
 			// drop it and try once more with a new one.
@@ -381,7 +454,7 @@ func (c *Client) decode(req *http.Request, resp *Response, body []byte, v any) e
 			msg = snippet(body)
 		}
 		return c.newError(req, resp.Response, env.Code, msg)
-	case env.Code != "success":
+	case env.Code != CodeSuccess && !altSuccess(req, env.Code):
 		msg := env.Message
 		if decErr != nil && env.Code == "" {
 			msg = "malformed answer: " + snippet(body)
@@ -391,6 +464,20 @@ func (c *Client) decode(req *http.Request, resp *Response, body []byte, v any) e
 		return c.newError(req, resp.Response, env.Code, "decoding data: "+decErr.Error())
 	}
 	return nil
+}
+
+type successCodeKey struct{}
+
+// withSuccessCode marks req as one whose endpoint answers success with
+// code rather than "success": the newer /v1 endpoints say
+// "bimfaceservice-0000".
+func withSuccessCode(req *http.Request, code string) *http.Request {
+	return req.WithContext(context.WithValue(req.Context(), successCodeKey{}, code))
+}
+
+func altSuccess(req *http.Request, code string) bool {
+	alt, ok := req.Context().Value(successCodeKey{}).(string)
+	return ok && alt == code
 }
 
 // skipValue decodes any JSON value into nothing.
@@ -427,6 +514,24 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, v any) erro
 		path += "?" + q.Encode()
 	}
 	req, err := c.NewRequest(http.MethodGet, path, nil)
+	if err != nil {
+		return err
+	}
+	_, err = c.Do(ctx, req, v)
+	return err
+}
+
+// fileGet is get on the file server.
+func (c *Client) fileGet(ctx context.Context, path string, q url.Values, v any) error {
+	return c.send(ctx, c.FileBaseURL, "FileBaseURL", http.MethodGet, path, q, nil, v)
+}
+
+// send sends one request with a JSON body (if body is not nil) to base.
+func (c *Client) send(ctx context.Context, base *url.URL, baseName, method, path string, q url.Values, body, v any) error {
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	req, err := c.newRequest(base, baseName, method, path, body)
 	if err != nil {
 		return err
 	}

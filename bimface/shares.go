@@ -1,0 +1,116 @@
+package bimface
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// SharesService makes and revokes share links to translated files and
+// integrated models (/share, /shares).
+type SharesService service
+
+// ShareOf names what a share link is of: set exactly one field.
+type ShareOf struct {
+	FileID      int64
+	IntegrateID int64
+}
+
+func (o ShareOf) query() (url.Values, bool) {
+	q := url.Values{}
+	if o.FileID != 0 {
+		q.Set("fileId", strconv.FormatInt(o.FileID, 10))
+	}
+	if o.IntegrateID != 0 {
+		q.Set("integrateId", strconv.FormatInt(o.IntegrateID, 10))
+	}
+	return q, len(q) == 1
+}
+
+// ShareLink is a share link with its expiry and password, if any.
+type ShareLink struct {
+	AppKey     string `json:"appKey,omitempty"`
+	URL        string `json:"url"`
+	Password   string `json:"password,omitempty"`
+	ExpireTime string `json:"expireTime,omitempty"` // "2006-01-02 15:04:05"; empty if it never expires
+	SourceID   int64  `json:"sourceId,omitempty"`
+	SourceName string `json:"sourceName,omitempty"`
+	SourceType string `json:"sourceType,omitempty"`
+}
+
+// ShareOptions are the optional parameters of Create; without
+// ActiveHours or ExpireDate a link never expires.
+type ShareOptions struct {
+	ActiveHours  int
+	ExpireDate   string // "2006-01-02"
+	NeedPassword bool
+}
+
+var errShareOf = errors.New("bimface: ShareOf: set exactly one of FileID, IntegrateID")
+
+// Create makes a share link (POST /share).
+func (s *SharesService) Create(ctx context.Context, of ShareOf, opts *ShareOptions) (*ShareLink, error) {
+	q, ok := of.query()
+	if !ok {
+		return nil, errShareOf
+	}
+	if opts != nil {
+		if opts.ActiveHours > 0 {
+			q.Set("activeHours", strconv.Itoa(opts.ActiveHours))
+		}
+		if opts.ExpireDate != "" {
+			q.Set("expireDate", opts.ExpireDate)
+		}
+		if opts.NeedPassword {
+			q.Set("needPassword", "true")
+		}
+	}
+	var l ShareLink
+	if err := s.client.send(ctx, s.client.BaseURL, "BaseURL", http.MethodPost, "share", q, nil, &l); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+// Get reads the share link of a file or integration (GET /share).
+func (s *SharesService) Get(ctx context.Context, of ShareOf) (*ShareLink, error) {
+	q, ok := of.query()
+	if !ok {
+		return nil, errShareOf
+	}
+	var l ShareLink
+	if err := s.client.get(ctx, "share", q, &l); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+// List lists the application's share links (GET /shares).
+func (s *SharesService) List(ctx context.Context) ([]ShareLink, error) {
+	out := []ShareLink{}
+	if err := s.client.get(ctx, "shares", nil, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Delete revokes the share link of a file or integration (DELETE /share).
+func (s *SharesService) Delete(ctx context.Context, of ShareOf) error {
+	q, ok := of.query()
+	if !ok {
+		return errShareOf
+	}
+	return s.client.send(ctx, s.client.BaseURL, "BaseURL", http.MethodDelete, "share", q, nil, nil)
+}
+
+// DeleteMany revokes share links by their SourceID (DELETE
+// /shares?sourceIds=&sourceIds=).
+func (s *SharesService) DeleteMany(ctx context.Context, sourceIDs ...int64) error {
+	q := url.Values{}
+	for _, id := range sourceIDs {
+		q.Add("sourceIds", strconv.FormatInt(id, 10))
+	}
+	return s.client.send(ctx, s.client.BaseURL, "BaseURL", http.MethodDelete, "shares", q, nil, nil)
+}
