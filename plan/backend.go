@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
+	"sync"
 
 	"github.com/bfquery/bfquery/bimface"
 	"github.com/bfquery/bfquery/dsl"
@@ -248,4 +250,46 @@ func loadIntegrationRecords(recs []json.RawMessage, ids []string) (*eval.Index, 
 		buf.WriteByte('\n')
 	}
 	return eval.LoadIndex(&buf, "the records read from BIMFACE", dsl.SelectElements)
+}
+
+// CacheValues returns b with Values remembered: a key's values in a set of
+// targets are fetched once, however many plans ask for them. It is what a
+// batch of queries in one run uses; the values do not change meanwhile.
+func CacheValues(b Backend) Backend {
+	return &valueCache{Backend: b, seen: map[string][]dsl.Value{}}
+}
+
+type valueCache struct {
+	Backend
+	mu   sync.Mutex
+	seen map[string][]dsl.Value
+}
+
+func (c *valueCache) Values(ctx context.Context, sel dsl.Select, t dsl.TargetType, ids []string, keys []dsl.Key) (map[dsl.Key][]dsl.Value, error) {
+	scope := sel.String() + "\x00" + string(t) + "\x00" + strings.Join(ids, "\x00") + "\x00"
+	out := make(map[dsl.Key][]dsl.Value, len(keys))
+	var missing []dsl.Key
+	c.mu.Lock()
+	for _, k := range keys {
+		if vals, ok := c.seen[scope+string(k)]; ok {
+			out[k] = vals
+		} else {
+			missing = append(missing, k)
+		}
+	}
+	c.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	got, err := c.Backend.Values(ctx, sel, t, ids, missing)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, k := range missing {
+		c.seen[scope+string(k)] = got[k]
+		out[k] = got[k]
+	}
+	return out, nil
 }

@@ -269,3 +269,25 @@ func must[T any](v T, err error) T {
 
 var _ = strings.Join
 var _ = bytes.NewReader
+
+// TestCacheValues: a key's values are fetched once per run.
+func TestCacheValues(t *testing.T) {
+	ctx := context.Background()
+	data, err := bimfacetest.LoadFS(demo.FS())
+	require.NoError(t, err)
+	srv := bimfacetest.NewServer(t, data)
+	b := plan.CacheValues(plan.Remote(srv.Client(), nil))
+	st1 := compile(t, demoFrom+"体积 > 2")
+	st2 := compile(t, demoFrom+"体积 < 1 AND familyType LIKE 'C%'")
+	_, err = plan.Answer(ctx, b, st1, plan.Options{})
+	require.NoError(t, err)
+	before := srv.Requests()
+	p, err := plan.Build(ctx, b, st2, plan.Options{})
+	require.NoError(t, err)
+	require.Equal(t, int64(1), srv.Requests()-before, "only familyType's values are fetched")
+	res, err := p.Run(ctx, b)
+	require.NoError(t, err)
+	want, err := data.Cache().Query(st2.Request, dsl.SelectElements)
+	require.NoError(t, err)
+	require.Equal(t, sorted(want[0].IDs), sorted(res[0].IDs))
+}

@@ -67,7 +67,7 @@ func (c *QueryCmd) Run(e *env) error {
 	planOpts := plan.Options{LowerIn: c.LowerIn}
 	var backend plan.Backend
 	if client != nil {
-		backend = plan.Remote(client, &bimface.QueryOptions{PageSize: c.Remote_.PageSize})
+		backend = plan.CacheValues(plan.Remote(client, &bimface.QueryOptions{PageSize: c.Remote_.PageSize}))
 	}
 	remote := func(st dsl.Statement) (output.Answer, error) {
 		results, err := plan.Answer(e.ctx, backend, st, planOpts)
