@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 
 	"github.com/bfquery/bfquery/dsl"
@@ -26,7 +25,7 @@ func (c *Client) SpacesRaw(ctx context.Context, t dsl.TargetType, id string, sel
 	var floors []struct {
 		ID string `json:"id"`
 	}
-	if err := c.getJSON(ctx, prefix+"floors", nil, &floors); err != nil {
+	if err := c.get(ctx, prefix+"floors", nil, &floors); err != nil {
 		return nil, err
 	}
 	floorIDs := make([]string, 0, len(floors))
@@ -44,7 +43,7 @@ func (c *Client) SpacesRaw(ctx context.Context, t dsl.TargetType, id string, sel
 			q.Set("floorId", fid)
 		}
 		var recs []json.RawMessage
-		if err := c.getJSON(ctx, prefix+endpoint, q, &recs); err != nil {
+		if err := c.get(ctx, prefix+endpoint, q, &recs); err != nil {
 			return nil, err
 		}
 		for _, r := range recs {
@@ -61,16 +60,4 @@ func (c *Client) SpacesRaw(ctx context.Context, t dsl.TargetType, id string, sel
 		}
 	}
 	return all, nil
-}
-
-func (c *Client) getJSON(ctx context.Context, path string, q url.Values, v any) error {
-	if len(q) > 0 {
-		path += "?" + q.Encode()
-	}
-	req, err := c.NewRequest(http.MethodGet, path, nil)
-	if err != nil {
-		return err
-	}
-	_, err = c.Do(ctx, req, v)
-	return err
 }

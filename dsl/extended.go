@@ -150,6 +150,39 @@ func Operator(q Query) string {
 	return fmt.Sprintf("%T", q)
 }
 
+// Describe writes one node of a query as the query language would, for
+// messages and plans: key = 'v', key CONTAINS 'v', key IN (…), key < 2,
+// key BETWEEN 1 AND 2, key LIKE 'C%', key IS NOT NULL; a boolean node or
+// NOT is its operator alone (its members are not written).
+func Describe(q Query) string {
+	switch q := q.(type) {
+	case MatchQuery:
+		return fmt.Sprintf("%s = %s", q.Key, q.Value)
+	case ContainQuery:
+		return fmt.Sprintf("%s CONTAINS %s", q.Key, q.Value)
+	case InQuery:
+		vs := make([]string, len(q.Values))
+		for i, v := range q.Values {
+			vs[i] = v.String()
+		}
+		return fmt.Sprintf("%s IN (%s)", q.Key, strings.Join(vs, ", "))
+	case RangeQuery:
+		switch op := q.operator(); op {
+		case "BETWEEN":
+			return fmt.Sprintf("%s BETWEEN %s AND %s", q.Key, q.Lower.Value, q.Upper.Value)
+		case "<", "<=":
+			return fmt.Sprintf("%s %s %s", q.Key, op, q.Upper.Value)
+		default:
+			return fmt.Sprintf("%s %s %s", q.Key, op, q.Lower.Value)
+		}
+	case LikeQuery:
+		return fmt.Sprintf("%s LIKE %s", q.Key, QuoteString(q.Pattern))
+	case ExistsQuery:
+		return fmt.Sprintf("%s IS NOT NULL", q.Key)
+	}
+	return Operator(q)
+}
+
 // operator is the comparison a range is written with.
 func (q RangeQuery) operator() string {
 	switch {

@@ -351,21 +351,8 @@ func clause(q dsl.Query) string {
 		return "boolOr"
 	case dsl.ObjectQuery:
 		return "object (and)"
-	case dsl.NotQuery:
-		return "NOT"
-	case dsl.RangeQuery:
-		switch op := dsl.Operator(q); op {
-		case "BETWEEN":
-			return fmt.Sprintf("%s BETWEEN %s AND %s", q.Key, q.Lower.Value, q.Upper.Value)
-		case "<", "<=":
-			return fmt.Sprintf("%s %s %s", q.Key, op, q.Upper.Value)
-		default:
-			return fmt.Sprintf("%s %s %s", q.Key, op, q.Lower.Value)
-		}
-	case dsl.LikeQuery:
-		return fmt.Sprintf("%s LIKE %s", q.Key, dsl.QuoteString(q.Pattern))
-	case dsl.ExistsQuery:
-		return fmt.Sprintf("%s IS NOT NULL", q.Key)
+	case dsl.NotQuery, dsl.RangeQuery, dsl.LikeQuery, dsl.ExistsQuery:
+		return dsl.Describe(q)
 	}
 	return fmt.Sprintf("%T", q)
 }

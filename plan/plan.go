@@ -377,7 +377,7 @@ func (b *builder) filter(q dsl.Query, key dsl.Key, keep func(dsl.Value) bool) []
 			kept = append(kept, v)
 		}
 	}
-	b.plan.Filtered = append(b.plan.Filtered, Filtered{Test: describe(q), Kept: len(kept), Of: len(all)})
+	b.plan.Filtered = append(b.plan.Filtered, Filtered{Test: dsl.Describe(q), Kept: len(kept), Of: len(all)})
 	return kept
 }
 
@@ -455,7 +455,7 @@ func (b *builder) like(q dsl.LikeQuery) part {
 			unsafe = append(unsafe, v)
 		}
 	}
-	b.plan.Filtered = append(b.plan.Filtered, Filtered{Test: describe(q), Kept: len(safe) + len(unsafe), Of: len(all), Check: len(unsafe)})
+	b.plan.Filtered = append(b.plan.Filtered, Filtered{Test: dsl.Describe(q), Kept: len(safe) + len(unsafe), Of: len(all), Check: len(unsafe)})
 	sp := inPart(q.Key, safe)
 	if len(unsafe) == 0 {
 		return sp
@@ -523,26 +523,6 @@ func (b *builder) shapeAll(qs []dsl.Query) []dsl.Query {
 	return out
 }
 
-// describe writes a single test as the query language would.
-func describe(q dsl.Query) string {
-	switch q := q.(type) {
-	case dsl.RangeQuery:
-		switch op := dsl.Operator(q); op {
-		case "BETWEEN":
-			return fmt.Sprintf("%s BETWEEN %s AND %s", q.Key, q.Lower.Value, q.Upper.Value)
-		case "<", "<=":
-			return fmt.Sprintf("%s %s %s", q.Key, op, q.Upper.Value)
-		default:
-			return fmt.Sprintf("%s %s %s", q.Key, op, q.Lower.Value)
-		}
-	case dsl.LikeQuery:
-		return fmt.Sprintf("%s LIKE %s", q.Key, dsl.QuoteString(q.Pattern))
-	case dsl.ExistsQuery:
-		return fmt.Sprintf("%s IS NOT NULL", q.Key)
-	}
-	return dsl.Operator(q)
-}
-
 // String renders the plan, as EXPLAIN prints it: the property lookup,
 // each request with its DSL (long value lists cut short), and the set
 // operations.
@@ -581,7 +561,7 @@ func (p *Plan) String() string {
 	for _, c := range p.Checks {
 		step++
 		names[c] = "(" + strconv.Itoa(step) + ")"
-		fmt.Fprintf(&b, "%d. read the records of %s and keep %s\n", step, render(c.Candidates, names), describe(c.Query))
+		fmt.Fprintf(&b, "%d. read the records of %s and keep %s\n", step, render(c.Candidates, names), dsl.Describe(c.Query))
 	}
 	fmt.Fprintf(&b, "result: %s\n", render(p.Root, names))
 	fmt.Fprintf(&b, "requests: %d", p.RequestCount())
