@@ -74,19 +74,15 @@ func readInput(file string, stdin io.Reader) (name string, data []byte, err erro
 }
 
 // eachRequest calls f for the DSL request in data, or for each request
-// when data holds one per line. Errors name the file, and the line when
-// there are several.
+// when data holds one per line (its first line is a whole request).
+// Errors name the file, and the line when there are several.
 func eachRequest(name string, data []byte, f func(dsl.Request) error) error {
 	r, err := dsl.Unmarshal(data)
 	if err == nil {
 		return f(r)
 	}
-	lines := bytes.Split(bytes.TrimRight(data, "\r\n"), []byte("\n"))
-	if len(lines) < 2 {
-		return inFile(name, 0, err)
-	}
-	if _, first := dsl.Unmarshal(lines[0]); first != nil && bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) && !bytes.HasSuffix(bytes.TrimSpace(lines[0]), []byte("}")) {
-		// A request spread over several lines, not one per line.
+	first, _, _ := bytes.Cut(bytes.TrimSpace(data), []byte("\n"))
+	if _, ferr := dsl.Unmarshal(first); ferr != nil {
 		return inFile(name, 0, err)
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))

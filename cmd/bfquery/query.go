@@ -31,7 +31,7 @@ type QueryCmd struct {
 	Remote  bool   `help:"Run the queries on BIMFACE instead of a local cache. What BIMFACE's DSL has no clause for (NOT, ranges, LIKE, IS NULL) runs as a plan of several requests; EXPLAIN before SELECT shows it."`
 	LowerIn bool   `name:"lower-in" help:"With --remote: write in clauses as boolOr of matches, for servers that reject in."`
 	Compare bool   `help:"Run the queries both locally and on BIMFACE and print where they differ; exit code 1 when they do."`
-	Remote_ Remote `embed:""`
+	Conn    Remote `embed:""`
 }
 
 func (c *QueryCmd) Run(e *env) error {
@@ -59,7 +59,7 @@ func (c *QueryCmd) Run(e *env) error {
 	}
 	var client *bimface.Client
 	if c.Remote || c.Compare {
-		if client, err = c.Remote_.client(); err != nil {
+		if client, err = c.Conn.client(); err != nil {
 			return err
 		}
 	}
@@ -67,7 +67,7 @@ func (c *QueryCmd) Run(e *env) error {
 	planOpts := plan.Options{LowerIn: c.LowerIn}
 	var backend plan.Backend
 	if client != nil {
-		backend = plan.CacheValues(plan.Remote(client, &bimface.QueryOptions{PageSize: c.Remote_.PageSize}))
+		backend = plan.CacheValues(plan.Remote(client, &bimface.QueryOptions{PageSize: c.Conn.PageSize}))
 	}
 	remote := func(st dsl.Statement) (output.Answer, error) {
 		results, err := plan.Answer(e.ctx, backend, st, planOpts)
