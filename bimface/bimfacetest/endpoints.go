@@ -66,7 +66,7 @@ func (s *Simulator) query(w http.ResponseWriter, r *http.Request, sel dsl.Select
 	results := make([]eval.Result, 0, len(req.TargetIDs()))
 	for _, id := range req.TargetIDs() {
 		key := targetKey{req.TargetType(), id}
-		t := s.data.targets[key]
+		t := s.target(key)
 		if t == nil {
 			notFound(w, key)
 			return
@@ -161,7 +161,7 @@ func (s *Simulator) propertyValues(w http.ResponseWriter, r *http.Request) {
 	var targets []*target
 	for _, id := range ids {
 		key := targetKey{typ, id}
-		t := s.data.targets[key]
+		t := s.target(key)
 		if t == nil {
 			notFound(w, key)
 			return

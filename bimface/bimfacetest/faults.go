@@ -37,6 +37,12 @@ type Faults struct {
 	// each ExpireTokensEvery requests, as ExpireTokens does.
 	ExpireTokensEvery int
 
+	// CutUploadAfter, if positive, makes the file server keep only the
+	// first CutUploadAfter bytes of the body of each append upload
+	// (POST /appendFiles/{id}/data) and then close the connection, as a
+	// network failure mid-upload would.
+	CutUploadAfter int64
+
 	// Intercept, if set, sees every faultable request first, numbered
 	// from 1 since SetFaults; when it returns true it has answered (or
 	// deliberately not answered) the request and nothing else is done.

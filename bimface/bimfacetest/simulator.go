@@ -62,6 +62,8 @@ type Simulator struct {
 
 	requests     atomic.Int64
 	tokensIssued atomic.Int64
+
+	store *store // uploaded files and the jobs on them
 }
 
 // An Option configures a Simulator.
@@ -149,6 +151,7 @@ func New(data *Data, opts ...Option) (*Simulator, error) {
 		cursors:    map[string]int{},
 		tokenRNG:   rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
 		faultRNG:   rand.New(rand.NewPCG(0, 0)),
+		store:      newStore(),
 	}
 	for _, opt := range opts {
 		if err := opt(s); err != nil {
@@ -185,6 +188,7 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mux.ServeHTTP(w, r)
 		return
 	}
+	s.settle()
 	f := s.decide(w, r)
 	if f.intercepted {
 		return
@@ -233,7 +237,7 @@ func (s *Simulator) routes() {
 					writeError(w, http.StatusUnauthorized, bimface.CodeAuthenticationFailed, "view token is not valid for "+string(typ)+" "+key.id)
 					return
 				}
-				t := s.data.targets[key]
+				t := s.target(key)
 				if t == nil {
 					writeError(w, http.StatusNotFound, bimface.CodeFileNotFound, fmt.Sprintf("%s %s not found", typ, key.id))
 					return
@@ -253,6 +257,8 @@ func (s *Simulator) routes() {
 		m.HandleFunc("GET "+p+"tree", h(s.tree))
 		m.HandleFunc("POST "+p+"tree", h(s.tree))
 	}
+	s.fileRoutes(m)
+	s.jobRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "resource.not.found", r.Method+" "+r.URL.Path+" is not an endpoint of the simulator")
 	})
@@ -321,7 +327,7 @@ func (s *Simulator) viewToken(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, CodeInvalidParameter, "fileId or integrateId is required")
 		return
 	}
-	if s.data.targets[key] == nil {
+	if s.target(key) == nil {
 		writeError(w, http.StatusNotFound, bimface.CodeFileNotFound, fmt.Sprintf("%s %s not found", key.typ, key.id))
 		return
 	}
