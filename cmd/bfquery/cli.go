@@ -13,6 +13,7 @@ import (
 
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/internal/demo"
+	"github.com/bfquery/bfquery/internal/shell"
 )
 
 // Exit codes. Bad query input (a query that does not parse or compile, DSL
@@ -30,6 +31,7 @@ type cli struct {
 	Fmt   FmtCmd   `cmd:"" name:"fmt" help:"Format DSL request JSON as query text."`
 	Pull  PullCmd  `cmd:"" help:"Download a file's or an integration's elements, rooms and areas into a cache directory."`
 	Serve ServeCmd `cmd:"" help:"Serve BIMFACE's API from a cache, for offline use and tests (a simulator)."`
+	Shell ShellCmd `cmd:"" default:"1" help:"An interactive shell for queries, with completion and history (the default on a terminal); with a pipe, reads statements from it."`
 }
 
 // env is what commands read and write, so that tests can run the CLI in
@@ -68,7 +70,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { panic(exitSignal(code)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Vars{"demo_id": demo.FileID},
+		kong.Vars{"demo_id": demo.FileID, "shell_rows": fmt.Sprint(shell.DefaultMaxRows)},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "bfquery: %v\n", err)

@@ -1,0 +1,183 @@
+package shell
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/internal/output"
+)
+
+// Meta is a parsed backslash command.
+type Meta struct {
+	// Name is the command's canonical name, without the backslash:
+	// "targets", "keys", "values", "dsl", "explain", "use", "format",
+	// "export", "o", "timing", "rows", "help" or "quit".
+	Name string
+	// Args are its arguments, with quotes and backticks taken off.
+	Args []string
+	// Query is the query text of \dsl and \explain, as typed.
+	Query string
+}
+
+type metaCommand struct {
+	names    []string // the first is canonical
+	usage    string
+	help     string
+	min, max int  // number of arguments
+	query    bool // takes the rest of the line as a query
+}
+
+var metaCommands = []metaCommand{
+	{names: []string{"targets"}, usage: `\targets`, help: "list the targets with their numbers of elements, rooms and areas"},
+	{names: []string{"keys"}, usage: `\keys [PATTERN]`, help: "list the keys with their numbers of distinct values (PATTERN: text or * ? glob)", max: 1},
+	{names: []string{"values"}, usage: `\values KEY`, help: "list the distinct values of KEY with their counts", min: 1, max: 1},
+	{names: []string{"dsl"}, usage: `\dsl QUERY`, help: "show the DSL request a query compiles to", query: true},
+	{names: []string{"explain"}, usage: `\explain QUERY`, help: "show how a query is answered (the same as EXPLAIN QUERY)", query: true},
+	{names: []string{"use"}, usage: `\use [file|integration ID]`, help: "set the target of queries without FROM (and of \\keys, \\values, completion); alone, show it", max: 2},
+	{names: []string{"format"}, usage: `\format [ids|json|count|table|csv]`, help: "set how results are printed; alone, show it", max: 1},
+	{names: []string{"export"}, usage: `\export FILE [ids|json|csv]`, help: "write the last result to FILE (format from the extension, ids by default)", min: 1, max: 2},
+	{names: []string{"o", "out"}, usage: `\o [FILE]`, help: "send the results of the next queries to FILE, in full; alone, back to the screen", max: 1},
+	{names: []string{"timing"}, usage: `\timing [on|off]`, help: "show how long each query took (on by default)", max: 1},
+	{names: []string{"rows"}, usage: `\rows [N]`, help: "show at most N rows of a result on the screen (0: all); alone, show N", max: 1},
+	{names: []string{"?", "h", "help"}, usage: `\?`, help: "this help"},
+	{names: []string{"q", "quit"}, usage: `\q`, help: "quit (or Ctrl-D)"},
+}
+
+// ParseMeta reads a backslash command: its name, then arguments separated
+// by spaces, each possibly in single or double quotes or backticks. A
+// trailing ";" is ignored, as psql does.
+func ParseMeta(line string) (Meta, error) {
+	line = strings.TrimSpace(line)
+	if !strings.HasPrefix(line, `\`) {
+		return Meta{}, fmt.Errorf("not a backslash command: %q", line)
+	}
+	name, rest, _ := strings.Cut(line[1:], " ")
+	name = strings.TrimRightFunc(name, func(r rune) bool { return r == ';' })
+	rest = strings.TrimSpace(rest)
+	var cmd *metaCommand
+	for i := range metaCommands {
+		for _, n := range metaCommands[i].names {
+			if n == name {
+				cmd = &metaCommands[i]
+			}
+		}
+	}
+	if cmd == nil {
+		return Meta{}, fmt.Errorf(`unknown command \%s: \? lists the commands`, name)
+	}
+	m := Meta{Name: cmd.names[0]}
+	if cmd.query {
+		if rest == "" {
+			return Meta{}, fmt.Errorf("usage: %s", cmd.usage)
+		}
+		m.Query = rest
+		return m, nil
+	}
+	args, err := splitArgs(strings.TrimSuffix(rest, ";"))
+	if err != nil {
+		return Meta{}, fmt.Errorf("%s: %v", cmd.usage, err)
+	}
+	if len(args) < cmd.min || len(args) > cmd.max {
+		return Meta{}, fmt.Errorf("usage: %s", cmd.usage)
+	}
+	m.Args = args
+	if err := m.check(); err != nil {
+		return Meta{}, err
+	}
+	return m, nil
+}
+
+// check validates the arguments that have a fixed form.
+func (m Meta) check() error {
+	switch m.Name {
+	case "use":
+		if len(m.Args) == 1 {
+			return fmt.Errorf(`usage: \use file ID or \use integration ID`)
+		}
+		if len(m.Args) == 2 {
+			if t := strings.ToLower(m.Args[0]); t != string(dsl.TargetFile) && t != string(dsl.TargetIntegration) {
+				return fmt.Errorf(`\use: %q is not file or integration`, m.Args[0])
+			}
+		}
+	case "format":
+		if len(m.Args) == 1 {
+			_, err := output.ParseFormat(m.Args[0])
+			return err
+		}
+	case "export":
+		if len(m.Args) == 2 {
+			f, err := output.ParseFormat(m.Args[1])
+			if err != nil {
+				return err
+			}
+			if f == output.Table {
+				return fmt.Errorf(`\export writes ids, json, count or csv; table is for the screen`)
+			}
+		}
+	case "timing":
+		if len(m.Args) == 1 && m.Args[0] != "on" && m.Args[0] != "off" {
+			return fmt.Errorf(`usage: \timing [on|off]`)
+		}
+	case "rows":
+		if len(m.Args) == 1 {
+			if n, err := strconv.Atoi(m.Args[0]); err != nil || n < 0 {
+				return fmt.Errorf(`\rows: %q is not a number of rows`, m.Args[0])
+			}
+		}
+	}
+	return nil
+}
+
+// splitArgs splits s at spaces; quotes and backticks group, and are taken
+// off.
+func splitArgs(s string) ([]string, error) {
+	var args []string
+	var cur strings.Builder
+	in, has := rune(0), false
+	for _, r := range s {
+		switch {
+		case in != 0 && r == in:
+			in = 0
+		case in != 0:
+			cur.WriteRune(r)
+		case r == '\'' || r == '"' || r == '`':
+			in, has = r, true
+		case unicode.IsSpace(r):
+			if has {
+				args = append(args, cur.String())
+				cur.Reset()
+				has = false
+			}
+		default:
+			cur.WriteRune(r)
+			has = true
+		}
+	}
+	if in != 0 {
+		return nil, fmt.Errorf("no closing %c", in)
+	}
+	if has {
+		args = append(args, cur.String())
+	}
+	return args, nil
+}
+
+// helpText is what \? prints.
+func helpText() string {
+	var b strings.Builder
+	b.WriteString("Type a query ended by \";\", on one line or several, e.g.\n" +
+		"  SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01';\n" +
+		"EXPLAIN before SELECT shows the plan. Tab completes keywords, targets, keys and values;\n" +
+		"Ctrl-C cancels the line or a running query, Ctrl-D quits.\n\n")
+	w := 0
+	for _, m := range metaCommands {
+		w = max(w, len(m.usage))
+	}
+	for _, m := range metaCommands {
+		fmt.Fprintf(&b, "  %-*s  %s\n", w, m.usage, m.help)
+	}
+	return b.String()
+}
