@@ -31,7 +31,14 @@ type cli struct {
 	Fmt   FmtCmd   `cmd:"" name:"fmt" help:"Format DSL request JSON as query text."`
 	Pull  PullCmd  `cmd:"" help:"Download a file's or an integration's elements, rooms and areas into a cache directory."`
 	Serve ServeCmd `cmd:"" help:"Serve BIMFACE's API from a cache, for offline use and tests (a simulator)."`
-	Shell ShellCmd `cmd:"" default:"1" help:"An interactive shell for queries, with completion and history (the default on a terminal); with a pipe, reads statements from it."`
+
+	Upload       UploadCmd       `cmd:"" help:"Upload a model file to BIMFACE."`
+	Translate    TranslateCmd    `cmd:"" help:"Translate an uploaded file into model data; --wait waits for the end."`
+	Integrate    IntegrateCmd    `cmd:"" help:"Integrate translated files into one model."`
+	Files        FilesCmd        `cmd:"" help:"List uploaded files."`
+	Translations TranslationsCmd `cmd:"" help:"List the translations of a project."`
+	Databag      DatabagCmd      `cmd:"" help:"Make and fetch offline databags."`
+	Shell        ShellCmd        `cmd:"" default:"1" help:"An interactive shell for queries, with completion and history (the default on a terminal); with a pipe, reads statements from it."`
 }
 
 // env is what commands read and write, so that tests can run the CLI in

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/bfquery/bfquery/bimface/bimfacetest"
 	"github.com/bfquery/bfquery/internal/demo"
@@ -14,6 +15,9 @@ type ServeCmd struct {
 	AppKey    string `default:"bfquery-sim-key" help:"The app key the simulator accepts."`
 	AppSecret string `default:"bfquery-sim-secret" help:"The app secret the simulator accepts."`
 	WithoutIn bool   `name:"without-in" help:"Refuse DSL that uses the in clause, as older servers do."`
+
+	TranslateDelay time.Duration `default:"2s" placeholder:"D" help:"How long uploaded files take to translate (integrations and databags too)."`
+	Elements       int           `default:"300" placeholder:"N" help:"The number of elements of the model a translation generates."`
 }
 
 func (c *ServeCmd) Run(e *env) error {
@@ -27,7 +31,11 @@ func (c *ServeCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	opts := []bimfacetest.Option{bimfacetest.WithCredentials(c.AppKey, c.AppSecret)}
+	opts := []bimfacetest.Option{
+		bimfacetest.WithCredentials(c.AppKey, c.AppSecret),
+		bimfacetest.WithTranslateDelay(c.TranslateDelay),
+		bimfacetest.WithGeneratedElements(c.Elements),
+	}
 	if c.WithoutIn {
 		opts = append(opts, bimfacetest.WithoutIn())
 	}

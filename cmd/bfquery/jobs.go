@@ -1,0 +1,430 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/bfquery/bfquery/bimface"
+)
+
+// Output is the --format flag of the commands that show what BIMFACE
+// answered: a short line or table for people, or the answer as JSON.
+type Output struct {
+	Format string `short:"f" enum:"text,json" default:"text" help:"Output format: text or json."`
+}
+
+// print writes v as JSON, or calls text.
+func (o Output) print(w io.Writer, v any, text func()) error {
+	if o.Format == "json" {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	text()
+	return nil
+}
+
+func table(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) }
+
+func parseID(what, s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, inputError{fmt.Errorf("%s %q: must be a positive number", what, s)}
+	}
+	return id, nil
+}
+
+// Wait is how the commands that start a job wait for it to end.
+type Wait struct {
+	Wait        bool          `help:"Wait until the job ends; exit 1 if it failed."`
+	WaitTimeout time.Duration `default:"30m" placeholder:"D" help:"Give up waiting after D."`
+	PollMin     time.Duration `default:"500ms" hidden:""`
+	PollMax     time.Duration `default:"15s" hidden:""`
+}
+
+// poll calls check until it reports done, waiting PollMin, then twice as
+// long each time up to PollMax.
+func (wt Wait) poll(ctx context.Context, check func() (bool, error)) error {
+	ctx, cancel := context.WithTimeout(ctx, wt.WaitTimeout)
+	defer cancel()
+	d := wt.PollMin
+	for {
+		done, err := check()
+		if err != nil || done {
+			return err
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return fmt.Errorf("still not done after %s", wt.WaitTimeout)
+			}
+			return ctx.Err()
+		case <-t.C:
+		}
+		d = min(2*d, wt.PollMax)
+	}
+}
+
+// TranslateCmd is "bfquery translate": start a file's translation.
+type TranslateCmd struct {
+	FileID   string `arg:"" name:"FILE_ID" help:"The uploaded file to translate."`
+	Texture  bool   `help:"Translate with the model's materials (config {\"texture\": true})."`
+	Root     string `placeholder:"NAME" help:"The main file of a compressed (zip) upload."`
+	Priority int    `default:"2" enum:"1,2,3" help:"1, 2 or 3; a larger number is a lower priority."`
+	Callback string `placeholder:"URL" help:"The URL BIMFACE calls when the translation ends."`
+	Wait     `embed:""`
+	Output   `embed:""`
+	Remote   Remote `embed:""`
+}
+
+func (c *TranslateCmd) Run(e *env) error {
+	id, err := parseID("file id", c.FileID)
+	if err != nil {
+		return err
+	}
+	client, err := c.Remote.client()
+	if err != nil {
+		return err
+	}
+	req := &bimface.TranslateRequest{
+		Source:   bimface.TranslateSource{FileID: id, Compressed: c.Root != "", RootName: c.Root},
+		Priority: c.Priority, Callback: c.Callback,
+	}
+	if c.Texture {
+		req.Config = map[string]any{"texture": true}
+	}
+	tr, err := client.Translate.Start(e.ctx, req)
+	if err != nil {
+		return err
+	}
+	if c.Wait.Wait {
+		err = c.poll(e.ctx, func() (bool, error) {
+			if tr.Done() {
+				return true, nil
+			}
+			next, err := client.Translate.Status(e.ctx, id)
+			if err == nil {
+				tr = next
+			}
+			return tr.Done(), err
+		})
+		if err != nil {
+			return fmt.Errorf("waiting for the translation of file %d: %w", id, err)
+		}
+	}
+	if err := c.print(e.stdout, tr, func() {
+		fmt.Fprintf(e.stdout, "file %d (%s): translation %s\n", tr.FileID, tr.Name, tr.Status)
+	}); err != nil {
+		return err
+	}
+	if tr.Status == bimface.StatusFailed {
+		return fmt.Errorf("the translation of file %d failed: %s", id, tr.Reason)
+	}
+	return nil
+}
+
+// TranslationsCmd is "bfquery translations": list a project's
+// translations.
+type TranslationsCmd struct {
+	Project string `required:"" placeholder:"ID" help:"The project whose translations to list."`
+	Status  string `enum:",success,failed,processing,preparing" default:"" help:"Only translations in this state."`
+	Keyword string `help:"Only files whose name contains this, or with this id."`
+	Suffix  string `help:"Only files with this suffix."`
+	Since   string `placeholder:"TIME" help:"Only translations started at or after TIME (2006-01-02T15:04:05.000Z)."`
+	Until   string `placeholder:"TIME" help:"Only translations started at or before TIME."`
+	Rows    int    `default:"100" placeholder:"N" help:"Entries per request (at most 1000)."`
+	Output  `embed:""`
+	Remote  Remote `embed:""`
+}
+
+func (c *TranslationsCmd) Run(e *env) error {
+	pid, err := parseID("project id", c.Project)
+	if err != nil {
+		return err
+	}
+	client, err := c.Remote.client()
+	if err != nil {
+		return err
+	}
+	f := &bimface.TranslationFilter{PageSize: c.Rows, Keyword: c.Keyword, Suffix: c.Suffix, StartDate: c.Since, EndDate: c.Until}
+	if c.Status != "" {
+		n := map[string]int{"success": bimface.TranslationStatusSucceeded, "failed": bimface.TranslationStatusFailed,
+			"processing": bimface.TranslationStatusProcessing, "preparing": bimface.TranslationStatusPreparing}[c.Status]
+		f.Status = &n
+	}
+	list := []bimface.TranslationDetail{}
+	for t, err := range client.Translate.List(e.ctx, pid, f) {
+		if err != nil {
+			return err
+		}
+		list = append(list, t)
+	}
+	return c.print(e.stdout, list, func() {
+		tw := table(e.stdout)
+		fmt.Fprintln(tw, "FILE ID\tSTATUS\tCREATED\tNAME")
+		for _, t := range list {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", t.FileID, t.Status, t.CreateTime, t.Name)
+		}
+		tw.Flush()
+	})
+}
+
+// FilesCmd is "bfquery files": list uploaded files.
+type FilesCmd struct {
+	Status string `enum:",uploading,success,failure" default:"" help:"Only files in this state."`
+	Suffix string `help:"Only files with this suffix."`
+	Since  string `placeholder:"DATE" help:"Only files uploaded on or after DATE (2006-01-02)."`
+	Until  string `placeholder:"DATE" help:"Only files uploaded on or before DATE."`
+	Offset int64  `help:"Skip this many files."`
+	Rows   int64  `default:"100" help:"List at most this many files (at most 500)."`
+	Output `embed:""`
+	Remote Remote `embed:""`
+}
+
+func (c *FilesCmd) Run(e *env) error {
+	client, err := c.Remote.client()
+	if err != nil {
+		return err
+	}
+	files, err := client.SourceFiles.List(e.ctx, &bimface.ListOptions{Status: c.Status, Suffix: c.Suffix, StartTime: c.Since, EndTime: c.Until, Offset: c.Offset, Rows: c.Rows})
+	if err != nil {
+		return err
+	}
+	return c.print(e.stdout, files, func() {
+		tw := table(e.stdout)
+		fmt.Fprintln(tw, "FILE ID\tSTATUS\tBYTES\tUPLOADED\tNAME")
+		for _, f := range files {
+			fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\n", f.FileID, f.Status, f.Length, f.CreateTime, f.Name)
+		}
+		tw.Flush()
+	})
+}
+
+// IntegrateCmd is "bfquery integrate": integrate translated files.
+type IntegrateCmd struct {
+	Source   []string `sep:"none" placeholder:"ID[,specialty=S][,floor=F][,specialtySort=N][,floorSort=N]" help:"A translated Revit file to integrate, with the specialty and floor it stands for; repeat for each file."`
+	Request  string   `type:"existingfile" placeholder:"FILE" help:"The whole request as JSON (sources, floorMapping, propertyOverrides...); --source and --name add to it."`
+	Name     string   `help:"The integrated model's name."`
+	Priority int      `default:"2" enum:"1,2,3" help:"1, 2 or 3; a larger number is a lower priority."`
+	Callback string   `placeholder:"URL" help:"The URL BIMFACE calls when the integration ends."`
+	Wait     `embed:""`
+	Output   `embed:""`
+	Remote   Remote `embed:""`
+}
+
+// parseSource reads "ID,key=value,...".
+func parseSource(s string) (bimface.IntegrateSource, error) {
+	parts := strings.Split(s, ",")
+	var src bimface.IntegrateSource
+	id, err := parseID("--source file id", parts[0])
+	if err != nil {
+		return src, err
+	}
+	src.FileID = id
+	for _, p := range parts[1:] {
+		k, v, ok := strings.Cut(p, "=")
+		var err error
+		switch {
+		case !ok:
+			err = fmt.Errorf("%q is not key=value", p)
+		case k == "specialty":
+			src.Specialty = v
+		case k == "floor":
+			src.Floor = v
+		case k == "building":
+			src.Building = v
+		case k == "specialtySort":
+			src.SpecialtySort, err = strconv.ParseFloat(v, 64)
+		case k == "floorSort":
+			src.FloorSort, err = strconv.ParseFloat(v, 64)
+		default:
+			err = fmt.Errorf("unknown key %q (specialty, floor, building, specialtySort, floorSort)", k)
+		}
+		if err != nil {
+			return src, inputError{fmt.Errorf("--source %s: %v", s, err)}
+		}
+	}
+	return src, nil
+}
+
+func (c *IntegrateCmd) Run(e *env) error {
+	req := &bimface.IntegrateRequest{}
+	if c.Request != "" {
+		b, err := readFile(c.Request)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(b, req); err != nil {
+			return inputError{fmt.Errorf("%s: %v", c.Request, err)}
+		}
+	}
+	for _, s := range c.Source {
+		src, err := parseSource(s)
+		if err != nil {
+			return err
+		}
+		req.Sources = append(req.Sources, src)
+	}
+	if len(req.Sources) == 0 {
+		return inputError{errors.New("no files to integrate: give --source or --request")}
+	}
+	if c.Name != "" {
+		req.Name = c.Name
+	}
+	if req.Priority == 0 {
+		req.Priority = c.Priority
+	}
+	if c.Callback != "" {
+		req.Callback = c.Callback
+	}
+	client, err := c.Remote.client()
+	if err != nil {
+		return err
+	}
+	in, err := client.Integrate.Start(e.ctx, req)
+	if err != nil {
+		return err
+	}
+	if c.Wait.Wait {
+		err = c.poll(e.ctx, func() (bool, error) {
+			if in.Done() {
+				return true, nil
+			}
+			next, err := client.Integrate.Status(e.ctx, in.IntegrateID)
+			if err == nil {
+				in = next
+			}
+			return in.Done(), err
+		})
+		if err != nil {
+			return fmt.Errorf("waiting for integration %d: %w", in.IntegrateID, err)
+		}
+	}
+	if err := c.print(e.stdout, in, func() {
+		fmt.Fprintf(e.stdout, "integration %d (%s): %s\n", in.IntegrateID, in.Name, in.Status)
+	}); err != nil {
+		return err
+	}
+	if in.Status == bimface.StatusFailed {
+		return fmt.Errorf("integration %d failed: %s", in.IntegrateID, in.Reason)
+	}
+	return nil
+}
+
+// DatabagCmd is "bfquery databag": offline databags.
+type DatabagCmd struct {
+	Create DatabagCreateCmd `cmd:"" help:"Start making the offline databag of a translated file, an integration or a comparison."`
+	Status DatabagStatusCmd `cmd:"" help:"Show the offline databags made of a file, integration or comparison."`
+	URL    DatabagURLCmd    `cmd:"" name:"url" help:"Print the download URL of an offline databag."`
+}
+
+// DatabagTarget names what a databag is of.
+type DatabagTarget struct {
+	File        string `xor:"of" required:"" placeholder:"ID" help:"A translated file."`
+	Integration string `xor:"of" required:"" placeholder:"ID" help:"An integration."`
+	Comparison  string `xor:"of" required:"" placeholder:"ID" help:"A comparison."`
+}
+
+func (t DatabagTarget) of() (bimface.DatabagOf, string, error) {
+	var of bimface.DatabagOf
+	var err error
+	switch {
+	case t.File != "":
+		of.FileID, err = parseID("file id", t.File)
+		return of, "file " + t.File, err
+	case t.Integration != "":
+		of.IntegrateID, err = parseID("integration id", t.Integration)
+		return of, "integration " + t.Integration, err
+	default:
+		of.CompareID, err = parseID("comparison id", t.Comparison)
+		return of, "comparison " + t.Comparison, err
+	}
+}
+
+type DatabagCreateCmd struct {
+	DatabagTarget
+	Callback string `placeholder:"URL" help:"The URL BIMFACE calls when the databag is made."`
+	Output   `embed:""`
+	Remote   Remote `embed:""`
+}
+
+func (c *DatabagCreateCmd) Run(e *env) error {
+	of, what, err := c.of()
+	if err != nil {
+		return err
+	}
+	client, err := c.Remote.client()
+	if err != nil {
+		return err
+	}
+	d, err := client.Databags.Create(e.ctx, of, &bimface.DatabagOptions{Callback: c.Callback})
+	if err != nil {
+		return err
+	}
+	return c.print(e.stdout, d, func() { fmt.Fprintf(e.stdout, "%s: offline databag %s\n", what, d.Status) })
+}
+
+type DatabagStatusCmd struct {
+	DatabagTarget
+	Output `embed:""`
+	Remote Remote `embed:""`
+}
+
+func (c *DatabagStatusCmd) Run(e *env) error {
+	of, what, err := c.of()
+	if err != nil {
+		return err
+	}
+	client, err := c.Remote.client()
+	if err != nil {
+		return err
+	}
+	list, err := client.Databags.List(e.ctx, of)
+	if err != nil {
+		return err
+	}
+	return c.print(e.stdout, list, func() {
+		if len(list) == 0 {
+			fmt.Fprintf(e.stdout, "%s: no offline databag\n", what)
+		}
+		for _, d := range list {
+			fmt.Fprintf(e.stdout, "%s: offline databag %s, version %s, %s\n", what, d.Status, d.DatabagVersion, d.CreateTime)
+		}
+	})
+}
+
+type DatabagURLCmd struct {
+	DatabagTarget
+	Type    string `placeholder:"TYPE" help:"offline, vr or igms."`
+	Version string `placeholder:"V" help:"The databag version, when there are several."`
+	Output  `embed:""`
+	Remote  Remote `embed:""`
+}
+
+func (c *DatabagURLCmd) Run(e *env) error {
+	of, _, err := c.of()
+	if err != nil {
+		return err
+	}
+	client, err := c.Remote.client()
+	if err != nil {
+		return err
+	}
+	u, err := client.Databags.DownloadURL(e.ctx, of, &bimface.DownloadURLOptions{Type: c.Type, DatabagVersion: c.Version})
+	if err != nil {
+		return err
+	}
+	return c.print(e.stdout, u, func() { fmt.Fprintln(e.stdout, u) })
+}

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/bfquery/bfquery/bimface"
+	"github.com/bfquery/bfquery/bimface/bimfacetest"
+	"github.com/bfquery/bfquery/internal/demo"
+)
+
+// jobServer is a simulator whose translations take a little while, with
+// the CLI's credentials and cache directory pointed at it.
+func jobServer(t *testing.T, opts ...bimfacetest.Option) *bimfacetest.Server {
+	t.Helper()
+	data, err := bimfacetest.LoadFS(demo.FS())
+	require.NoError(t, err)
+	t.Setenv("BIMFACE_APP_KEY", bimfacetest.AppKey)
+	t.Setenv("BIMFACE_APP_SECRET", bimfacetest.AppSecret)
+	t.Setenv("BIMFACE_ENDPOINT", "")
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	return bimfacetest.NewServer(t, data, append([]bimfacetest.Option{bimfacetest.WithTranslateDelay(30 * time.Millisecond)}, opts...)...)
+}
+
+func writeModel(t *testing.T, name string, size int) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	b := make([]byte, size)
+	for i := range b {
+		b[i] = byte(i * 7)
+	}
+	require.NoError(t, os.WriteFile(p, b, 0o644))
+	return p
+}
+
+// TestOfflineWorkflow is the README's workflow: upload, translate
+// --wait, pull, query, all against the simulator.
+func TestOfflineWorkflow(t *testing.T) {
+	srv := jobServer(t)
+	model := writeModel(t, "tower.rvt", 5000)
+	ep := []string{"--endpoint", srv.URL}
+
+	code, out, errOut := bfquery(t, "", append([]string{"upload", model, "-q", "-f", "json"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	var f bimface.File
+	require.NoError(t, json.Unmarshal([]byte(out), &f))
+	require.Equal(t, "tower.rvt", f.Name)
+	require.Equal(t, int64(5000), f.Length)
+	id := jsonID(f.FileID)
+
+	code, out, errOut = bfquery(t, "", append([]string{"translate", id, "--wait", "--poll-min", "5ms"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, "file "+id+" (tower.rvt): translation success\n", out)
+
+	dir := filepath.Join(t.TempDir(), "cache")
+	code, out, errOut = bfquery(t, "", append([]string{"pull", "--file", id, "--out", dir, "-q"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "pulled file "+id+" into "+dir+": 300 elements")
+
+	q := "SELECT elementId FROM file " + id + " WHERE floor = 'F01'"
+	code, local, errOut := bfquery(t, "", "query", "--cache", dir, "-f", "count", q)
+	require.Equal(t, 0, code, errOut)
+	code, remote, errOut := bfquery(t, "", append([]string{"query", "--remote", "-f", "count", q}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, local, remote)
+	require.NotEqual(t, "0\n", local)
+
+	code, out, errOut = bfquery(t, "", append([]string{"files"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.Regexp(t, `^FILE ID +STATUS +BYTES +UPLOADED +NAME\n`+id+` +success +5000 +\S+ \S+ +tower.rvt\n$`, out)
+
+	code, out, errOut = bfquery(t, "", append([]string{"translations", "--project", "10000000006016", "--rows", "1"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.Regexp(t, `^FILE ID +STATUS +CREATED +NAME\n`+id+` +success +\S+ +tower.rvt\n$`, out)
+
+	code, out, errOut = bfquery(t, "", append([]string{"databag", "create", "--file", id}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, "file "+id+": offline databag processing\n", out)
+	time.Sleep(40 * time.Millisecond)
+	code, out, errOut = bfquery(t, "", append([]string{"databag", "url", "--file", id}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, srv.URL+"/databags/file-"+id+".zip\n", out)
+}
+
+func jsonID(id int64) string { b, _ := json.Marshal(id); return string(b) }
+
+func TestTranslateWait(t *testing.T) {
+	srv := jobServer(t, bimfacetest.WithTranslateFailure(bimfacetest.FailFile("broken.rvt"), "model is corrupt"))
+	ep := []string{"--endpoint", srv.URL}
+	upload := func(name string) string {
+		code, out, errOut := bfquery(t, "", append([]string{"upload", writeModel(t, name, 100), "-q", "-f", "json"}, ep...)...)
+		require.Equal(t, 0, code, errOut)
+		var f bimface.File
+		require.NoError(t, json.Unmarshal([]byte(out), &f))
+		return jsonID(f.FileID)
+	}
+	good, bad := upload("good.rvt"), upload("broken.rvt")
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		code     int
+		out, err string
+	}{
+		{"success", []string{"translate", good, "--wait", "--poll-min", "5ms"}, 0, "file " + good + " (good.rvt): translation success\n", ""},
+		{"failure", []string{"translate", bad, "--wait", "--poll-min", "5ms"}, 1,
+			"file " + bad + " (broken.rvt): translation failed\n", "bfquery: the translation of file " + bad + " failed: model is corrupt\n"},
+		// A failed translation may be started again.
+		{"again, no wait", []string{"translate", bad}, 0, "file " + bad + " (broken.rvt): translation processing\n", ""},
+		{"unknown file", []string{"translate", "42"}, 1, "",
+			"bfquery: bimface: PUT " + srv.URL + "/translate: 404 file.not.found: file 42 not found\n"},
+		{"bad id", []string{"translate", "x"}, 2, "", "bfquery: file id \"x\": must be a positive number\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := bfquery(t, "", append(tc.args, ep...)...)
+			require.Equal(t, tc.err, errOut)
+			require.Equal(t, tc.out, out)
+			require.Equal(t, tc.code, code)
+		})
+	}
+}
+
+// TestUploadResume cuts every append upload short: the upload goes on
+// from the server's position each time, and the file arrives whole with
+// no byte sent twice.
+func TestUploadResume(t *testing.T) {
+	srv := jobServer(t)
+	srv.SetFaults(bimfacetest.Faults{CutUploadAfter: 3000})
+	model := writeModel(t, "big.ifc", 10000)
+	code, out, errOut := bfquery(t, "", "upload", model, "--resume", "-q", "-f", "json", "--endpoint", srv.URL)
+	require.Equal(t, 0, code, errOut)
+	var f bimface.File
+	require.NoError(t, json.Unmarshal([]byte(out), &f))
+	got, ok := srv.FileContent(f.FileID)
+	require.True(t, ok)
+	want, err := os.ReadFile(model)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	require.Equal(t, int64(10000), srv.UploadedBytes())
+}
+
+func TestUploadRefused(t *testing.T) {
+	srv := jobServer(t)
+	code, out, errOut := bfquery(t, "", "upload", writeModel(t, "notes.txt", 10), "--endpoint", srv.URL)
+	require.Equal(t, 1, code)
+	require.Equal(t, "", out)
+	require.Equal(t, `bfquery: bimface: notes.txt: file not supported: suffix "txt" is not one of rvt, rfa, dwg, dxf, skp, ifc, dgn, obj, stl, 3ds, dae, ply, igms, zip, gtj, bfcatzip`+"\n", errOut)
+	require.Equal(t, int64(0), srv.UploadedBytes())
+}
+
+func TestIntegrateCommand(t *testing.T) {
+	srv := jobServer(t)
+	ep := []string{"--endpoint", srv.URL}
+	var ids []string
+	for _, name := range []string{"a.rvt", "b.rvt"} {
+		code, out, errOut := bfquery(t, "", append([]string{"upload", writeModel(t, name, 100), "-q", "-f", "json"}, ep...)...)
+		require.Equal(t, 0, code, errOut)
+		var f bimface.File
+		require.NoError(t, json.Unmarshal([]byte(out), &f))
+		ids = append(ids, jsonID(f.FileID))
+		code, _, errOut = bfquery(t, "", append([]string{"translate", ids[len(ids)-1], "--wait", "--poll-min", "5ms"}, ep...)...)
+		require.Equal(t, 0, code, errOut)
+	}
+	code, out, errOut := bfquery(t, "", append([]string{"integrate", "--name", "site", "--source", ids[0] + ",specialty=AR,floor=F01", "--source", ids[1] + ",specialty=ST,floor=F02,floorSort=2", "--wait", "--poll-min", "5ms", "-f", "json"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	var in bimface.Integration
+	require.NoError(t, json.Unmarshal([]byte(out), &in))
+	require.Equal(t, "success", in.Status)
+	iid := jsonID(in.IntegrateID)
+	code, out, errOut = bfquery(t, "", append([]string{"query", "--remote", "-f", "count", "SELECT elementId FROM integration " + iid + " WHERE floor = 'F02'"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, "300\n", out)
+
+	code, _, errOut = bfquery(t, "", append([]string{"integrate", "--source", "x"}, ep...)...)
+	require.Equal(t, 2, code)
+	require.Equal(t, "bfquery: --source file id \"x\": must be a positive number\n", errOut)
+}
