@@ -13,7 +13,6 @@ import (
 
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/internal/demo"
-	"github.com/bfquery/bfquery/internal/shell"
 )
 
 // Exit codes. Bad query input (a query that does not parse or compile, DSL
@@ -77,7 +76,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { panic(exitSignal(code)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Vars{"demo_id": demo.FileID, "shell_rows": fmt.Sprint(shell.DefaultMaxRows)},
+		kong.Vars{"demo_id": demo.FileID},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "bfquery: %v\n", err)

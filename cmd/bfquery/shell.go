@@ -21,9 +21,9 @@ type ShellCmd struct {
 	Cache   string `type:"path" placeholder:"PATH" help:"A cache directory or a file of elements. Without it, the demo model built into bfquery (file ${demo_id})."`
 	Remote  bool   `help:"Run the queries on BIMFACE instead of a local cache."`
 	History string `type:"path" env:"BFQUERY_HISTORY" placeholder:"FILE" help:"Keep the history of typed lines in FILE (default: bfquery/history in the user's state directory)."`
-	Rows    int    `default:"${shell_rows}" placeholder:"N" help:"Show at most N rows of a result on the screen (0: all); \\export writes them all."`
+	Rows    int    `default:"100" placeholder:"N" help:"Show at most N rows of a result on the screen (0: all); \\export writes them all."`
 	Format  string `short:"f" enum:"ids,json,count,table,csv" default:"table" help:"How results are printed: ids, json, count, table or csv; \\format changes it."`
-	Remote_ Remote `embed:""`
+	Conn    Remote `embed:""`
 }
 
 func (c *ShellCmd) Run(e *env, kctx *kong.Context) error {
@@ -86,11 +86,11 @@ func explicit(kctx *kong.Context, name string) bool {
 
 func (c *ShellCmd) backend() (shell.Backend, error) {
 	if c.Remote {
-		client, err := c.Remote_.client()
+		client, err := c.Conn.client()
 		if err != nil {
 			return nil, err
 		}
-		return shell.Remote(client, &bimface.QueryOptions{PageSize: c.Remote_.PageSize}, "BIMFACE at "+client.BaseURL.String()), nil
+		return shell.Remote(client, &bimface.QueryOptions{PageSize: c.Conn.PageSize}, "BIMFACE at "+client.BaseURL.String()), nil
 	}
 	cache, err := openCache(c.Cache)
 	if err != nil {

@@ -142,7 +142,7 @@ func (l local) Values(_ context.Context, t Target, sel dsl.Select, key dsl.Key) 
 // (dsl.StandardKeys) and the keys the session's queries used; their
 // distinct values come from /query/propertyValues, without counts.
 func Remote(c *bimface.Client, opts *bimface.QueryOptions, name string, targets ...Target) Backend {
-	r := &remote{c: c, opts: opts, name: name, seenKeys: map[Target][]dsl.Key{}}
+	r := &remote{c: c, plan: plan.CacheValues(plan.Remote(c, opts)), name: name, seenKeys: map[Target][]dsl.Key{}}
 	for _, t := range targets {
 		r.see(t)
 	}
@@ -151,7 +151,7 @@ func Remote(c *bimface.Client, opts *bimface.QueryOptions, name string, targets 
 
 type remote struct {
 	c    *bimface.Client
-	opts *bimface.QueryOptions
+	plan plan.Backend // values remembered for the session
 	name string
 
 	mu       sync.Mutex
@@ -175,7 +175,7 @@ func (r *remote) see(t Target, keys ...dsl.Key) {
 }
 
 func (r *remote) Answer(ctx context.Context, st dsl.Statement, _ bool) (output.Answer, error) {
-	results, err := plan.Answer(ctx, plan.Remote(r.c, r.opts), st, plan.Options{})
+	results, err := plan.Answer(ctx, r.plan, st, plan.Options{})
 	if err != nil {
 		return output.Answer{}, err
 	}
@@ -187,7 +187,7 @@ func (r *remote) Answer(ctx context.Context, st dsl.Statement, _ bool) (output.A
 }
 
 func (r *remote) Explain(ctx context.Context, st dsl.Statement) (string, error) {
-	p, err := plan.Build(ctx, plan.Remote(r.c, r.opts), st, plan.Options{})
+	p, err := plan.Build(ctx, r.plan, st, plan.Options{})
 	if err != nil {
 		return "", err
 	}

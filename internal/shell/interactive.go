@@ -37,7 +37,10 @@ func (s *Shell) interactive(ctx context.Context) error {
 	var saved *term.State
 	comp := &lineCompleter{s: s}
 	winch := make(chan os.Signal, 1)
-	defer signal.Stop(winch)
+	defer func() {
+		signal.Stop(winch)
+		close(winch)
+	}()
 	rl, err := readline.NewEx(&readline.Config{
 		Prompt:                 s.prompt(),
 		Stdin:                  readline.NewCancelableStdin(in),

@@ -23,7 +23,8 @@ type Meta struct {
 }
 
 type metaCommand struct {
-	names    []string // the first is canonical
+	name     string   // canonical, when not names[0]
+	names    []string // as typed
 	usage    string
 	help     string
 	min, max int  // number of arguments
@@ -42,8 +43,8 @@ var metaCommands = []metaCommand{
 	{names: []string{"o", "out"}, usage: `\o [FILE]`, help: "send the results of the next queries to FILE, in full; alone, back to the screen", max: 1},
 	{names: []string{"timing"}, usage: `\timing [on|off]`, help: "show how long each query took (on by default)", max: 1},
 	{names: []string{"rows"}, usage: `\rows [N]`, help: "show at most N rows of a result on the screen (0: all); alone, show N", max: 1},
-	{names: []string{"?", "h", "help"}, usage: `\?`, help: "this help"},
-	{names: []string{"q", "quit"}, usage: `\q`, help: "quit (or Ctrl-D)"},
+	{name: "help", names: []string{"?", "h", "help"}, usage: `\?`, help: "this help"},
+	{name: "quit", names: []string{"q", "quit"}, usage: `\q`, help: "quit (or Ctrl-D)"},
 }
 
 // ParseMeta reads a backslash command: its name, then arguments separated
@@ -68,7 +69,10 @@ func ParseMeta(line string) (Meta, error) {
 	if cmd == nil {
 		return Meta{}, fmt.Errorf(`unknown command \%s: \? lists the commands`, name)
 	}
-	m := Meta{Name: cmd.names[0]}
+	m := Meta{Name: cmd.name}
+	if m.Name == "" {
+		m.Name = cmd.names[0]
+	}
 	if cmd.query {
 		if rest == "" {
 			return Meta{}, fmt.Errorf("usage: %s", cmd.usage)
