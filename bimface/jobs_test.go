@@ -1,0 +1,191 @@
+package bimface_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bfquery/bfquery/bimface"
+	"github.com/bfquery/bfquery/bimface/bimfacetest"
+)
+
+func TestCallbackSignature(t *testing.T) {
+	const key, secret = "k", "s"
+	good := bimface.CallbackSignature(key, secret, "857482189666208", "success", "n1")
+	var seen []*bimface.Callback
+	h := bimface.CallbackHandler(key, secret, func(_ context.Context, cb *bimface.Callback) error {
+		seen = append(seen, cb)
+		return nil
+	})
+	for _, tc := range []struct {
+		name   string
+		query  string
+		status int
+	}{
+		{"right", "fileId=857482189666208&status=success&nonce=n1&signature=" + good, 200},
+		{"upper-case hex", "fileId=857482189666208&status=success&nonce=n1&signature=" + string(bytes.ToUpper([]byte(good))), 200},
+		{"wrong signature", "fileId=857482189666208&status=success&nonce=n1&signature=0123456789abcdef0123456789abcdef", 403},
+		{"status changed", "fileId=857482189666208&status=failed&nonce=n1&signature=" + good, 403},
+		{"no nonce", "fileId=857482189666208&status=success&signature=" + good, 403},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seen = nil
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", "/cb?"+tc.query, nil))
+			require.Equal(t, tc.status, rec.Code)
+			require.Equal(t, tc.status == 200, len(seen) == 1, "processed")
+		})
+	}
+	_, err := bimface.ParseCallback(url.Values{"integrateId": {"1"}, "status": {"success"}, "nonce": {"x"}, "signature": {"bad"}}, key, secret)
+	require.EqualError(t, err, "bimface: callback signature does not match")
+}
+
+// TestTranslateIntegrateCallbacks runs translations and an integration
+// on the simulator, whose signed callbacks reach a CallbackHandler.
+func TestTranslateIntegrateCallbacks(t *testing.T) {
+	srv, wires := recorded(t, []string{"Content-Type"}, bimfacetest.WithTranslateDelay(20*time.Millisecond),
+		bimfacetest.WithTranslateFailure(bimfacetest.FailFile("bad.rvt"), "corrupt model"))
+	c := srv.Client()
+	ctx := context.Background()
+	got := make(chan *bimface.Callback, 4)
+	cbSrv := httptest.NewServer(bimface.CallbackHandler(bimfacetest.AppKey, bimfacetest.AppSecret, func(_ context.Context, cb *bimface.Callback) error {
+		got <- cb
+		return nil
+	}))
+	defer cbSrv.Close()
+
+	upload := func(name string) int64 {
+		f, err := c.SourceFiles.Upload(ctx, name, bytes.NewReader([]byte(name)), int64(len(name)), nil)
+		require.NoError(t, err)
+		return f.FileID
+	}
+	a, b, bad := upload("a.rvt"), upload("b.rvt"), upload("bad.rvt")
+	wires()
+	tr, err := c.Translate.Start(ctx, &bimface.TranslateRequest{Source: bimface.TranslateSource{FileID: a}, Priority: 2, Callback: cbSrv.URL + "/cb?app=1", Config: map[string]any{"texture": true}})
+	require.NoError(t, err)
+	require.Equal(t, "processing", tr.Status)
+	require.Equal(t, []wire{{Method: "PUT", Path: "/translate", Query: url.Values{}, Header: map[string]string{"Content-Type": "application/json"}}}, wires())
+	for _, id := range []int64{b, bad} {
+		_, err = c.Translate.Start(ctx, &bimface.TranslateRequest{Source: bimface.TranslateSource{FileID: id}, Callback: cbSrv.URL})
+		require.NoError(t, err)
+	}
+	byID := map[string]*bimface.Callback{}
+	for range 3 {
+		cb := <-got
+		byID[cb.ID] = cb
+	}
+	require.Equal(t, "success", byID[jsonNum(a)].Status)
+	require.Equal(t, "failed", byID[jsonNum(bad)].Status)
+	require.Equal(t, "corrupt model", byID[jsonNum(bad)].Reason)
+	st, err := c.Translate.Status(ctx, bad)
+	require.NoError(t, err)
+	require.Equal(t, "failed", st.Status)
+	require.Equal(t, "corrupt model", st.Reason)
+	w := wires()
+	require.Equal(t, wire{Method: "GET", Path: "/translate", Query: url.Values{"fileId": {jsonNum(bad)}}, Header: map[string]string{}}, w[len(w)-1])
+
+	_, err = c.Integrate.Start(ctx, &bimface.IntegrateRequest{Sources: []bimface.IntegrateSource{{FileID: a}, {FileID: bad}}})
+	require.EqualError(t, err, "bimface: PUT "+srv.URL+"/integrate: 400 file.translate.failed: the translation of file "+jsonNum(bad)+" failed")
+	in, err := c.Integrate.Start(ctx, &bimface.IntegrateRequest{
+		Name:         "site",
+		Sources:      []bimface.IntegrateSource{{FileID: a, Specialty: "AR", Floor: "F01", FloorSort: 1}, {FileID: b, Specialty: "ST", Floor: "F02", FloorSort: 2}},
+		FloorMapping: []bimface.FloorMapping{{FileFloorID: "pj1101", ProjectFloorID: "pj11"}},
+		PropertyOverrides: []bimface.PropertyOverride{{KeyToMatch: "system_type", KeyToOverride: "specialty",
+			ValueOverrides: []bimface.ValueOverride{{ValueToMatch: "w", ValueToOverride: "water"}}}},
+		Callback: cbSrv.URL,
+	})
+	require.NoError(t, err)
+	cb := <-got
+	require.Equal(t, &bimface.Callback{IDName: "integrateId", ID: jsonNum(in.IntegrateID), Status: "success", Nonce: cb.Nonce, Signature: cb.Signature}, cb)
+	ids, err := c.Integrations.ElementIDs(ctx, jsonNum(in.IntegrateID), nil)
+	require.NoError(t, err)
+	require.Len(t, ids, 600)
+
+	d, err := c.Databags.Create(ctx, bimface.DatabagOf{IntegrateID: in.IntegrateID}, nil)
+	require.NoError(t, err)
+	require.Equal(t, "processing", d.Status)
+	_, err = c.Databags.Create(ctx, bimface.DatabagOf{CompareID: 7}, nil)
+	require.EqualError(t, err, "bimface: PUT "+srv.URL+"/comparisions/7/offlineDatabag: 404 compare.not.found: comparison 7 not found")
+	_, err = c.Databags.List(ctx, bimface.DatabagOf{FileID: 1, IntegrateID: 2})
+	require.EqualError(t, err, "bimface: DatabagOf: set exactly one of FileID, IntegrateID, CompareID")
+
+	require.NoError(t, c.Integrate.Delete(ctx, in.IntegrateID))
+	_, err = c.Integrate.Status(ctx, in.IntegrateID)
+	require.EqualError(t, err, "bimface: GET "+srv.URL+"/integrate?integrateId="+jsonNum(in.IntegrateID)+": 404 integration.not.found: integration "+jsonNum(in.IntegrateID)+" not found")
+}
+
+// TestTranslationsPaging lists more translations than fit a page: the
+// iterator follows searchAfter until it is null.
+func TestTranslationsPaging(t *testing.T) {
+	srv, wires := recorded(t, nil)
+	c := srv.Client()
+	ctx := context.Background()
+	var want []int64
+	for i := range 7 {
+		name := string(rune('a'+i)) + ".rvt"
+		f, err := c.SourceFiles.Upload(ctx, name, bytes.NewReader([]byte(name)), int64(len(name)), nil)
+		require.NoError(t, err)
+		_, err = c.Translate.Start(ctx, &bimface.TranslateRequest{Source: bimface.TranslateSource{FileID: f.FileID}})
+		require.NoError(t, err)
+		want = append(want, f.FileID)
+	}
+	wires()
+	var got []int64
+	for tr, err := range c.Translate.List(ctx, bimfacetest.DefaultProjectID, &bimface.TranslationFilter{PageSize: 3, Suffix: "rvt"}) {
+		require.NoError(t, err)
+		require.Equal(t, "success", tr.Status)
+		got = append(got, tr.FileID)
+	}
+	require.Equal(t, want, got)
+	w := wires()
+	require.Len(t, w, 3)
+	for _, r := range w {
+		require.Equal(t, "POST", r.Method)
+		require.Equal(t, "/v1/10000000006016/translations", r.Path)
+	}
+	// Breaking out of the loop stops asking for pages.
+	for range c.Translate.List(ctx, bimfacetest.DefaultProjectID, &bimface.TranslationFilter{PageSize: 2}) {
+		break
+	}
+	require.Len(t, wires(), 1)
+	page, err := c.Translate.ListPage(ctx, bimfacetest.DefaultProjectID, &bimface.TranslationFilter{PageSize: 5, Keyword: "g.rvt"}, nil)
+	require.NoError(t, err)
+	require.Nil(t, page.SearchAfter)
+	require.Len(t, page.List, 1)
+	for _, err := range c.Translate.List(ctx, 1, nil) {
+		require.EqualError(t, err, "bimface: POST "+srv.URL+"/v1/1/translations: 404 project.not.found: project 1 not found")
+	}
+}
+
+func TestShares(t *testing.T) {
+	srv, wires := recorded(t, nil)
+	c := srv.Client()
+	ctx := context.Background()
+	l, err := c.Shares.Create(ctx, bimface.ShareOf{FileID: 1124890692330272}, &bimface.ShareOptions{ActiveHours: 24, NeedPassword: true})
+	require.NoError(t, err)
+	require.NotEmpty(t, l.Password)
+	require.Equal(t, url.Values{"fileId": {"1124890692330272"}, "activeHours": {"24"}, "needPassword": {"true"}}, wires()[0].Query)
+	g, err := c.Shares.Get(ctx, bimface.ShareOf{FileID: 1124890692330272})
+	require.NoError(t, err)
+	if diff := cmp.Diff(l, g); diff != "" {
+		t.Fatal(diff)
+	}
+	list, err := c.Shares.List(ctx)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.NoError(t, c.Shares.DeleteMany(ctx, l.SourceID))
+	list, err = c.Shares.List(ctx)
+	require.NoError(t, err)
+	require.Empty(t, list)
+	_, err = c.Shares.Create(ctx, bimface.ShareOf{}, nil)
+	require.EqualError(t, err, "bimface: ShareOf: set exactly one of FileID, IntegrateID")
+	b, _ := json.Marshal(l)
+	require.Contains(t, string(b), `"url":"`+srv.URL+`/preview/`)
+}
