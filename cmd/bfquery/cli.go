@@ -38,6 +38,7 @@ type cli struct {
 	Translations TranslationsCmd `cmd:"" help:"List the translations of a project."`
 	Databag      DatabagCmd      `cmd:"" help:"Make and fetch offline databags."`
 	Shell        ShellCmd        `cmd:"" default:"1" help:"An interactive shell for queries, with completion and history (the default on a terminal); with a pipe, reads statements from it."`
+	Completion   CompletionCmd   `cmd:"" help:"Print a completion script for bash, zsh or fish."`
 }
 
 // env is what commands read and write, so that tests can run the CLI in
