@@ -1,0 +1,74 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestShellFromPipe runs the shell on statements and commands from a pipe,
+// as a script.
+func TestShellFromPipe(t *testing.T) {
+	dir := t.TempDir()
+	export := filepath.Join(dir, "walls.csv")
+	script := strings.Join([]string{
+		`\timing off`,
+		`\rows 2`,
+		`SELECT elementId FROM file 1124890692330272`,
+		`  WHERE floor = 'F01' AND categoryName = '墙';`,
+		`\export ` + export,
+		`\format count`,
+		`\use file 1124890692330272`,
+		`SELECT elementId WHERE 体积 IS NOT NULL;`,
+		`\keys 名称`,
+		`\values specialty`,
+		`\dsl SELECT elementId WHERE floor = 'F01'`,
+		`SELECT elementId WHERE floor = ;`,
+		`\q`,
+		`SELECT never;`,
+	}, "\n") + "\n"
+	code, out, errOut := bfquery(t, script, "shell")
+	require.Equal(t, "Timing is off.\n"+
+		"Results show at most 2 rows.\n"+
+		"elementId | name           | categoryName | floor | family | familyType\n"+
+		"----------+----------------+--------------+-------+--------+---------------\n"+
+		"300071    | 砌块墙 - 190mm | 墙           | F01   | 基本墙 | 砌块墙 - 190mm\n"+
+		"300313    | 常规 - 200mm   | 墙           | F01   | 基本墙 | 常规 - 200mm\n"+
+		"(141 rows; 2 shown, \\rows N to show more, \\export FILE for all)\n"+
+		"(141 rows written to "+export+" as csv)\n"+
+		"Output format is count.\n"+
+		"Queries without FROM now run on file 1124890692330272.\n"+
+		"2684\n"+
+		"key      | distinct values | elements\n"+
+		"---------+-----------------+---------\n"+
+		"类型名称 | 51              | 4000\n"+
+		"(1 key)\n"+
+		"specialty | elements\n"+
+		"----------+---------\n"+
+		"'建筑'    | 1907\n"+
+		"'暖通'    | 295\n"+
+		"'电气'    | 205\n"+
+		"'结构'    | 977\n"+
+		"'给排水'  | 616\n"+
+		"(5 values)\n"+
+		"{\n  \"targetType\": \"file\",\n  \"targetIds\": [\n    \"1124890692330272\"\n  ],\n  \"query\": {\n    \"match\": {\n      \"floor\": \"F01\"\n    }\n  }\n}\n", out)
+	require.Equal(t, "ERROR: 1:31: expected a value after \"=\", found end of input\n  SELECT elementId WHERE floor =\n                                ^\n"+
+		"bfquery: some statements failed: 1\n", errOut)
+	require.Equal(t, 2, code)
+	data, err := os.ReadFile(export)
+	require.NoError(t, err)
+	require.Equal(t, 142, strings.Count(string(data), "\n"))
+}
+
+// TestNoCommandFromPipe: bfquery alone, not on a terminal, says what it
+// always said instead of waiting for input.
+func TestNoCommandFromPipe(t *testing.T) {
+	code, out, errOut := bfquery(t, "SELECT elementId FROM file 1 WHERE a = 1;\n")
+	require.Equal(t, 2, code)
+	require.Equal(t, "", out)
+	require.True(t, strings.HasPrefix(errOut, `bfquery: expected one of "query", "dsl", "fmt"`), errOut)
+	require.Contains(t, errOut, `"shell"`)
+}
