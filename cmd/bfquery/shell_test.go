@@ -72,3 +72,42 @@ func TestNoCommandFromPipe(t *testing.T) {
 	require.True(t, strings.HasPrefix(errOut, `bfquery: expected one of "query", "dsl", "fmt"`), errOut)
 	require.Contains(t, errOut, `"shell"`)
 }
+
+// TestShellRemote runs the shell on the simulator: a query with a plan,
+// \keys from propertyValues, and a key that a query used.
+func TestShellRemote(t *testing.T) {
+	srv := simulator(t)
+	script := strings.Join([]string{
+		`\timing off`,
+		`\format count`,
+		`\targets`,
+		`SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01' AND NOT categoryName = '墙' AND 体积 > 2;`,
+		`\targets`,
+		`\keys floor`,
+		`\values floor`,
+		`\keys 体积`,
+	}, "\n") + "\n"
+	code, out, errOut := bfquery(t, script, "shell", "--remote", "--endpoint", srv.URL)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, "Timing is off.\n"+
+		"Output format is count.\n"+
+		"type | id | elements | rooms | areas\n-----+----+----------+-------+------\n(0 targets)\n"+
+		"153\n"+
+		"type | id               | elements | rooms | areas\n"+
+		"-----+------------------+----------+-------+------\n"+
+		"file | 1124890692330272 | ?        | ?     | ?\n"+
+		"(1 target)\n"+
+		"key     | distinct values | elements\n"+
+		"--------+-----------------+---------\n"+
+		"floor   | 12              | ?\n"+
+		"floorId | 12              | ?\n"+
+		"(2 keys)\n"+
+		"floor | elements\n"+
+		"------+---------\n"+
+		"'B01' | ?\n'F01' | ?\n'F02' | ?\n'F03' | ?\n'F04' | ?\n'F05' | ?\n'F06' | ?\n'F07' | ?\n'F08' | ?\n'F09' | ?\n'F10' | ?\n'RF'  | ?\n"+
+		"(12 values)\n"+
+		"key  | distinct values | elements\n"+
+		"-----+-----------------+---------\n"+
+		"体积 | 2118            | ?\n"+
+		"(1 key)\n", out)
+}
