@@ -96,7 +96,7 @@ func (c *QueryCmd) Run(e *env) error {
 		switch {
 		case c.Compare:
 			var local, far output.Answer
-			if local, err = localAnswer(cache, st, false); err != nil {
+			if local, err = output.FromCache(cache, st, false); err != nil {
 				return err
 			}
 			if far, err = remote(st); err != nil {
@@ -109,7 +109,7 @@ func (c *QueryCmd) Run(e *env) error {
 		case c.Remote:
 			a, err = remote(st)
 		default:
-			a, err = localAnswer(cache, st, records)
+			a, err = output.FromCache(cache, st, records)
 		}
 		if err != nil {
 			return err
@@ -252,38 +252,6 @@ func openCache(path string) (*eval.Cache, error) {
 		return demo.Open()
 	}
 	return eval.Open(path)
-}
-
-// localAnswer runs a statement on the cache; with records, it also reads
-// what the table shows of each ID.
-func localAnswer(cache *eval.Cache, st dsl.Statement, records bool) (output.Answer, error) {
-	if err := st.Request.Check(); err != nil {
-		return output.Answer{}, err
-	}
-	results, err := cache.Query(st.Request, st.Select)
-	if err != nil {
-		return output.Answer{}, err
-	}
-	a := output.Answer{Select: st.Select, Results: results}
-	if !records {
-		return a, nil
-	}
-	for _, res := range results {
-		ix, err := cache.Index(st.Request.TargetType(), res.TargetID, st.Select)
-		if err != nil {
-			return output.Answer{}, err
-		}
-		bm, err := ix.Search(st.Request.Query())
-		if err != nil {
-			return output.Answer{}, err
-		}
-		recs := make([]eval.Record, 0, bm.GetCardinality())
-		for it := bm.Iterator(); it.HasNext(); {
-			recs = append(recs, ix.Record(int(it.Next())))
-		}
-		a.Records = append(a.Records, recs)
-	}
-	return a, nil
 }
 
 // eachLine reads DSL requests, one per line, from a file or standard input

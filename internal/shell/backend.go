@@ -52,33 +52,7 @@ type local struct {
 func (l local) Name() string { return l.name }
 
 func (l local) Answer(_ context.Context, st dsl.Statement, records bool) (output.Answer, error) {
-	if err := st.Request.Check(); err != nil {
-		return output.Answer{}, err
-	}
-	results, err := l.c.Query(st.Request, st.Select)
-	if err != nil {
-		return output.Answer{}, err
-	}
-	a := output.Answer{Select: st.Select, Results: results}
-	if !records {
-		return a, nil
-	}
-	for _, res := range results {
-		ix, err := l.c.Index(st.Request.TargetType(), res.TargetID, st.Select)
-		if err != nil {
-			return output.Answer{}, err
-		}
-		bm, err := ix.Search(st.Request.Query())
-		if err != nil {
-			return output.Answer{}, err
-		}
-		recs := make([]eval.Record, 0, bm.GetCardinality())
-		for it := bm.Iterator(); it.HasNext(); {
-			recs = append(recs, ix.Record(int(it.Next())))
-		}
-		a.Records = append(a.Records, recs)
-	}
-	return a, nil
+	return output.FromCache(l.c, st, records)
 }
 
 // Explain shows the plan and, since the records are at hand, how many

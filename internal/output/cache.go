@@ -1,0 +1,38 @@
+package output
+
+import (
+	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/eval"
+)
+
+// FromCache answers a statement on a loaded cache; with records, it also
+// reads what the table and CSV show of each ID.
+func FromCache(c *eval.Cache, st dsl.Statement, records bool) (Answer, error) {
+	if err := st.Request.Check(); err != nil {
+		return Answer{}, err
+	}
+	results, err := c.Query(st.Request, st.Select)
+	if err != nil {
+		return Answer{}, err
+	}
+	a := Answer{Select: st.Select, Results: results}
+	if !records {
+		return a, nil
+	}
+	for _, res := range results {
+		ix, err := c.Index(st.Request.TargetType(), res.TargetID, st.Select)
+		if err != nil {
+			return Answer{}, err
+		}
+		bm, err := ix.Search(st.Request.Query())
+		if err != nil {
+			return Answer{}, err
+		}
+		recs := make([]eval.Record, 0, bm.GetCardinality())
+		for it := bm.Iterator(); it.HasNext(); {
+			recs = append(recs, ix.Record(int(it.Next())))
+		}
+		a.Records = append(a.Records, recs)
+	}
+	return a, nil
+}
