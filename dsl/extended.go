@@ -101,26 +101,15 @@ func IsNull(key Key) NotQuery { return Not(Exists(key)) }
 // (match, contain, in, boolAnd, boolOr), so that it can be sent as one
 // request.
 func Documented(q Query) bool {
-	switch q := q.(type) {
-	case MatchQuery, ContainQuery, InQuery:
-		return true
-	case AndQuery:
-		return allDocumented(q.Queries)
-	case OrQuery:
-		return allDocumented(q.Queries)
-	case ObjectQuery:
-		return allDocumented(q.Queries)
-	}
-	return false
-}
-
-func allDocumented(qs []Query) bool {
-	for _, q := range qs {
-		if !Documented(q) {
-			return false
+	ok := true
+	Walk(q, func(q Query) {
+		switch q.(type) {
+		case MatchQuery, ContainQuery, InQuery, AndQuery, OrQuery, ObjectQuery:
+		default:
+			ok = false
 		}
-	}
-	return true
+	})
+	return ok
 }
 
 // Operator returns what a query node is called: its DSL clause (match,

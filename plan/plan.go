@@ -162,37 +162,14 @@ func Build(ctx context.Context, b Backend, st dsl.Statement, opts Options) (*Pla
 // plan needs.
 func keysToLook(q dsl.Query) []dsl.Key {
 	var keys []dsl.Key
-	add := func(k dsl.Key) {
-		if !slices.Contains(keys, k) {
-			keys = append(keys, k)
-		}
-	}
-	var walk func(dsl.Query)
-	walk = func(q dsl.Query) {
-		switch q := q.(type) {
-		case dsl.RangeQuery:
-			add(q.Key)
-		case dsl.LikeQuery:
-			add(q.Key)
-		case dsl.ExistsQuery:
-			add(q.Key)
-		case dsl.NotQuery:
-			walk(q.Query)
-		case dsl.AndQuery:
-			for _, c := range q.Queries {
-				walk(c)
-			}
-		case dsl.OrQuery:
-			for _, c := range q.Queries {
-				walk(c)
-			}
-		case dsl.ObjectQuery:
-			for _, c := range q.Queries {
-				walk(c)
+	dsl.Walk(q, func(q dsl.Query) {
+		switch q.(type) {
+		case dsl.RangeQuery, dsl.LikeQuery, dsl.ExistsQuery:
+			if k, _ := dsl.KeyOf(q); !slices.Contains(keys, k) {
+				keys = append(keys, k)
 			}
 		}
-	}
-	walk(q)
+	})
 	return keys
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -576,15 +575,11 @@ func buildTree(elems []recInfo, recs []int, hier []string, nodeKeys map[string]s
 
 // usesIn reports whether a query holds an in clause.
 func usesIn(q dsl.Query) bool {
-	switch q := q.(type) {
-	case dsl.InQuery:
-		return true
-	case dsl.AndQuery:
-		return slices.ContainsFunc(q.Queries, usesIn)
-	case dsl.OrQuery:
-		return slices.ContainsFunc(q.Queries, usesIn)
-	case dsl.ObjectQuery:
-		return slices.ContainsFunc(q.Queries, usesIn)
-	}
-	return false
+	found := false
+	dsl.Walk(q, func(q dsl.Query) {
+		if _, ok := q.(dsl.InQuery); ok {
+			found = true
+		}
+	})
+	return found
 }

@@ -221,37 +221,10 @@ func (r *remote) Values(ctx context.Context, t Target, _ dsl.Select, key dsl.Key
 // queryKeys returns the keys a query uses.
 func queryKeys(q dsl.Query) []dsl.Key {
 	var keys []dsl.Key
-	var walk func(q dsl.Query)
-	walk = func(q dsl.Query) {
-		switch q := q.(type) {
-		case dsl.MatchQuery:
-			keys = append(keys, q.Key)
-		case dsl.ContainQuery:
-			keys = append(keys, q.Key)
-		case dsl.InQuery:
-			keys = append(keys, q.Key)
-		case dsl.RangeQuery:
-			keys = append(keys, q.Key)
-		case dsl.LikeQuery:
-			keys = append(keys, q.Key)
-		case dsl.ExistsQuery:
-			keys = append(keys, q.Key)
-		case dsl.NotQuery:
-			walk(q.Query)
-		case dsl.AndQuery:
-			for _, c := range q.Queries {
-				walk(c)
-			}
-		case dsl.OrQuery:
-			for _, c := range q.Queries {
-				walk(c)
-			}
-		case dsl.ObjectQuery:
-			for _, c := range q.Queries {
-				walk(c)
-			}
+	dsl.Walk(q, func(q dsl.Query) {
+		if k, ok := dsl.KeyOf(q); ok {
+			keys = append(keys, k)
 		}
-	}
-	walk(q)
+	})
 	return keys
 }
