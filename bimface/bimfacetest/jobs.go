@@ -105,14 +105,10 @@ func (s *Simulator) translate(w http.ResponseWriter, r *http.Request) {
 	}
 	j.tr = bimface.Translation{FileID: f.bean.FileID, Name: f.bean.Name, Priority: prio, Status: bimface.StatusProcessing, CreateTime: chinaNow()}
 	f.tr = j
-	if st.translateDelay == 0 {
+	s.startJob(j, func() notice {
 		s.finishTranslation(f)
-		if j.callback != "" {
-			go s.sendCallback(notice{j.callback, "fileId", j.id, j.tr.Status, j.tr.Reason})
-		}
-	} else {
-		s.schedule(st.translateDelay)
-	}
+		return notice{j.callback, "fileId", j.id, j.tr.Status, j.tr.Reason}
+	})
 	writeData(w, j.tr)
 }
 
@@ -269,14 +265,10 @@ func (s *Simulator) integrate(w http.ResponseWriter, r *http.Request) {
 	j := &job{id: st.newID(), due: time.Now().Add(st.translateDelay), callback: req.Callback, req: req, created: time.Now()}
 	j.in = bimface.Integration{IntegrateID: j.id, Name: req.Name, Priority: prio, Status: bimface.StatusProcessing, SourceID: req.SourceID, CreateTime: chinaNow()}
 	st.integrations[j.id] = j
-	if st.translateDelay == 0 {
+	s.startJob(j, func() notice {
 		s.finishIntegration(j)
-		if j.callback != "" {
-			go s.sendCallback(notice{j.callback, "integrateId", j.id, j.in.Status, j.in.Reason})
-		}
-	} else {
-		s.schedule(st.translateDelay)
-	}
+		return notice{j.callback, "integrateId", j.id, j.in.Status, j.in.Reason}
+	})
 	writeData(w, j.in)
 }
 
@@ -556,4 +548,16 @@ func (s *Simulator) shareDeleteMany(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeData(w, "success")
+}
+
+// startJob finishes a translation or an integration at once when there is
+// no delay, sending its callback, and otherwise leaves it to the timer.
+func (s *Simulator) startJob(j *job, finish func() notice) {
+	if d := s.store.translateDelay; d > 0 {
+		s.schedule(d)
+		return
+	}
+	if n := finish(); j.callback != "" {
+		go s.sendCallback(n)
+	}
 }
