@@ -81,7 +81,9 @@ type ResumableOptions struct {
 // UploadResumable uploads size bytes of r as the file name through an
 // append file: it asks the server how much it already has and sends only
 // the rest, and after a failed send (a cut connection, a 5xx) asks again
-// and goes on from there. No byte the server acknowledged is sent twice.
+// and goes on from there; a send refused because the server's position
+// moved (bytes of a cut send still arriving) also goes on from the new
+// position. No byte the server acknowledged is sent twice.
 // If ctx is cancelled it returns ctx.Err(); the same call with
 // opts.AppendFileID resumes, even from another process.
 func (s *SourceFilesService) UploadResumable(ctx context.Context, name string, r io.ReaderAt, size int64, opts *ResumableOptions) (*File, error) {
@@ -136,18 +138,24 @@ func (s *SourceFilesService) UploadResumable(ctx context.Context, name string, r
 			return nil, ctx.Err()
 		}
 		var apiErr *Error
-		if errors.As(err, &apiErr) && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests {
-			return nil, err
-		}
+		refused := errors.As(err, &apiErr) && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests
 		if failures++; failures >= maxFail {
 			return nil, err
 		}
-		if err := sleep(ctx, s.client.retry.backoff(failures-1)); err != nil {
-			return nil, err
+		if !refused {
+			if err := sleep(ctx, s.client.retry.backoff(failures-1)); err != nil {
+				return nil, err
+			}
 		}
 		cur, qerr := s.AppendFile(ctx, af.AppendFileID)
 		if qerr != nil {
 			return nil, errors.Join(err, qerr)
+		}
+		// A refused send is final unless the server's position moved
+		// under it: an earlier, cut send whose bytes were still arriving
+		// when the position was read. Then go on from the new position.
+		if refused && cur.Position == pos {
+			return nil, err
 		}
 		if cur.Position > pos {
 			failures = 0
