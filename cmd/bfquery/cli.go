@@ -32,11 +32,13 @@ type cli struct {
 	Serve ServeCmd `cmd:"" help:"Serve BIMFACE's API from a cache, for offline use and tests (a simulator)."`
 
 	Upload       UploadCmd       `cmd:"" help:"Upload a model file to BIMFACE."`
-	Translate    TranslateCmd    `cmd:"" help:"Translate an uploaded file into model data; --wait waits for the end."`
-	Integrate    IntegrateCmd    `cmd:"" help:"Integrate translated files into one model."`
-	Files        FilesCmd        `cmd:"" help:"List uploaded files."`
+	Translate    TranslateCmd    `cmd:"" help:"Translate an uploaded file into model data (--wait waits for the end), or show how it goes."`
+	Integrate    IntegrateCmd    `cmd:"" help:"Integrate translated files into one model; show or delete an integration."`
+	Files        FilesCmd        `cmd:"" help:"List, show, download and delete uploaded files."`
 	Translations TranslationsCmd `cmd:"" help:"List the translations of a project."`
 	Databag      DatabagCmd      `cmd:"" help:"Make and fetch offline databags."`
+	Share        ShareCmd        `cmd:"" help:"Make, show and revoke share links."`
+	ViewToken    ViewTokenCmd    `cmd:"" name:"viewtoken" help:"Print a view token for BIMFACE's viewer (a file, an integration or a comparison)."`
 	Shell        ShellCmd        `cmd:"" default:"1" help:"An interactive shell for queries, with completion and history (the default on a terminal); with a pipe, reads statements from it."`
 	Completion   CompletionCmd   `cmd:"" help:"Print a completion script for bash, zsh or fish."`
 }

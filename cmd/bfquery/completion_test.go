@@ -45,7 +45,10 @@ func TestBashCompletion(t *testing.T) {
 		return strings.Fields(string(out))
 	}
 	require.Subset(t, complete("bfquery", ""), []string{"query", "dsl", "fmt", "pull", "serve", "shell", "completion"})
-	require.Equal(t, []string{"serve", "shell"}, complete("bfquery", "s"))
+	require.Equal(t, []string{"serve", "share", "shell"}, complete("bfquery", "s"))
+	require.Equal(t, []string{"start", "status"}, complete("bfquery", "translate", "st"))
+	require.Equal(t, []string{"create", "show", "list", "delete"}, complete("bfquery", "share", ""))
+	require.Equal(t, []string{"--texture"}, complete("bfquery", "translate", "--tex"))
 	require.Equal(t, []string{"ids", "json", "count", "table", "csv"}, complete("bfquery", "query", "--format", ""))
 	require.Equal(t, []string{"--history"}, complete("bfquery", "shell", "--hi"))
 	require.Equal(t, []string{"bash"}, complete("bfquery", "completion", "ba"))

@@ -77,8 +77,15 @@ func (wt Wait) poll(ctx context.Context, check func() (bool, error)) error {
 	}
 }
 
-// TranslateCmd is "bfquery translate": start a file's translation.
+// TranslateCmd is "bfquery translate": start a file's translation, or
+// show how it goes.
 type TranslateCmd struct {
+	Start  TranslateStartCmd  `cmd:"" default:"withargs" help:"Start translating an uploaded file (the default: bfquery translate FILE_ID)."`
+	Status TranslateStatusCmd `cmd:"" help:"Show how a file's translation goes."`
+}
+
+// TranslateStartCmd is "bfquery translate [start] FILE_ID".
+type TranslateStartCmd struct {
 	FileID   string `arg:"" name:"FILE_ID" help:"The uploaded file to translate."`
 	Texture  bool   `help:"Translate with the model's materials (config {\"texture\": true})."`
 	Root     string `placeholder:"NAME" help:"The main file of a compressed (zip) upload."`
@@ -89,7 +96,7 @@ type TranslateCmd struct {
 	Remote   Remote `embed:""`
 }
 
-func (c *TranslateCmd) Run(e *env) error {
+func (c *TranslateStartCmd) Run(e *env) error {
 	id, err := parseID("file id", c.FileID)
 	if err != nil {
 		return err
@@ -109,28 +116,58 @@ func (c *TranslateCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	if c.Wait.Wait {
-		err = c.poll(e.ctx, func() (bool, error) {
+	return showTranslation(e, client, tr, c.Wait, c.Output)
+}
+
+// TranslateStatusCmd is "bfquery translate status FILE_ID".
+type TranslateStatusCmd struct {
+	FileID string `arg:"" name:"FILE_ID" help:"The file whose translation to show."`
+	Wait   `embed:""`
+	Output `embed:""`
+	Remote Remote `embed:""`
+}
+
+func (c *TranslateStatusCmd) Run(e *env) error {
+	id, err := parseID("file id", c.FileID)
+	if err != nil {
+		return err
+	}
+	client, err := c.Remote.client()
+	if err != nil {
+		return err
+	}
+	tr, err := client.Translate.Status(e.ctx, id)
+	if err != nil {
+		return err
+	}
+	return showTranslation(e, client, tr, c.Wait, c.Output)
+}
+
+// showTranslation waits for tr to end if asked, prints it, and fails if
+// it failed.
+func showTranslation(e *env, client *bimface.Client, tr *bimface.Translation, wt Wait, out Output) error {
+	if wt.Wait {
+		err := wt.poll(e.ctx, func() (bool, error) {
 			if tr.Done() {
 				return true, nil
 			}
-			next, err := client.Translate.Status(e.ctx, id)
+			next, err := client.Translate.Status(e.ctx, tr.FileID)
 			if err == nil {
 				tr = next
 			}
 			return tr.Done(), err
 		})
 		if err != nil {
-			return fmt.Errorf("waiting for the translation of file %d: %w", id, err)
+			return fmt.Errorf("waiting for the translation of file %d: %w", tr.FileID, err)
 		}
 	}
-	if err := c.print(e.stdout, tr, func() {
+	if err := out.print(e.stdout, tr, func() {
 		fmt.Fprintf(e.stdout, "file %d (%s): translation %s\n", tr.FileID, tr.Name, tr.Status)
 	}); err != nil {
 		return err
 	}
 	if tr.Status == bimface.StatusFailed {
-		return fmt.Errorf("the translation of file %d failed: %s", id, tr.Reason)
+		return fmt.Errorf("the translation of file %d failed: %s", tr.FileID, tr.Reason)
 	}
 	return nil
 }
@@ -181,39 +218,16 @@ func (c *TranslationsCmd) Run(e *env) error {
 	})
 }
 
-// FilesCmd is "bfquery files": list uploaded files.
-type FilesCmd struct {
-	Status string `enum:",uploading,success,failure" default:"" help:"Only files in this state."`
-	Suffix string `help:"Only files with this suffix."`
-	Since  string `placeholder:"DATE" help:"Only files uploaded on or after DATE (2006-01-02)."`
-	Until  string `placeholder:"DATE" help:"Only files uploaded on or before DATE."`
-	Offset int64  `help:"Skip this many files."`
-	Rows   int64  `default:"100" help:"List at most this many files (at most 500)."`
-	Output `embed:""`
-	Remote Remote `embed:""`
-}
-
-func (c *FilesCmd) Run(e *env) error {
-	client, err := c.Remote.client()
-	if err != nil {
-		return err
-	}
-	files, err := client.SourceFiles.List(e.ctx, &bimface.ListOptions{Status: c.Status, Suffix: c.Suffix, StartTime: c.Since, EndTime: c.Until, Offset: c.Offset, Rows: c.Rows})
-	if err != nil {
-		return err
-	}
-	return c.print(e.stdout, files, func() {
-		tw := table(e.stdout)
-		fmt.Fprintln(tw, "FILE ID\tSTATUS\tBYTES\tUPLOADED\tNAME")
-		for _, f := range files {
-			fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\n", f.FileID, f.Status, f.Length, f.CreateTime, f.Name)
-		}
-		tw.Flush()
-	})
-}
-
-// IntegrateCmd is "bfquery integrate": integrate translated files.
+// IntegrateCmd is "bfquery integrate": integrate translated files, show
+// how an integration goes, delete one.
 type IntegrateCmd struct {
+	Start  IntegrateStartCmd  `cmd:"" default:"withargs" help:"Start integrating translated files (the default: bfquery integrate --source ...)."`
+	Status IntegrateStatusCmd `cmd:"" help:"Show how an integration goes."`
+	Delete IntegrateDeleteCmd `cmd:"" help:"Delete an integration."`
+}
+
+// IntegrateStartCmd is "bfquery integrate [start]".
+type IntegrateStartCmd struct {
 	Source   []string `sep:"none" placeholder:"ID[,specialty=S][,floor=F][,specialtySort=N][,floorSort=N]" help:"A translated Revit file to integrate, with the specialty and floor it stands for; repeat for each file."`
 	Request  string   `type:"existingfile" placeholder:"FILE" help:"The whole request as JSON (sources, floorMapping, propertyOverrides...); --source and --name add to it."`
 	Name     string   `help:"The integrated model's name."`
@@ -259,7 +273,7 @@ func parseSource(s string) (bimface.IntegrateSource, error) {
 	return src, nil
 }
 
-func (c *IntegrateCmd) Run(e *env) error {
+func (c *IntegrateStartCmd) Run(e *env) error {
 	req := &bimface.IntegrateRequest{}
 	if c.Request != "" {
 		b, err := readFile(c.Request)
@@ -297,8 +311,38 @@ func (c *IntegrateCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	if c.Wait.Wait {
-		err = c.poll(e.ctx, func() (bool, error) {
+	return showIntegration(e, client, in, c.Wait, c.Output)
+}
+
+// IntegrateStatusCmd is "bfquery integrate status ID".
+type IntegrateStatusCmd struct {
+	ID     string `arg:"" name:"INTEGRATE_ID" help:"The integration to show."`
+	Wait   `embed:""`
+	Output `embed:""`
+	Remote Remote `embed:""`
+}
+
+func (c *IntegrateStatusCmd) Run(e *env) error {
+	id, err := parseID("integration id", c.ID)
+	if err != nil {
+		return err
+	}
+	client, err := c.Remote.client()
+	if err != nil {
+		return err
+	}
+	in, err := client.Integrate.Status(e.ctx, id)
+	if err != nil {
+		return err
+	}
+	return showIntegration(e, client, in, c.Wait, c.Output)
+}
+
+// showIntegration waits for in to end if asked, prints it, and fails if
+// it failed.
+func showIntegration(e *env, client *bimface.Client, in *bimface.Integration, wt Wait, out Output) error {
+	if wt.Wait {
+		err := wt.poll(e.ctx, func() (bool, error) {
 			if in.Done() {
 				return true, nil
 			}
@@ -312,7 +356,7 @@ func (c *IntegrateCmd) Run(e *env) error {
 			return fmt.Errorf("waiting for integration %d: %w", in.IntegrateID, err)
 		}
 	}
-	if err := c.print(e.stdout, in, func() {
+	if err := out.print(e.stdout, in, func() {
 		fmt.Fprintf(e.stdout, "integration %d (%s): %s\n", in.IntegrateID, in.Name, in.Status)
 	}); err != nil {
 		return err
@@ -323,6 +367,28 @@ func (c *IntegrateCmd) Run(e *env) error {
 	return nil
 }
 
+// IntegrateDeleteCmd is "bfquery integrate delete ID".
+type IntegrateDeleteCmd struct {
+	ID     string `arg:"" name:"INTEGRATE_ID" help:"The integration to delete."`
+	Remote Remote `embed:""`
+}
+
+func (c *IntegrateDeleteCmd) Run(e *env) error {
+	id, err := parseID("integration id", c.ID)
+	if err != nil {
+		return err
+	}
+	client, err := c.Remote.client()
+	if err != nil {
+		return err
+	}
+	if err := client.Integrate.Delete(e.ctx, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "integration %d deleted\n", id)
+	return nil
+}
+
 // DatabagCmd is "bfquery databag": offline databags.
 type DatabagCmd struct {
 	Create DatabagCreateCmd `cmd:"" help:"Start making the offline databag of a translated file, an integration or a comparison."`
@@ -330,14 +396,15 @@ type DatabagCmd struct {
 	URL    DatabagURLCmd    `cmd:"" name:"url" help:"Print the download URL of an offline databag."`
 }
 
-// DatabagTarget names what a databag is of.
-type DatabagTarget struct {
+// ModelTarget names a model: a translated file, an integration or a
+// comparison, for databags and view tokens.
+type ModelTarget struct {
 	File        string `xor:"of" required:"" placeholder:"ID" help:"A translated file."`
 	Integration string `xor:"of" required:"" placeholder:"ID" help:"An integration."`
 	Comparison  string `xor:"of" required:"" placeholder:"ID" help:"A comparison."`
 }
 
-func (t DatabagTarget) of() (bimface.DatabagOf, string, error) {
+func (t ModelTarget) of() (bimface.DatabagOf, string, error) {
 	var of bimface.DatabagOf
 	var err error
 	switch {
@@ -354,7 +421,7 @@ func (t DatabagTarget) of() (bimface.DatabagOf, string, error) {
 }
 
 type DatabagCreateCmd struct {
-	DatabagTarget
+	ModelTarget
 	Callback string `placeholder:"URL" help:"The URL BIMFACE calls when the databag is made."`
 	Output   `embed:""`
 	Remote   Remote `embed:""`
@@ -377,7 +444,7 @@ func (c *DatabagCreateCmd) Run(e *env) error {
 }
 
 type DatabagStatusCmd struct {
-	DatabagTarget
+	ModelTarget
 	Output `embed:""`
 	Remote Remote `embed:""`
 }
@@ -406,7 +473,7 @@ func (c *DatabagStatusCmd) Run(e *env) error {
 }
 
 type DatabagURLCmd struct {
-	DatabagTarget
+	ModelTarget
 	Type    string `placeholder:"TYPE" help:"offline, vr or igms."`
 	Version string `placeholder:"V" help:"The databag version, when there are several."`
 	Output  `embed:""`

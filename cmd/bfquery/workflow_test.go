@@ -116,6 +116,9 @@ func TestTranslateWait(t *testing.T) {
 		{"unknown file", []string{"translate", "42"}, 1, "",
 			"bfquery: bimface: PUT " + srv.URL + "/translate: 404 file.not.found: file 42 not found\n"},
 		{"bad id", []string{"translate", "x"}, 2, "", "bfquery: file id \"x\": must be a positive number\n"},
+		{"status", []string{"translate", "status", good}, 0, "file " + good + " (good.rvt): translation success\n", ""},
+		{"status, wait", []string{"translate", "status", bad, "--wait", "--poll-min", "5ms"}, 1,
+			"file " + bad + " (broken.rvt): translation failed\n", "bfquery: the translation of file " + bad + " failed: model is corrupt\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := bfquery(t, "", append(tc.args, ep...)...)
@@ -177,7 +180,102 @@ func TestIntegrateCommand(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	require.Equal(t, "300\n", out)
 
+	runCases(t, ep, []cliCase{
+		{"status", []string{"integrate", "status", iid}, 0, "integration " + iid + " (site): success\n", ""},
+		{"delete", []string{"integrate", "delete", iid}, 0, "integration " + iid + " deleted\n", ""},
+		{"status after delete", []string{"integrate", "status", iid}, 1, "", "bfquery: bimface: GET " + srv.URL + "/integrate?integrateId=" + iid + ": 404 integration.not.found: integration " + iid + " not found\n"},
+	})
+
 	code, _, errOut = bfquery(t, "", append([]string{"integrate", "--source", "x"}, ep...)...)
 	require.Equal(t, 2, code)
 	require.Equal(t, "bfquery: --source file id \"x\": must be a positive number\n", errOut)
+}
+
+// uploadAndTranslate uploads a small model through the CLI and translates
+// it, returning its file id.
+func uploadAndTranslate(t *testing.T, ep []string, name string) string {
+	t.Helper()
+	code, out, errOut := bfquery(t, "", append([]string{"upload", writeModel(t, name, 100), "-q", "-f", "json"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	var f bimface.File
+	require.NoError(t, json.Unmarshal([]byte(out), &f))
+	id := jsonID(f.FileID)
+	code, _, errOut = bfquery(t, "", append([]string{"translate", id, "--wait", "--poll-min", "5ms"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	return id
+}
+
+// cliCase is one run of bfquery and all it prints.
+type cliCase struct {
+	name     string
+	args     []string
+	code     int
+	out, err string
+}
+
+func runCases(t *testing.T, ep []string, cases []cliCase) {
+	t.Helper()
+	for _, tc := range cases {
+		code, out, errOut := bfquery(t, "", append(tc.args, ep...)...)
+		require.Equal(t, tc.err, errOut, tc.name)
+		require.Equal(t, tc.out, out, tc.name)
+		require.Equal(t, tc.code, code, tc.name)
+	}
+}
+
+func TestFilesCommands(t *testing.T) {
+	srv := jobServer(t)
+	ep := []string{"--endpoint", srv.URL}
+	id := uploadAndTranslate(t, ep, "tower.rvt")
+	code, out, errOut := bfquery(t, "", append([]string{"files", "info", id}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.Regexp(t, `^file id: +`+id+`\nname: +tower.rvt\nstatus: +success\nbytes: +100\nsuffix: +rvt\netag: +\S+\nuploaded: +\S+ \S+\n$`, out)
+	runCases(t, ep, []cliCase{
+		{"upload status", []string{"files", "status", id}, 0, "file " + id + " (tower.rvt): upload success\n", ""},
+		{"download url", []string{"files", "url", id}, 0, srv.URL + "/download/" + id + "?name=tower.rvt\n", ""},
+		{"types", []string{"files", "types", "-f", "json"}, 0, `{"length":1073741824,"types":["rvt","rfa","dwg","dxf","skp","ifc","dgn","obj","stl","3ds","dae","ply","igms","zip","gtj","bfcatzip"]}` + "\n", ""},
+		{"delete", []string{"files", "delete", id}, 0, "file " + id + " deleted\n", ""},
+		{"info after delete", []string{"files", "info", id}, 1, "", "bfquery: bimface: GET " + srv.URL + "/files/" + id + ": 404 file.not.found: file " + id + " not found\n"},
+		{"list", []string{"files", "list"}, 0, "FILE ID  STATUS  BYTES  UPLOADED  NAME\n", ""},
+		{"bad id", []string{"files", "info", "0"}, 2, "", "bfquery: file id \"0\": must be a positive number\n"},
+	})
+}
+
+func TestShareAndViewToken(t *testing.T) {
+	srv := jobServer(t)
+	ep := []string{"--endpoint", srv.URL}
+	id := uploadAndTranslate(t, ep, "tower.rvt")
+	code, out, errOut := bfquery(t, "", append([]string{"share", "create", "--file", id, "--hours", "2", "--password", "-f", "json"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	var l bimface.ShareLink
+	require.NoError(t, json.Unmarshal([]byte(out), &l))
+	require.NotEmpty(t, l.URL)
+	require.NotEmpty(t, l.Password)
+	require.NotEmpty(t, l.ExpireTime)
+	text := l.URL + " password " + l.Password + " (expires " + l.ExpireTime + ")\n"
+	runCases(t, ep, []cliCase{
+		{"show", []string{"share", "show", "--file", id}, 0, text, ""},
+		{"both targets", []string{"share", "show", "--file", id, "--integration", "1"}, 2, "", "bfquery: --file and --integration can't be used together\nRun \"bfquery share show --help\" for usage.\n"},
+	})
+	code, out, errOut = bfquery(t, "", append([]string{"share", "list"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.Regexp(t, `^SHARE ID +OF +EXPIRES +URL\n\d+ +file `+id+` +\S+ \S+ +http://\S+\n$`, out)
+	runCases(t, ep, []cliCase{
+		{"delete", []string{"share", "delete", "--file", id}, 0, "share link revoked\n", ""},
+		{"list after delete", []string{"share", "list", "-f", "json"}, 0, "[]\n", ""},
+	})
+
+	code, out, errOut = bfquery(t, "", append([]string{"viewtoken", "--file", id}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	tok := out[:len(out)-1]
+	require.NotEmpty(t, tok)
+	// The token works for the file's data, and only for it.
+	c, err := bimface.NewClient(bimface.WithEndpoint(srv.URL), bimface.WithViewToken(tok))
+	require.NoError(t, err)
+	_, err = c.Files.Floors(t.Context(), id, nil)
+	require.NoError(t, err)
+	runCases(t, ep, []cliCase{
+		{"no target", []string{"viewtoken"}, 2, "", "bfquery: missing flags: --file=ID or --integration=ID or --comparison=ID\nRun \"bfquery viewtoken --help\" for usage.\n"},
+		{"unknown file", []string{"viewtoken", "--file", "42"}, 1, "", "bfquery: bimface: GET " + srv.URL + "/view/token?fileId=42: 404 file.not.found: file 42 not found\n"},
+	})
 }
