@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/bfquery/bfquery/bimface"
 	"github.com/bfquery/bfquery/bimface/bimfacetest"
+	"github.com/bfquery/bfquery/dsl"
 )
 
 func TestCallbackSignature(t *testing.T) {
@@ -188,4 +190,84 @@ func TestShares(t *testing.T) {
 	require.EqualError(t, err, "bimface: ShareOf: set exactly one of FileID, IntegrateID")
 	b, _ := json.Marshal(l)
 	require.Contains(t, string(b), `"url":"`+srv.URL+`/preview/`)
+}
+
+// TestIntegrateMappingAndOverrides integrates two files with a floor
+// mapping and a property override for one of them, and queries the
+// integrated model: the mapping applies to both files, the override to
+// the file it targets only.
+func TestIntegrateMappingAndOverrides(t *testing.T) {
+	srv := bimfacetest.NewServer(t, mustData(t))
+	c := srv.Client()
+	ctx := context.Background()
+	elements := map[int64][]bimface.Element{}
+	var files []int64
+	for _, name := range []string{"a.rvt", "b.rvt"} {
+		f, err := c.SourceFiles.Upload(ctx, name, bytes.NewReader([]byte(name)), int64(len(name)), nil)
+		require.NoError(t, err)
+		_, err = c.Translate.Start(ctx, &bimface.TranslateRequest{Source: bimface.TranslateSource{FileID: f.FileID}})
+		require.NoError(t, err)
+		ids, err := c.Files.ElementIDs(ctx, jsonNum(f.FileID), nil)
+		require.NoError(t, err)
+		elements[f.FileID], err = c.Files.Elements(ctx, jsonNum(f.FileID), ids, nil)
+		require.NoError(t, err)
+		files = append(files, f.FileID)
+	}
+	a, b := files[0], files[1]
+	texts := func(el bimface.Element, key string) []string {
+		var out []string
+		for _, g := range el.Properties {
+			for _, it := range g.Items {
+				if it.Key == key {
+					out = append(out, it.Text())
+				}
+			}
+		}
+		return out
+	}
+	first := func(key string) string {
+		for _, el := range elements[a] {
+			if v := texts(el, key); len(v) > 0 {
+				return v[0]
+			}
+		}
+		t.Fatalf("no element of file %d has %s", a, key)
+		return ""
+	}
+	floorID, system := first("floorId"), first("systemType")
+	var wantFloor, wantWater []string
+	for _, fid := range files {
+		for _, el := range elements[fid] {
+			id := jsonNum(fid) + "." + el.ElementID
+			if slices.Contains(texts(el, "floorId"), floorID) {
+				wantFloor = append(wantFloor, id)
+			}
+			if fid == a && slices.Contains(texts(el, "systemType"), system) {
+				wantWater = append(wantWater, id)
+			}
+		}
+	}
+	require.NotEmpty(t, wantFloor)
+	require.NotEmpty(t, wantWater)
+
+	in, err := c.Integrate.Start(ctx, &bimface.IntegrateRequest{
+		Name:         "site",
+		Sources:      []bimface.IntegrateSource{{FileID: a}, {FileID: b}},
+		FloorMapping: []bimface.FloorMapping{{FileFloorID: floorID, ProjectFloorID: "pj11", ProjectFloorName: "firstfloor"}},
+		PropertyOverrides: []bimface.PropertyOverride{{KeyToMatch: "systemType", KeyToOverride: "specialty", TargetFileIDs: []string{jsonNum(a)},
+			ValueOverrides: []bimface.ValueOverride{{ValueToMatch: system, ValueToOverride: "water_support"}}}},
+	})
+	require.NoError(t, err)
+	require.Equal(t, "success", in.Status)
+	query := func(q dsl.Query) []string {
+		t.Helper()
+		got, err := c.Query.IDs(ctx, dsl.SelectElements, dsl.Integration(jsonNum(in.IntegrateID)).Where(q), nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		return got[0].IDs
+	}
+	require.ElementsMatch(t, wantFloor, query(dsl.Match(dsl.FloorID, "pj11")))
+	require.ElementsMatch(t, wantFloor, query(dsl.Match(dsl.Floor, "firstfloor")))
+	require.Empty(t, query(dsl.Match(dsl.FloorID, floorID)))
+	require.ElementsMatch(t, wantWater, query(dsl.Match(dsl.Specialty, "water_support")))
 }

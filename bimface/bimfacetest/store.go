@@ -366,7 +366,7 @@ func (s *Simulator) finishIntegration(j *job) {
 			}
 			var b bytes.Buffer
 			for _, rec := range ft.sets[dsl.SelectElements].raw {
-				b.Write(overrideSource(rec, src))
+				b.Write(integrateElement(rec, fid, &j.req, src))
 				b.WriteByte('\n')
 			}
 			name := "elements-" + strconv.Itoa(i) + ".ndjson"
@@ -391,10 +391,22 @@ func (s *Simulator) finishIntegration(j *job) {
 	j.in.Thumbnail = []string{fmt.Sprintf("https://m.bimface.com/%032x/thumbnail/96.png", j.id)}
 }
 
-// overrideSource sets the floor and specialty items of an element's
-// 基本属性 group to the source's, when it names them.
-func overrideSource(rec json.RawMessage, src bimface.IntegrateSource) json.RawMessage {
-	if src.Floor == "" && src.Specialty == "" {
+// integrateElement makes a file's element an element of an integration,
+// applying the request in this order: the source's floor and specialty
+// (every floor and specialty item); the floor mapping (an element whose
+// floorId is a mapping's fileFloorId gets its projectFloorId, and its
+// projectFloorName as floor); then each property override that targets
+// the file (or names no file): where the element's keyToMatch has a
+// valueToMatch, its keyToOverride items get the valueToOverride, or
+// one is added to the first group if it has none.
+func integrateElement(rec json.RawMessage, fileID string, req *bimface.IntegrateRequest, src bimface.IntegrateSource) json.RawMessage {
+	var overrides []bimface.PropertyOverride
+	for _, o := range req.PropertyOverrides {
+		if len(o.TargetFileIDs) == 0 || slices.Contains(o.TargetFileIDs, fileID) {
+			overrides = append(overrides, o)
+		}
+	}
+	if src.Floor == "" && src.Specialty == "" && len(req.FloorMapping) == 0 && len(overrides) == 0 {
 		return rec
 	}
 	var el map[string]json.RawMessage
@@ -402,15 +414,55 @@ func overrideSource(rec json.RawMessage, src bimface.IntegrateSource) json.RawMe
 	if json.Unmarshal(rec, &el) != nil || json.Unmarshal(el["properties"], &groups) != nil {
 		return rec
 	}
-	for gi := range groups {
-		for ii := range groups[gi].Items {
-			it := &groups[gi].Items[ii]
-			switch {
-			case it.Key == "floor" && src.Floor != "":
-				it.Value, _ = json.Marshal(src.Floor)
-			case it.Key == "specialty" && src.Specialty != "":
-				it.Value, _ = json.Marshal(src.Specialty)
+	str := func(v string) json.RawMessage { b, _ := json.Marshal(v); return b }
+	// set gives every item of key the value v, reporting whether any had key.
+	set := func(key string, v json.RawMessage) bool {
+		found := false
+		for gi := range groups {
+			for ii := range groups[gi].Items {
+				if it := &groups[gi].Items[ii]; it.Key == key {
+					it.Value, found = v, true
+				}
 			}
+		}
+		return found
+	}
+	texts := func(key string) []string {
+		var out []string
+		for _, g := range groups {
+			for _, it := range g.Items {
+				if it.Key == key {
+					out = append(out, it.Text())
+				}
+			}
+		}
+		return out
+	}
+	if src.Floor != "" {
+		set("floor", str(src.Floor))
+	}
+	if src.Specialty != "" {
+		set("specialty", str(src.Specialty))
+	}
+	for _, m := range req.FloorMapping {
+		if slices.Contains(texts("floorId"), m.FileFloorID) {
+			set("floorId", str(m.ProjectFloorID))
+			if m.ProjectFloorName != "" {
+				set("floor", str(m.ProjectFloorName))
+			}
+			break
+		}
+	}
+	for _, o := range overrides {
+		have := texts(o.KeyToMatch)
+		for _, v := range o.ValueOverrides {
+			if !slices.Contains(have, v.ValueToMatch) {
+				continue
+			}
+			if !set(o.KeyToOverride, str(v.ValueToOverride)) && len(groups) > 0 {
+				groups[0].Items = append(groups[0].Items, bimface.PropertyItem{Key: o.KeyToOverride, Value: str(v.ValueToOverride)})
+			}
+			break
 		}
 	}
 	el["properties"], _ = json.Marshal(groups)
