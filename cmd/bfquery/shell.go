@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"
@@ -63,7 +66,15 @@ func (c *ShellCmd) Run(e *env, kctx *kong.Context) error {
 			cfg.HistoryFile, _ = shell.DefaultHistoryFile()
 		}
 	}
-	err = shell.New(cfg).Run(e.ctx)
+	ctx := e.ctx
+	if tty {
+		// On a terminal Ctrl-C belongs to the shell: it cancels the line
+		// or the query, not the session. SIGTERM still ends it.
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(context.WithoutCancel(e.ctx), syscall.SIGTERM)
+		defer stop()
+	}
+	err = shell.New(cfg).Run(ctx)
 	if errors.Is(err, shell.ErrFailed) {
 		return inputError{err}
 	}

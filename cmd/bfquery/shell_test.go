@@ -1,12 +1,20 @@
 package main
 
 import (
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/bfquery/bfquery/bimface/bimfacetest"
+	"github.com/bfquery/bfquery/internal/ptytest"
 )
 
 // TestShellFromPipe runs the shell on statements and commands from a pipe,
@@ -110,4 +118,52 @@ func TestShellRemote(t *testing.T) {
 		"-----+-----------------+---------\n"+
 		"体积 | 2118            | ?\n"+
 		"(1 key)\n", out)
+}
+
+// TestShellCtrlCCancelsQuery runs bfquery shell on a terminal against the
+// simulator, holds a query on the server and presses Ctrl-C: the query is
+// cancelled, and the shell goes on to the next one.
+func TestShellCtrlCCancelsQuery(t *testing.T) {
+	srv := jobServer(t)
+	t.Setenv("BFQUERY_HISTORY", filepath.Join(t.TempDir(), "history"))
+	held := make(chan struct{}, 1)
+	var hold atomic.Bool
+	hold.Store(true)
+	srv.SetFaults(bimfacetest.Faults{Intercept: func(_ int, _ http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasPrefix(r.URL.Path, "/data/v2/query/") || !hold.Load() {
+			return false
+		}
+		// Read the body, so that the server notices the client leaving.
+		io.Copy(io.Discard, r.Body)
+		held <- struct{}{}
+		select {
+		case <-r.Context().Done():
+		case <-time.After(ptytest.WaitFor):
+		}
+		return true
+	}})
+	pt := ptytest.Open(t)
+	done := make(chan int, 1)
+	go func() { done <- run([]string{"shell", "--remote", "--endpoint", srv.URL}, pt.TTY, pt.TTY, pt.TTY) }()
+	pt.Expect("=> ")
+	pt.Send("SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01';\r")
+	select {
+	case <-held:
+	case <-time.After(ptytest.WaitFor):
+		t.Fatalf("the query did not reach the server; the shell wrote:\n%s", pt.Screen())
+	}
+	// The terminal's Ctrl-C: SIGINT to the process.
+	hold.Store(false)
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGINT))
+	pt.Expect("query cancelled")
+	pt.Expect("=> ")
+	pt.Send("SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01' AND categoryName = '墙';\r")
+	pt.Expect("(141 rows, ")
+	pt.Send("\x04")
+	select {
+	case code := <-done:
+		require.Equal(t, 0, code, pt.Screen())
+	case <-time.After(ptytest.WaitFor):
+		t.Fatalf("the shell did not end on Ctrl-D; it wrote:\n%s", pt.Screen())
+	}
 }
