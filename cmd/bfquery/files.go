@@ -48,26 +48,25 @@ func (c *FilesListCmd) Run(e *env) error {
 	})
 }
 
-// FileArg is the file a files subcommand is about.
+// FileArg is what the commands about one uploaded file share.
 type FileArg struct {
 	FileID string `arg:"" name:"FILE_ID" help:"The uploaded file."`
+	Remote Remote `embed:""`
 }
 
-func (a FileArg) id() (int64, error) { return parseID("file id", a.FileID) }
+// open reads the file id and makes the client.
+func (a FileArg) open() (int64, *bimface.Client, error) {
+	return idAndClient("file id", a.FileID, &a.Remote)
+}
 
 // FilesInfoCmd is "bfquery files info FILE_ID".
 type FilesInfoCmd struct {
 	FileArg
 	Output `embed:""`
-	Remote Remote `embed:""`
 }
 
 func (c *FilesInfoCmd) Run(e *env) error {
-	id, err := c.id()
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	id, client, err := c.open()
 	if err != nil {
 		return err
 	}
@@ -88,15 +87,10 @@ func (c *FilesInfoCmd) Run(e *env) error {
 type FilesStatusCmd struct {
 	FileArg
 	Output `embed:""`
-	Remote Remote `embed:""`
 }
 
 func (c *FilesStatusCmd) Run(e *env) error {
-	id, err := c.id()
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	id, client, err := c.open()
 	if err != nil {
 		return err
 	}
@@ -118,15 +112,10 @@ type FilesURLCmd struct {
 	FileArg
 	Name   string `help:"The name the download gets."`
 	Output `embed:""`
-	Remote Remote `embed:""`
 }
 
 func (c *FilesURLCmd) Run(e *env) error {
-	id, err := c.id()
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	id, client, err := c.open()
 	if err != nil {
 		return err
 	}
@@ -140,15 +129,10 @@ func (c *FilesURLCmd) Run(e *env) error {
 // FilesDeleteCmd is "bfquery files delete FILE_ID".
 type FilesDeleteCmd struct {
 	FileArg
-	Remote Remote `embed:""`
 }
 
 func (c *FilesDeleteCmd) Run(e *env) error {
-	id, err := c.id()
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	id, client, err := c.open()
 	if err != nil {
 		return err
 	}
@@ -192,9 +176,11 @@ type ShareCmd struct {
 type ShareTarget struct {
 	File        string `xor:"of" required:"" placeholder:"ID" help:"A translated file."`
 	Integration string `xor:"of" required:"" placeholder:"ID" help:"An integration."`
+	Remote      Remote `embed:""`
 }
 
-func (t ShareTarget) of() (bimface.ShareOf, error) {
+// open reads the target and makes the client.
+func (t ShareTarget) open() (bimface.ShareOf, *bimface.Client, error) {
 	var of bimface.ShareOf
 	var err error
 	if t.File != "" {
@@ -202,7 +188,11 @@ func (t ShareTarget) of() (bimface.ShareOf, error) {
 	} else {
 		of.IntegrateID, err = parseID("integration id", t.Integration)
 	}
-	return of, err
+	if err != nil {
+		return of, nil, err
+	}
+	client, err := t.Remote.client()
+	return of, client, err
 }
 
 func printShare(e *env, out Output, l *bimface.ShareLink) error {
@@ -225,18 +215,13 @@ type ShareCreateCmd struct {
 	Until    string `xor:"expiry" placeholder:"DATE" help:"The link works until DATE (2006-01-02)."`
 	Password bool   `help:"The link needs a password, which BIMFACE makes."`
 	Output   `embed:""`
-	Remote   Remote `embed:""`
 }
 
 func (c *ShareCreateCmd) Run(e *env) error {
-	of, err := c.of()
-	if err != nil {
-		return err
-	}
 	if c.Hours < 0 {
 		return inputError{fmt.Errorf("--hours %d: must be positive", c.Hours)}
 	}
-	client, err := c.Remote.client()
+	of, client, err := c.open()
 	if err != nil {
 		return err
 	}
@@ -251,15 +236,10 @@ func (c *ShareCreateCmd) Run(e *env) error {
 type ShareShowCmd struct {
 	ShareTarget
 	Output `embed:""`
-	Remote Remote `embed:""`
 }
 
 func (c *ShareShowCmd) Run(e *env) error {
-	of, err := c.of()
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	of, client, err := c.open()
 	if err != nil {
 		return err
 	}
@@ -314,15 +294,10 @@ func shareOf(l bimface.ShareLink) string {
 // ShareDeleteCmd is "bfquery share delete".
 type ShareDeleteCmd struct {
 	ShareTarget
-	Remote Remote `embed:""`
 }
 
 func (c *ShareDeleteCmd) Run(e *env) error {
-	of, err := c.of()
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	of, client, err := c.open()
 	if err != nil {
 		return err
 	}
@@ -339,15 +314,10 @@ func (c *ShareDeleteCmd) Run(e *env) error {
 type ViewTokenCmd struct {
 	ModelTarget
 	Output `embed:""`
-	Remote Remote `embed:""`
 }
 
 func (c *ViewTokenCmd) Run(e *env) error {
-	of, _, err := c.of()
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	of, _, client, err := c.open()
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,17 @@ func (o Output) print(w io.Writer, v any, text func()) error {
 
 func table(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) }
 
+// idAndClient reads the id argument s, named what in errors, and makes
+// the client from r: the start of every command about one thing.
+func idAndClient(what, s string, r *Remote) (int64, *bimface.Client, error) {
+	id, err := parseID(what, s)
+	if err != nil {
+		return 0, nil, err
+	}
+	client, err := r.client()
+	return id, client, err
+}
+
 func parseID(what, s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
@@ -97,11 +108,7 @@ type TranslateStartCmd struct {
 }
 
 func (c *TranslateStartCmd) Run(e *env) error {
-	id, err := parseID("file id", c.FileID)
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	id, client, err := idAndClient("file id", c.FileID, &c.Remote)
 	if err != nil {
 		return err
 	}
@@ -128,11 +135,7 @@ type TranslateStatusCmd struct {
 }
 
 func (c *TranslateStatusCmd) Run(e *env) error {
-	id, err := parseID("file id", c.FileID)
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	id, client, err := idAndClient("file id", c.FileID, &c.Remote)
 	if err != nil {
 		return err
 	}
@@ -146,30 +149,52 @@ func (c *TranslateStatusCmd) Run(e *env) error {
 // showTranslation waits for tr to end if asked, prints it, and fails if
 // it failed.
 func showTranslation(e *env, client *bimface.Client, tr *bimface.Translation, wt Wait, out Output) error {
+	return showJob(e, wt, out, tr, fmt.Sprintf("the translation of file %d", tr.FileID),
+		func() (*bimface.Translation, error) { return client.Translate.Status(e.ctx, tr.FileID) },
+		func(tr *bimface.Translation) (string, string) {
+			return fmt.Sprintf("file %d (%s): translation %s", tr.FileID, tr.Name, tr.Status), failure(tr.Status, tr.Reason)
+		})
+}
+
+// showJob shows a translation or an integration: with --wait it polls
+// refresh until the job is done; then it prints the job, as JSON or as
+// the line state gives, and returns an error with the reason state gives
+// if the job failed. what names the job in errors.
+func showJob[J interface{ Done() bool }](e *env, wt Wait, out Output, job J, what string, refresh func() (J, error), state func(J) (line, failed string)) error {
 	if wt.Wait {
 		err := wt.poll(e.ctx, func() (bool, error) {
-			if tr.Done() {
+			if job.Done() {
 				return true, nil
 			}
-			next, err := client.Translate.Status(e.ctx, tr.FileID)
+			next, err := refresh()
 			if err == nil {
-				tr = next
+				job = next
 			}
-			return tr.Done(), err
+			return job.Done(), err
 		})
 		if err != nil {
-			return fmt.Errorf("waiting for the translation of file %d: %w", tr.FileID, err)
+			return fmt.Errorf("waiting for %s: %w", what, err)
 		}
 	}
-	if err := out.print(e.stdout, tr, func() {
-		fmt.Fprintf(e.stdout, "file %d (%s): translation %s\n", tr.FileID, tr.Name, tr.Status)
-	}); err != nil {
+	line, failed := state(job)
+	if err := out.print(e.stdout, job, func() { fmt.Fprintln(e.stdout, line) }); err != nil {
 		return err
 	}
-	if tr.Status == bimface.StatusFailed {
-		return fmt.Errorf("the translation of file %d failed: %s", tr.FileID, tr.Reason)
+	if failed != "" {
+		return fmt.Errorf("%s failed: %s", what, failed)
 	}
 	return nil
+}
+
+// failure is the reason a job failed, or "" if it did not.
+func failure(status, reason string) string {
+	if status != bimface.StatusFailed {
+		return ""
+	}
+	if reason == "" {
+		return "no reason given"
+	}
+	return reason
 }
 
 // TranslationsCmd is "bfquery translations": list a project's
@@ -323,11 +348,7 @@ type IntegrateStatusCmd struct {
 }
 
 func (c *IntegrateStatusCmd) Run(e *env) error {
-	id, err := parseID("integration id", c.ID)
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	id, client, err := idAndClient("integration id", c.ID, &c.Remote)
 	if err != nil {
 		return err
 	}
@@ -341,30 +362,11 @@ func (c *IntegrateStatusCmd) Run(e *env) error {
 // showIntegration waits for in to end if asked, prints it, and fails if
 // it failed.
 func showIntegration(e *env, client *bimface.Client, in *bimface.Integration, wt Wait, out Output) error {
-	if wt.Wait {
-		err := wt.poll(e.ctx, func() (bool, error) {
-			if in.Done() {
-				return true, nil
-			}
-			next, err := client.Integrate.Status(e.ctx, in.IntegrateID)
-			if err == nil {
-				in = next
-			}
-			return in.Done(), err
+	return showJob(e, wt, out, in, fmt.Sprintf("integration %d", in.IntegrateID),
+		func() (*bimface.Integration, error) { return client.Integrate.Status(e.ctx, in.IntegrateID) },
+		func(in *bimface.Integration) (string, string) {
+			return fmt.Sprintf("integration %d (%s): %s", in.IntegrateID, in.Name, in.Status), failure(in.Status, in.Reason)
 		})
-		if err != nil {
-			return fmt.Errorf("waiting for integration %d: %w", in.IntegrateID, err)
-		}
-	}
-	if err := out.print(e.stdout, in, func() {
-		fmt.Fprintf(e.stdout, "integration %d (%s): %s\n", in.IntegrateID, in.Name, in.Status)
-	}); err != nil {
-		return err
-	}
-	if in.Status == bimface.StatusFailed {
-		return fmt.Errorf("integration %d failed: %s", in.IntegrateID, in.Reason)
-	}
-	return nil
 }
 
 // IntegrateDeleteCmd is "bfquery integrate delete ID".
@@ -374,11 +376,7 @@ type IntegrateDeleteCmd struct {
 }
 
 func (c *IntegrateDeleteCmd) Run(e *env) error {
-	id, err := parseID("integration id", c.ID)
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	id, client, err := idAndClient("integration id", c.ID, &c.Remote)
 	if err != nil {
 		return err
 	}
@@ -402,37 +400,37 @@ type ModelTarget struct {
 	File        string `xor:"of" required:"" placeholder:"ID" help:"A translated file."`
 	Integration string `xor:"of" required:"" placeholder:"ID" help:"An integration."`
 	Comparison  string `xor:"of" required:"" placeholder:"ID" help:"A comparison."`
+	Remote      Remote `embed:""`
 }
 
-func (t ModelTarget) of() (bimface.DatabagOf, string, error) {
-	var of bimface.DatabagOf
-	var err error
+// open reads the target, naming it for messages, and makes the client.
+func (t ModelTarget) open() (of bimface.DatabagOf, what string, client *bimface.Client, err error) {
 	switch {
 	case t.File != "":
 		of.FileID, err = parseID("file id", t.File)
-		return of, "file " + t.File, err
+		what = "file " + t.File
 	case t.Integration != "":
 		of.IntegrateID, err = parseID("integration id", t.Integration)
-		return of, "integration " + t.Integration, err
+		what = "integration " + t.Integration
 	default:
 		of.CompareID, err = parseID("comparison id", t.Comparison)
-		return of, "comparison " + t.Comparison, err
+		what = "comparison " + t.Comparison
 	}
+	if err != nil {
+		return of, what, nil, err
+	}
+	client, err = t.Remote.client()
+	return of, what, client, err
 }
 
 type DatabagCreateCmd struct {
 	ModelTarget
 	Callback string `placeholder:"URL" help:"The URL BIMFACE calls when the databag is made."`
 	Output   `embed:""`
-	Remote   Remote `embed:""`
 }
 
 func (c *DatabagCreateCmd) Run(e *env) error {
-	of, what, err := c.of()
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	of, what, client, err := c.open()
 	if err != nil {
 		return err
 	}
@@ -446,15 +444,10 @@ func (c *DatabagCreateCmd) Run(e *env) error {
 type DatabagStatusCmd struct {
 	ModelTarget
 	Output `embed:""`
-	Remote Remote `embed:""`
 }
 
 func (c *DatabagStatusCmd) Run(e *env) error {
-	of, what, err := c.of()
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	of, what, client, err := c.open()
 	if err != nil {
 		return err
 	}
@@ -477,15 +470,10 @@ type DatabagURLCmd struct {
 	Type    string `placeholder:"TYPE" help:"offline, vr or igms."`
 	Version string `placeholder:"V" help:"The databag version, when there are several."`
 	Output  `embed:""`
-	Remote  Remote `embed:""`
 }
 
 func (c *DatabagURLCmd) Run(e *env) error {
-	of, _, err := c.of()
-	if err != nil {
-		return err
-	}
-	client, err := c.Remote.client()
+	of, _, client, err := c.open()
 	if err != nil {
 		return err
 	}
