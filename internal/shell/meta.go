@@ -25,6 +25,7 @@ type Meta struct {
 type metaCommand struct {
 	name     string   // canonical, when not names[0]
 	names    []string // as typed
+	psql     []string // psql's names for it: accepted, not completed
 	usage    string
 	help     string
 	min, max int  // number of arguments
@@ -32,12 +33,12 @@ type metaCommand struct {
 }
 
 var metaCommands = []metaCommand{
-	{names: []string{"targets"}, usage: `\targets`, help: "list the targets with their numbers of elements, rooms and areas"},
-	{names: []string{"keys"}, usage: `\keys [PATTERN]`, help: "list the keys with their numbers of distinct values (PATTERN: text or * ? glob)", max: 1},
+	{names: []string{"targets"}, psql: []string{"dt", "l"}, usage: `\targets`, help: "list the targets with their numbers of elements, rooms and areas (psql: \\dt, \\l)"},
+	{names: []string{"keys"}, psql: []string{"d"}, usage: `\keys [PATTERN]`, help: "list the keys with their numbers of distinct values (PATTERN: text or * ? glob; psql: \\d)", max: 1},
 	{names: []string{"values"}, usage: `\values KEY`, help: "list the distinct values of KEY with their counts", min: 1, max: 1},
 	{names: []string{"dsl"}, usage: `\dsl QUERY`, help: "show the DSL request a query compiles to", query: true},
 	{names: []string{"explain"}, usage: `\explain QUERY`, help: "show how a query is answered (the same as EXPLAIN QUERY)", query: true},
-	{names: []string{"use"}, usage: `\use [file|integration ID]`, help: "set the target of queries without FROM (and of \\keys, \\values, completion); alone, show it", max: 2},
+	{names: []string{"use"}, psql: []string{"c"}, usage: `\use [file|integration ID]`, help: "set the target of queries without FROM (and of \\keys, \\values, completion); alone, show it (psql: \\c)", max: 2},
 	{names: []string{"format"}, usage: `\format [ids|json|count|table|csv]`, help: "set how results are printed; alone, show it", max: 1},
 	{names: []string{"export"}, usage: `\export FILE [ids|json|csv]`, help: "write the last result to FILE (format from the extension, ids by default)", min: 1, max: 2},
 	{names: []string{"o", "out"}, usage: `\o [FILE]`, help: "send the results of the next queries to FILE, in full; alone, back to the screen", max: 1},
@@ -60,7 +61,7 @@ func ParseMeta(line string) (Meta, error) {
 	rest = strings.TrimSpace(rest)
 	var cmd *metaCommand
 	for i := range metaCommands {
-		for _, n := range metaCommands[i].names {
+		for _, n := range append(metaCommands[i].names, metaCommands[i].psql...) {
 			if n == name {
 				cmd = &metaCommands[i]
 			}

@@ -15,6 +15,10 @@ func TestParseMeta(t *testing.T) {
 		err  string
 	}{
 		{`\targets`, shell.Meta{Name: "targets"}, ""},
+		{`\dt`, shell.Meta{Name: "targets"}, ""},
+		{`\l`, shell.Meta{Name: "targets"}, ""},
+		{`\d 类*`, shell.Meta{Name: "keys", Args: []string{"类*"}}, ""},
+		{`\c file 1`, shell.Meta{Name: "use", Args: []string{"file", "1"}}, ""},
 		{`  \q  `, shell.Meta{Name: "quit"}, ""},
 		{`\quit`, shell.Meta{Name: "quit"}, ""},
 		{`\?`, shell.Meta{Name: "help"}, ""},
@@ -48,7 +52,7 @@ func TestParseMeta(t *testing.T) {
 		{`\timing maybe`, shell.Meta{}, `usage: \timing [on|off]`},
 		{`\rows 20`, shell.Meta{Name: "rows", Args: []string{"20"}}, ""},
 		{`\rows -1`, shell.Meta{}, `\rows: "-1" is not a number of rows`},
-		{`\d`, shell.Meta{}, `unknown command \d: \? lists the commands`},
+		{`\dx`, shell.Meta{}, `unknown command \dx: \? lists the commands`},
 		{`SELECT`, shell.Meta{}, `not a backslash command: "SELECT"`},
 	} {
 		t.Run(tc.line, func(t *testing.T) {
