@@ -123,7 +123,7 @@ func (c *TranslateStartCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	return showTranslation(e, client, tr, c.Wait, c.Output)
+	return showTranslation(e, client, id, tr, c.Wait, c.Output)
 }
 
 // TranslateStatusCmd is "bfquery translate status FILE_ID".
@@ -143,14 +143,14 @@ func (c *TranslateStatusCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	return showTranslation(e, client, tr, c.Wait, c.Output)
+	return showTranslation(e, client, id, tr, c.Wait, c.Output)
 }
 
-// showTranslation waits for tr to end if asked, prints it, and fails if
-// it failed.
-func showTranslation(e *env, client *bimface.Client, tr *bimface.Translation, wt Wait, out Output) error {
-	return showJob(e, wt, out, tr, fmt.Sprintf("the translation of file %d", tr.FileID),
-		func() (*bimface.Translation, error) { return client.Translate.Status(e.ctx, tr.FileID) },
+// showTranslation waits for tr, the translation of file id, to end if
+// asked, prints it, and fails if it failed.
+func showTranslation(e *env, client *bimface.Client, id int64, tr *bimface.Translation, wt Wait, out Output) error {
+	return showJob(e, wt, out, tr, fmt.Sprintf("the translation of file %d", id),
+		func() (*bimface.Translation, error) { return client.Translate.Status(e.ctx, id) },
 		func(tr *bimface.Translation) (string, string) {
 			return fmt.Sprintf("file %d (%s): translation %s", tr.FileID, tr.Name, tr.Status), failure(tr.Status, tr.Reason)
 		})
