@@ -167,3 +167,26 @@ func TestShellCtrlCCancelsQuery(t *testing.T) {
 		t.Fatalf("the shell did not end on Ctrl-D; it wrote:\n%s", pt.Screen())
 	}
 }
+
+// TestShellRemoteKeysFromSample lists keys on the simulator before any
+// query has used them: they come from a sample of the target's elements,
+// Chinese ones included, and Tab completes them.
+func TestShellRemoteKeysFromSample(t *testing.T) {
+	srv := simulator(t)
+	script := strings.Join([]string{
+		`\use file 1124890692330272`,
+		`\keys 底*`,
+		`\keys 阶段*`,
+	}, "\n") + "\n"
+	code, out, errOut := bfquery(t, script, "shell", "--remote", "--endpoint", srv.URL)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, "Queries without FROM now run on file 1124890692330272.\n"+
+		"key      | distinct values | elements\n"+
+		"---------+-----------------+---------\n"+
+		"底部偏移 | 5               | ?\n"+
+		"(1 key)\n"+
+		"key    | distinct values | elements\n"+
+		"-------+-----------------+---------\n"+
+		"阶段化 | 2               | ?\n"+
+		"(1 key)\n", out)
+}

@@ -113,10 +113,12 @@ func (l local) Values(_ context.Context, t Target, sel dsl.Select, key dsl.Key) 
 // Remote returns a backend on BIMFACE. BIMFACE cannot list the targets of
 // an account through the query API, so the targets it knows are those given
 // here and those the session's queries name. Keys are the standard keys
-// (dsl.StandardKeys) and the keys the session's queries used; their
-// distinct values come from /query/propertyValues, without counts.
+// (dsl.StandardKeys), those of a sample of the target's elements (read
+// the first time its keys are asked for) and those the session's queries
+// used; their distinct values come from /query/propertyValues, without
+// counts.
 func Remote(c *bimface.Client, opts *bimface.QueryOptions, name string, targets ...Target) Backend {
-	r := &remote{c: c, plan: plan.CacheValues(plan.Remote(c, opts)), name: name, seenKeys: map[Target][]dsl.Key{}}
+	r := &remote{c: c, plan: plan.CacheValues(plan.Remote(c, opts)), name: name, seenKeys: map[Target][]dsl.Key{}, sampled: map[Target]bool{}}
 	for _, t := range targets {
 		r.see(t)
 	}
@@ -131,6 +133,7 @@ type remote struct {
 	mu       sync.Mutex
 	targets  []Target
 	seenKeys map[Target][]dsl.Key
+	sampled  map[Target]bool
 }
 
 func (r *remote) Name() string { return r.name }
@@ -178,8 +181,21 @@ func (r *remote) Targets(context.Context) ([]TargetInfo, error) {
 	return out, nil
 }
 
-func (r *remote) Keys(ctx context.Context, t Target, _ dsl.Select) ([]eval.KeyStat, error) {
+func (r *remote) Keys(ctx context.Context, t Target, sel dsl.Select) ([]eval.KeyStat, error) {
 	r.see(t)
+	r.mu.Lock()
+	sampled := r.sampled[t]
+	r.mu.Unlock()
+	if sel == dsl.SelectElements && !sampled {
+		keys, err := r.sampleKeys(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		r.see(t, keys...)
+		r.mu.Lock()
+		r.sampled[t] = true
+		r.mu.Unlock()
+	}
 	r.mu.Lock()
 	keys := append(dsl.StandardKeys(), r.seenKeys[t]...)
 	r.mu.Unlock()
