@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bfquery/bfquery/bimface"
+	"github.com/bfquery/bfquery/bimface/bimfacetest"
+	"github.com/bfquery/bfquery/internal/demo"
 )
 
 func TestNewClientOptions(t *testing.T) {
@@ -240,6 +242,44 @@ func TestViewTokenMode(t *testing.T) {
 	require.EqualError(t, err, "bimface: this call needs an access token: use WithCredentials")
 }
 
+// TestViewTokenOnlyForData has a client with both credentials and a view
+// token: data endpoints get the view token, the file server and the job
+// endpoints, which take only access tokens, get the access token.
+func TestViewTokenOnlyForData(t *testing.T) {
+	srv := bimfacetest.NewServer(t, mustData(t))
+	type call struct{ path, auth, viewToken string }
+	var calls []call
+	srv.SetFaults(bimfacetest.Faults{Intercept: func(_ int, _ http.ResponseWriter, r *http.Request) bool {
+		calls = append(calls, call{r.URL.Path, strings.Fields(r.Header.Get("Authorization") + " -")[0], r.URL.Query().Get("view_token")})
+		return false
+	}})
+	ctx := context.Background()
+	vt, err := srv.Client().ViewToken(ctx, bimface.ViewTokenFor{FileID: demo.FileID})
+	require.NoError(t, err)
+	c, err := bimface.NewClient(bimface.WithEndpoint(srv.URL), bimface.WithCredentials(bimfacetest.AppKey, bimfacetest.AppSecret), bimface.WithViewToken(vt))
+	require.NoError(t, err)
+	calls = nil
+	_, err = c.Files.Floors(ctx, demo.FileID, nil)
+	require.NoError(t, err)
+	_, err = c.SourceFiles.Supported(ctx)
+	require.NoError(t, err)
+	_, err = c.Translate.Status(ctx, 42)
+	require.EqualError(t, err, "bimface: GET "+srv.URL+"/translate?fileId=42: 404 file.not.found: file 42 not found")
+	require.Equal(t, []call{
+		{"/data/v2/files/" + demo.FileID + "/floors", "-", vt},
+		{"/support", "Bearer", ""},
+		{"/translate", "Bearer", ""},
+	}, calls)
+
+	// Without credentials, those calls fail before anything is sent.
+	c, err = bimface.NewClient(bimface.WithEndpoint(srv.URL), bimface.WithViewToken(vt))
+	require.NoError(t, err)
+	calls = nil
+	_, err = c.SourceFiles.Supported(ctx)
+	require.EqualError(t, err, "bimface: this call needs an access token: use WithCredentials")
+	require.Empty(t, calls)
+}
+
 func TestViewToken(t *testing.T) {
 	f := newFixture(t)
 	f.mux.HandleFunc("GET /view/token", func(w http.ResponseWriter, r *http.Request) {
@@ -311,4 +351,22 @@ func TestTokenEndpointRetriedButNotTwice(t *testing.T) {
 	_, err = c.Files.Element(context.Background(), "1", "2")
 	require.EqualError(t, err, "bimface: POST "+srv.URL+"/oauth2/token: 503 system.error")
 	require.EqualValues(t, 3, s.calls.Load(), "the token fetch is retried by its own policy only")
+}
+
+// TestNoContent takes BIMFACE's documented 204 No Content answer to a
+// deletion as success.
+func TestNoContent(t *testing.T) {
+	f := newFixture(t)
+	for _, p := range []string{"DELETE /share", "DELETE /integrate", "DELETE /file"} {
+		f.mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			if bearer(w, r, "tok-1") {
+				w.WriteHeader(http.StatusNoContent)
+			}
+		})
+	}
+	c := f.client()
+	ctx := context.Background()
+	require.NoError(t, c.Shares.Delete(ctx, bimface.ShareOf{FileID: 3}))
+	require.NoError(t, c.Integrate.Delete(ctx, 4))
+	require.NoError(t, c.SourceFiles.Delete(ctx, 5))
 }

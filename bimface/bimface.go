@@ -369,7 +369,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, v any, mode aut
 	switch {
 	case mode == authBasic:
 		r.SetBasicAuth(c.appKey, c.appSecret)
-	case mode == authDefault && c.viewToken != "":
+	case mode == authDefault && c.viewToken != "" && c.isDataURL(r.URL):
 		q := r.URL.Query()
 		q.Set("view_token", c.viewToken)
 		u := *r.URL
@@ -404,6 +404,13 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, v any, mode aut
 		return resp, used, c.wrapErr(req, fmt.Errorf("reading response: %w", err))
 	}
 	return resp, used, c.decode(req, resp, body, v)
+}
+
+// isDataURL reports whether u is one of the data endpoints (/data/... on
+// the API server), the only ones that take a view token; file, job and
+// share endpoints need an access token.
+func (c *Client) isDataURL(u *url.URL) bool {
+	return u.Host == c.BaseURL.Host && strings.HasPrefix(u.Path, c.BaseURL.Path+"data/")
 }
 
 // tokenError marks a failure to get an access token, so that do does not
@@ -448,6 +455,9 @@ func (c *Client) decode(req *http.Request, resp *Response, body []byte, v any) e
 	}
 	resp.Code, resp.Message = env.Code, env.Message
 	switch {
+	case resp.StatusCode == http.StatusNoContent && len(bytes.TrimSpace(body)) == 0:
+		// BIMFACE documents 204 No Content for its deletions.
+		return nil
 	case !ok2xx:
 		msg := env.Message
 		if decErr != nil || (env.Code == "" && msg == "") {

@@ -26,8 +26,10 @@ func WithCredentials(appKey, appSecret string) Option {
 	}
 }
 
-// WithViewToken makes the client call data endpoints with
-// ?view_token=tok instead of an access token. A view token gives access to
+// WithViewToken makes the client call data endpoints (/data/...) with
+// ?view_token=tok instead of an access token; the other endpoints (files,
+// translate, integrate, databags, shares) take only an access token, so
+// they still need WithCredentials. A view token gives access to
 // one file, integration or comparison only; it is how a browser-side
 // caller that has no app secret reads model data.
 func WithViewToken(tok string) Option {
