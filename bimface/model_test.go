@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bfquery/bfquery/bimface"
+	"github.com/bfquery/bfquery/dsl"
 )
 
 func TestElementIDs(t *testing.T) {
@@ -364,4 +365,42 @@ func TestCustomizedTreeSendsBody(t *testing.T) {
 	require.Equal(t, "desiredHierarchy=category%2Cfamily&treeType=customized&v=2.0", gotQuery)
 	require.Equal(t, `{"desiredHierarchy":["category","family"],"customizedNodeKeys":{"category":"name"}}`, gotBody)
 	require.Equal(t, &bimface.Tree{Root: "category", Items: []bimface.TreeNode{}}, tree)
+}
+
+// TestSpacesByFloor lists areas floor by floor with the floorId the
+// endpoint requires, once each, and asks nothing of a model without
+// floors.
+func TestSpacesByFloor(t *testing.T) {
+	f := newFixture(t)
+	floors := map[string]string{"1": `[{"id":"311"},{"id":"312"}]`, "2": `[]`}
+	f.mux.HandleFunc("GET /data/v2/files/{id}/floors", func(w http.ResponseWriter, r *http.Request) {
+		writeRaw(w, floors[r.PathValue("id")])
+	})
+	var asked []string
+	f.mux.HandleFunc("GET /data/v2/files/{id}/areas", func(w http.ResponseWriter, r *http.Request) {
+		fid := r.URL.Query().Get("floorId")
+		asked = append(asked, r.PathValue("id")+"/"+fid)
+		if fid == "" {
+			writeError(w, http.StatusBadRequest, "input.parameter.error", "floorId is required")
+			return
+		}
+		// Area 9 spans both floors.
+		writeRaw(w, `[{"id":"a`+fid+`"},{"id":"9"}]`)
+	})
+	c := f.client()
+	got, err := c.SpacesRaw(context.Background(), dsl.TargetFile, "1", dsl.SelectAreas)
+	require.NoError(t, err)
+	require.Equal(t, []string{`{"id":"a311"}`, `{"id":"9"}`, `{"id":"a312"}`}, rawStrings(got))
+	got, err = c.SpacesRaw(context.Background(), dsl.TargetFile, "2", dsl.SelectAreas)
+	require.NoError(t, err)
+	require.Empty(t, got)
+	require.Equal(t, []string{"1/311", "1/312"}, asked)
+}
+
+func rawStrings(raw []json.RawMessage) []string {
+	out := make([]string, len(raw))
+	for i, r := range raw {
+		out[i] = string(r)
+	}
+	return out
 }

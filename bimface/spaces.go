@@ -12,7 +12,7 @@ import (
 // SpacesRaw lists every room (sel is dsl.SelectRooms) or area
 // (dsl.SelectAreas) of a file or an integration, each as BIMFACE sent it:
 // floor by floor, as the endpoints list them, a space listed under two
-// floors once.
+// floors once. A model without floors has none.
 func (c *Client) SpacesRaw(ctx context.Context, t dsl.TargetType, id string, sel dsl.Select) ([]json.RawMessage, error) {
 	endpoint := map[dsl.Select]string{dsl.SelectRooms: "rooms", dsl.SelectAreas: "areas"}[sel]
 	if endpoint == "" {
@@ -32,16 +32,12 @@ func (c *Client) SpacesRaw(ctx context.Context, t dsl.TargetType, id string, sel
 	for _, f := range floors {
 		floorIDs = append(floorIDs, f.ID)
 	}
-	if len(floorIDs) == 0 {
-		floorIDs = []string{""} // no floors: ask once for all
-	}
-	var all []json.RawMessage
+	// The areas endpoint needs a floorId, and rooms are listed by floor
+	// or by element: a model without floors has none to list.
+	all := []json.RawMessage{}
 	seen := map[string]bool{}
 	for _, fid := range floorIDs {
-		q := url.Values{}
-		if fid != "" {
-			q.Set("floorId", fid)
-		}
+		q := url.Values{"floorId": {fid}}
 		var recs []json.RawMessage
 		if err := c.get(ctx, prefix+endpoint, q, &recs); err != nil {
 			return nil, err
