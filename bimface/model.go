@@ -295,8 +295,8 @@ func (m model) floors(ctx context.Context, o *FloorsOptions) ([]Floor, error) {
 }
 
 // TreeOptions choose the category tree. The zero value asks for the
-// default tree (floor, category, family, family type for a file; by floor
-// for an integration).
+// default tree (floor, category, family, family type for a file; floor,
+// specialty, category, family, family type for an integration).
 type TreeOptions struct {
 	// TreeType is "default" or "customized" for a file, "floor",
 	// "specialty" or "customized" for an integration.
@@ -304,7 +304,7 @@ type TreeOptions struct {
 	// DesiredHierarchy and CustomizedNodeKeys shape a customized tree:
 	// levels among building, systemType, specialty, floor, category,
 	// family, familyType, and per level whether nodes are keyed by "id" or
-	// "name".
+	// "name". Setting either with no TreeType asks for "customized".
 	DesiredHierarchy   []string
 	CustomizedNodeKeys map[string]string
 }
@@ -318,14 +318,19 @@ func (m model) tree(ctx context.Context, o *TreeOptions, q url.Values) (*Tree, e
 	if o == nil {
 		o = &TreeOptions{}
 	}
-	if o.TreeType != "" {
+	custom := len(o.DesiredHierarchy) > 0 || len(o.CustomizedNodeKeys) > 0
+	switch {
+	case o.TreeType != "":
 		q.Set("treeType", o.TreeType)
+	case custom:
+		// BIMFACE reads desiredHierarchy only in a customized tree.
+		q.Set("treeType", "customized")
 	}
 	if len(o.DesiredHierarchy) > 0 {
 		q.Set("desiredHierarchy", strings.Join(o.DesiredHierarchy, ","))
 	}
 	var t Tree
-	if len(o.DesiredHierarchy) == 0 && len(o.CustomizedNodeKeys) == 0 {
+	if !custom {
 		if err := m.c.get(ctx, m.prefix+"tree", q, &t); err != nil {
 			return nil, err
 		}

@@ -358,7 +358,7 @@ func TestCustomizedTreeSendsBody(t *testing.T) {
 		writeRaw(w, `{"items":[],"root":"category"}`)
 	})
 	tree, err := f.client().Files.Tree(context.Background(), "1", &bimface.TreeOptions{
-		TreeType: "customized", DesiredHierarchy: []string{"category", "family"}, CustomizedNodeKeys: map[string]string{"category": "name"},
+		DesiredHierarchy: []string{"category", "family"}, CustomizedNodeKeys: map[string]string{"category": "name"},
 	})
 	require.NoError(t, err)
 	require.Equal(t, "POST", gotMethod)

@@ -508,16 +508,29 @@ func (s *Simulator) tree(w http.ResponseWriter, r *http.Request, t *target) {
 			}
 		}
 	}
-	hier := []string{"floor", "category", "family", "familyType"}
+	// The default trees, as the pages show them: a file's by floor, an
+	// integration's by floor then specialty, or by specialty then floor;
+	// desiredHierarchy counts only in a customized tree.
+	integration := t.key.typ == dsl.TargetIntegration
+	hier, root := []string{"floor", "category", "family", "familyType"}, "floor"
+	if integration {
+		hier, root = []string{"floor", "specialty", "category", "family", "familyType"}, "楼层"
+	}
 	treeType := q.Get("treeType")
 	switch {
-	case len(body.DesiredHierarchy) > 0:
+	case treeType == "customized":
 		hier = body.DesiredHierarchy
-	case q.Get("desiredHierarchy") != "":
-		hier = strings.Split(q.Get("desiredHierarchy"), ",")
-	case treeType == "specialty":
-		hier = []string{"specialty", "category", "family", "familyType"}
-	case treeType == "" || treeType == "default" || treeType == "floor" || treeType == "customized":
+		if len(hier) == 0 && q.Get("desiredHierarchy") != "" {
+			hier = strings.Split(q.Get("desiredHierarchy"), ",")
+		}
+		if len(hier) == 0 {
+			badRequest(w, "desiredHierarchy is required with treeType customized")
+			return
+		}
+		root = hier[0]
+	case integration && treeType == "specialty":
+		hier, root = []string{"specialty", "floor", "category", "family", "familyType"}, "专业"
+	case treeType == "" || (!integration && treeType == "default") || (integration && treeType == "floor"):
 	default:
 		badRequest(w, "treeType %q: unknown", treeType)
 		return
@@ -533,13 +546,16 @@ func (s *Simulator) tree(w http.ResponseWriter, r *http.Request, t *target) {
 	for i := range all {
 		all[i] = i
 	}
-	items := buildTree(info.elems, all, hier, body.CustomizedNodeKeys)
-	custom := len(body.DesiredHierarchy) > 0 || q.Get("desiredHierarchy") != "" || treeType == "customized"
-	if t.key.typ == dsl.TargetFile && !custom && q.Get("v") == "2.0" {
+	var nodeKeys map[string]string
+	if treeType == "customized" {
+		nodeKeys = body.CustomizedNodeKeys
+	}
+	items := buildTree(info.elems, all, hier, nodeKeys)
+	if !integration && treeType != "customized" && q.Get("v") == "2.0" {
 		writeData(w, items)
 		return
 	}
-	writeData(w, bimface.Tree{Root: hier[0], Items: items})
+	writeData(w, bimface.Tree{Root: root, Items: items})
 }
 
 func buildTree(elems []recInfo, recs []int, hier []string, nodeKeys map[string]string) []bimface.TreeNode {

@@ -468,9 +468,28 @@ func TestIntegration(t *testing.T) {
 	one, err := c.Integrations.Element(ctx, "900", ids[250])
 	require.NoError(t, err)
 	require.Equal(t, strings.SplitN(ids[250], ".", 2)[1], one.ElementID)
+	// The integration trees have the levels and roots of the pages.
+	levels := func(n []bimface.TreeNode) []string {
+		var out []string
+		for len(n) > 0 {
+			out = append(out, n[0].Type)
+			n = n[0].Items
+		}
+		return out
+	}
 	tree, err := c.Integrations.Tree(ctx, "900", nil)
 	require.NoError(t, err)
-	require.Equal(t, "floor", tree.Root)
+	require.Equal(t, "楼层", tree.Root)
+	require.Equal(t, []string{"floor", "specialty", "category", "family", "familyType"}, levels(tree.Items))
+	tree, err = c.Integrations.Tree(ctx, "900", &bimface.TreeOptions{TreeType: "specialty"})
+	require.NoError(t, err)
+	require.Equal(t, "专业", tree.Root)
+	require.Equal(t, []string{"specialty", "floor", "category", "family", "familyType"}, levels(tree.Items))
+	// A hierarchy alone asks for a customized tree.
+	tree, err = c.Integrations.Tree(ctx, "900", &bimface.TreeOptions{DesiredHierarchy: []string{"systemType", "category"}})
+	require.NoError(t, err)
+	require.Equal(t, "systemType", tree.Root)
+	require.Equal(t, []string{"systemType", "category"}, levels(tree.Items))
 	requireSameIDs(t, s, dsl.Integration("900").Where(dsl.Contain(dsl.Floor, "F0")), dsl.SelectElements)
 	requireSameIDs(t, s, dsl.File("77").Where(dsl.Contain(dsl.Floor, "F0")), dsl.SelectRooms)
 }
