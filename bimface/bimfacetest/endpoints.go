@@ -228,10 +228,19 @@ func (s *Simulator) elementIDs(w http.ResponseWriter, r *http.Request, t *target
 		}
 		room = &b
 	}
+	integration := t.key.typ == dsl.TargetIntegration
 	var info *derived
-	if room != nil {
+	if room != nil || integration {
 		info = t.info()
 	}
+	// An integration answers as its page shows: the elements as
+	// {fileId, elementId} with the box around them.
+	type fileElement struct {
+		FileID    string `json:"fileId"`
+		ElementID string `json:"elementId"`
+	}
+	elements := []fileElement{}
+	var around *box
 	keep := func(i int) {
 		if room != nil {
 			e := info.elems[i]
@@ -239,7 +248,21 @@ func (s *Simulator) elementIDs(w http.ResponseWriter, r *http.Request, t *target
 				return
 			}
 		}
-		ids = append(ids, rs.ix.ID(i))
+		if !integration {
+			ids = append(ids, rs.ix.ID(i))
+			return
+		}
+		fid, eid, _ := strings.Cut(rs.ix.ID(i), ".")
+		elements = append(elements, fileElement{fid, eid})
+		if e := info.elems[i]; e.hasBox {
+			if around == nil {
+				around = &box{e.box.min, e.box.max}
+			}
+			for k := range 3 {
+				around.min[k] = min(around.min[k], e.box.min[k])
+				around.max[k] = max(around.max[k], e.box.max[k])
+			}
+		}
 	}
 	if len(clauses) == 0 {
 		for i := range rs.ix.Len() {
@@ -255,7 +278,21 @@ func (s *Simulator) elementIDs(w http.ResponseWriter, r *http.Request, t *target
 			keep(int(it.Next()))
 		}
 	}
-	writeData(w, ids)
+	if !integration {
+		writeData(w, ids)
+		return
+	}
+	ans := struct {
+		BoundingBox *bimface.BoundingBox `json:"boundingBox,omitempty"`
+		Elements    []fileElement        `json:"elements"`
+	}{Elements: elements}
+	if around != nil {
+		ans.BoundingBox = &bimface.BoundingBox{
+			Min: bimface.Point{X: around.min[0], Y: around.min[1], Z: around.min[2]},
+			Max: bimface.Point{X: around.max[0], Y: around.max[1], Z: around.max[2]},
+		}
+	}
+	writeData(w, ans)
 }
 
 func (s *Simulator) roomBox(t *target, roomID string) (box, bool) {
