@@ -140,7 +140,7 @@ func TestServe(t *testing.T) {
 			resp.Body.Close()
 		}
 		return err == nil
-	}, 5*time.Second, 20*time.Millisecond)
+	}, 30*time.Second, 20*time.Millisecond) // loading the demo model on a busy machine
 
 	code, out, stderr := bfquery(t, "", "query", "--remote", "--endpoint", url, "-f", "count", demoQuery+"floor = 'F01'")
 	require.Equal(t, 0, code, stderr)
