@@ -1,8 +1,11 @@
 package bimface
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -98,15 +101,32 @@ func (s *DatabagsService) Create(ctx context.Context, of DatabagOf, opts *Databa
 }
 
 // List returns the offline databags made of a file, integration or
-// comparison (GET .../offlineDatabag).
+// comparison (GET .../offlineDatabag). The page declares a list and shows
+// a single object; either is read.
 func (s *DatabagsService) List(ctx context.Context, of DatabagOf) ([]Databag, error) {
 	p, _, ok := of.path()
 	if !ok {
 		return nil, errDatabagOf
 	}
-	out := []Databag{}
-	if err := s.client.get(ctx, p, nil, &out); err != nil {
+	var raw json.RawMessage
+	if err := s.client.get(ctx, p, nil, &raw); err != nil {
 		return nil, err
+	}
+	out := []Databag{}
+	raw = bytes.TrimSpace(raw)
+	var err error
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+	case raw[0] == '{':
+		var d Databag
+		if err = json.Unmarshal(raw, &d); err == nil {
+			out = append(out, d)
+		}
+	default:
+		err = json.Unmarshal(raw, &out)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bimface: GET %s%s: decoding data: %w", s.client.BaseURL, p, err)
 	}
 	return out, nil
 }

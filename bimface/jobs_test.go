@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
@@ -270,4 +271,38 @@ func TestIntegrateMappingAndOverrides(t *testing.T) {
 	require.ElementsMatch(t, wantFloor, query(dsl.Match(dsl.Floor, "firstfloor")))
 	require.Empty(t, query(dsl.Match(dsl.FloorID, floorID)))
 	require.ElementsMatch(t, wantWater, query(dsl.Match(dsl.Specialty, "water_support")))
+}
+
+// TestDatabagListShapes reads the databags of a file as a list, as the
+// page declares, or as the single object its example shows.
+func TestDatabagListShapes(t *testing.T) {
+	f := newFixture(t)
+	answers := map[string]string{
+		"1": `[{"fileId":1,"status":"success","databagVersion":"3.0"}]`,
+		"2": `{"fileId":2,"status":"processing","databagVersion":"3.0"}`,
+		"3": `null`,
+		"4": `"x"`,
+	}
+	f.mux.HandleFunc("GET /files/{id}/offlineDatabag", func(w http.ResponseWriter, r *http.Request) {
+		writeRaw(w, answers[r.PathValue("id")])
+	})
+	c := f.client()
+	for _, tc := range []struct {
+		id   int64
+		want []bimface.Databag
+		err  string
+	}{
+		{1, []bimface.Databag{{FileID: 1, Status: "success", DatabagVersion: "3.0"}}, ""},
+		{2, []bimface.Databag{{FileID: 2, Status: "processing", DatabagVersion: "3.0"}}, ""},
+		{3, []bimface.Databag{}, ""},
+		{4, nil, "bimface: GET " + f.server.URL + "/files/4/offlineDatabag: decoding data: json: cannot unmarshal string into Go value of type []bimface.Databag"},
+	} {
+		got, err := c.Databags.List(context.Background(), bimface.DatabagOf{FileID: tc.id})
+		if tc.err != "" {
+			require.EqualError(t, err, tc.err)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, tc.want, got)
+	}
 }
