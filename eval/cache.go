@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -91,6 +92,23 @@ func ReadManifest(fsys fs.FS, name string) (*Manifest, error) {
 	return m, err
 }
 
+// memberIndex finds the member name quoted (as encoding/json quotes it)
+// in src, followed by a colon: the first such, or -1.
+func memberIndex(src []byte, quoted string) int {
+	for from := 0; ; {
+		i := bytes.Index(src[from:], []byte(quoted))
+		if i < 0 {
+			return -1
+		}
+		i += from
+		rest := bytes.TrimLeft(src[i+len(quoted):], " \t\r\n")
+		if len(rest) > 0 && rest[0] == ':' {
+			return i
+		}
+		from = i + 1
+	}
+}
+
 // manifestError positions msg at the value of a gjson path in src, or at
 // the start when the path is absent.
 func manifestError(src []byte, name, gpath, msg string) error {
@@ -113,6 +131,8 @@ func parseManifest(src []byte, name string) (*Manifest, []byte, error) {
 		off := int64(0)
 		msg := err.Error()
 		switch {
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			off = int64(len(src))
 		case errors.As(err, &se):
 			off = se.Offset
 		case errors.As(err, &te):
@@ -121,6 +141,14 @@ func parseManifest(src []byte, name string) (*Manifest, []byte, error) {
 			// field's path reaches it.
 			if r := gjson.GetBytes(src, te.Field); r.Index > 0 {
 				off = int64(r.Index)
+			}
+		default:
+			// An unknown member: at its name, or where the decoder stopped.
+			off = dec.InputOffset()
+			if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+				if i := memberIndex(src, name); i >= 0 {
+					off = int64(i)
+				}
 			}
 		}
 		pos := dsl.PositionAt(string(src), int(off))

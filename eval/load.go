@@ -88,9 +88,9 @@ func (b *builder) read(r io.Reader, name, fileID string) error {
 			return &dsl.Error{Pos: dsl.Position{Filename: name, Line: 1, Column: 1}, Msg: err.Error()}
 		}
 		defer zr.Close()
-		r = zr
+		r = skipBOM(bufio.NewReaderSize(zr, 64<<10))
 	} else {
-		r = br
+		r = skipBOM(br)
 	}
 	b.files = append(b.files, name)
 	b.fileBase = append(b.fileBase, b.n)
@@ -102,10 +102,24 @@ func (b *builder) read(r io.Reader, name, fileID string) error {
 	go b.index(out, free, done)
 	l := &loader{b: b, s: newScanner(r, name), fileID: fileID, out: out, free: free, batch: new(valueBatch)}
 	err := l.document()
+	if err == nil {
+		// What was read parsed, but the input may have been cut short or
+		// corrupted under it (a gzip stream's length or checksum).
+		err = l.s.readErr()
+	}
 	l.flush()
 	close(out)
 	<-done
 	return err
+}
+
+// skipBOM drops a UTF-8 byte order mark at the start of br, which some
+// Windows tools write before JSON.
+func skipBOM(br *bufio.Reader) io.Reader {
+	if bom, _ := br.Peek(3); string(bom) == "\xef\xbb\xbf" {
+		br.Discard(3)
+	}
+	return br
 }
 
 // valueBatch carries values from the scanning goroutine to the indexing
@@ -242,9 +256,10 @@ type loader struct {
 // records one after the other (NDJSON).
 func (l *loader) document() error {
 	s := l.s
-	switch s.peek() {
-	case 0:
+	if s.atEnd() {
 		return s.errHere("empty input: expected a JSON array, a BIMFACE envelope or %ss one per line", l.b.noun)
+	}
+	switch s.peek() {
 	case '[':
 		if err := l.records(); err != nil {
 			return err
@@ -254,7 +269,7 @@ func (l *loader) document() error {
 		if l.isEnvelope() {
 			return l.envelope()
 		}
-		for s.peek() != 0 {
+		for !s.atEnd() {
 			if err := l.record(); err != nil {
 				return err
 			}
@@ -288,7 +303,7 @@ func (l *loader) isEnvelope() bool {
 
 // end checks that nothing but white space follows what was read.
 func (l *loader) end(what string) error {
-	if l.s.peek() != 0 {
+	if !l.s.atEnd() {
 		return l.s.errHere("unexpected data after %s", what)
 	}
 	return nil
@@ -497,6 +512,12 @@ func (l *loader) scalar(top bool) error {
 		case l.b.idField:
 			if kind != dsl.KindString && kind != dsl.KindNumber {
 				return s.errAt(s.offset(at), "%s must be a string or a number", l.b.idField)
+			}
+			switch {
+			case l.hasID:
+				return s.errAt(s.offset(at), "a second %s in one %s", l.b.idField, l.b.noun)
+			case len(t) == 0:
+				return s.errAt(s.offset(at), "empty %s", l.b.idField)
 			}
 			l.id, l.hasID = append(l.id[:0], t...), true
 		case "fileId", "fileIdHash":

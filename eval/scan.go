@@ -140,10 +140,22 @@ func (s *scanner) peek() byte {
 	}
 }
 
+// atEnd skips white space and reports whether the input has ended. A NUL
+// byte, for which peek also returns 0, is not an end.
+func (s *scanner) atEnd() bool { return s.peek() == 0 && s.pos >= len(s.buf) }
+
+// readErr is the error that stopped reading the input early (a corrupt
+// or truncated gzip stream), positioned where it stopped, or nil.
+func (s *scanner) readErr() error {
+	if s.rerr == nil {
+		return nil
+	}
+	return s.errAt(s.offset(len(s.buf)), "%v", s.rerr)
+}
+
 // unexpected describes the token at the current position for an error.
 func (s *scanner) unexpected(want string) error {
-	c := s.peek()
-	if c == 0 {
+	if s.atEnd() {
 		return s.errHere("unexpected end of input, expected %s", want)
 	}
 	r, _ := utf8.DecodeRune(s.buf[s.pos:])
