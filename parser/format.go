@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/bfquery/bfquery/dsl"
@@ -170,13 +169,11 @@ func writeList(b *strings.Builder, qs []dsl.Query, sep string, nested bool) {
 	}
 }
 
-var plainIdent = regexp.MustCompile(`^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}\p{N}_]+)*$`)
-
 // writeKey writes a property key bare when the lexer reads it back as one
 // identifier, and in backticks otherwise.
 func writeKey(b *strings.Builder, k dsl.Key) {
 	s := string(k)
-	if plainIdent.MatchString(s) && !IsKeyword(s) {
+	if isPlainKey(s) && !IsKeyword(s) {
 		b.WriteString(s)
 		return
 	}

@@ -63,6 +63,9 @@ func TestFormat(t *testing.T) {
 			dsl.And(dsl.Match("b", 2), dsl.Or(dsl.Match("c", 3), dsl.Match("d", 4))),
 			dsl.And(dsl.Or(dsl.Match("e", 5))),
 		))}, "SELECT elementId FROM file 1 WHERE a = 1 OR (b = 2 AND (c = 3 OR d = 4)) OR e = 5"},
+		{"keys with number characters that are not digits", dsl.Statement{Request: dsl.File("1").Where(dsl.And(
+			dsl.Match("面积²", "10"), dsl.Match("a.²", 1), dsl.Match("a.1", 2), dsl.Match("ſelect", 3), dsl.Match("ın", 4),
+		))}, "SELECT elementId FROM file 1 WHERE `面积²` = '10' AND `a.²` = 1 AND a.1 = 2 AND ſelect = 3 AND ın = 4"},
 		{"lone member keeps parentheses", dsl.Statement{Request: dsl.File("1").Where(dsl.And(
 			dsl.Match("a", 1),
 			dsl.And(dsl.Or(dsl.Match("b", 2), dsl.Match("c", 3))),
@@ -98,7 +101,7 @@ func TestFormatRoundTripRandom(t *testing.T) {
 }
 
 var (
-	randomKeys   = []string{"floor", "楼层", "boundingBox.min.x", "type name", "from", "x`y", "a#b", "1st", "_k", "面积类型", "NOT", "a.", "ß"}
+	randomKeys   = []string{"floor", "楼层", "boundingBox.min.x", "type name", "from", "x`y", "a#b", "1st", "_k", "面积类型", "NOT", "a.", "ß", "面积²", "a.²", "Ⅻ", "①", "a.1", "ſelect", "ın", "a..b", ".a", "٣"}
 	randomString = []string{"", "F1", "it's", `say "hi"`, `back\slash`, "50%_x", `\%`, "line\nbreak\ttab", "\x00\x1f\x7f", "标准", "😀", "--", "/*", "'"}
 	randomNumber = []string{"0", "-0", "30", "30.0", "167899.9999999998", "-1.5e3", "1E+300", "12345678901234567890"}
 )

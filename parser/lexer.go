@@ -19,7 +19,25 @@ var keywords = map[string]bool{
 }
 
 // IsKeyword reports whether word is reserved in the query language.
-func IsKeyword(word string) bool { return len(word) <= 11 && keywords[strings.ToUpper(word)] }
+// Keywords are ASCII words in any case: a word with other letters (ſelect,
+// ın) is an identifier, however Unicode folds its case.
+func IsKeyword(word string) bool {
+	if len(word) > 11 {
+		return false
+	}
+	var up [11]byte
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			c -= 'a' - 'A'
+		case c >= 0x80:
+			return false
+		}
+		up[i] = c
+	}
+	return keywords[string(up[:len(word)])]
+}
 
 // The token types of the query language.
 const (
@@ -202,7 +220,7 @@ func (s *scanner) token() (lexer.TokenType, *scanError) {
 	case isDigit(r) || r == '.' && isDigit(s.peek(1)) || (r == '-' || r == '+') && (isDigit(s.peek(1)) || s.peek(1) == '.' && isDigit(s.peek(2))):
 		s.number()
 		return numberType, nil
-	case r == '_' || unicode.IsLetter(r):
+	case isIdentStart(r):
 		s.ident()
 		return identType, nil
 	case r == '<' && (s.peek(1) == '>' || s.peek(1) == '='), (r == '!' || r == '>' || r == '=') && s.peek(1) == '=':
@@ -249,14 +267,35 @@ func (s *scanner) number() {
 // ident scans a Unicode identifier, with dotted parts: boundingBox.min.x.
 func (s *scanner) ident() {
 	for {
-		for r := s.peek(0); r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r); r = s.peek(0) {
+		for r := s.peek(0); isIdentPart(r); r = s.peek(0) {
 			s.next()
 		}
-		if r := s.peek(1); s.peek(0) != '.' || !(r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
+		if s.peek(0) != '.' || !isIdentPart(s.peek(1)) {
 			return
 		}
 		s.next()
 	}
+}
+
+// An identifier starts with a letter or _ and goes on with letters,
+// decimal digits and _; after a dot, a part may start with a digit.
+func isIdentStart(r rune) bool { return r == '_' || unicode.IsLetter(r) }
+func isIdentPart(r rune) bool  { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// isPlainKey reports whether the lexer reads k whole as one identifier.
+func isPlainKey(k string) bool {
+	start := true // at the start of the key or of a dotted part
+	for i, r := range k {
+		switch {
+		case r == '.' && !start && i < len(k)-1:
+			start = true
+		case i == 0 && !isIdentStart(r), !isIdentPart(r):
+			return false
+		default:
+			start = false
+		}
+	}
+	return k != "" && !start
 }
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
