@@ -41,3 +41,30 @@ func KeyOf(q Query) (key Key, ok bool) {
 	}
 	return "", false
 }
+
+// Depth is how many query objects nest in q's JSON along its deepest
+// path: 1 for a clause, one more for each boolAnd, boolOr (or not) around
+// it. The clauses of one query object share its level. Unmarshal rejects
+// a query deeper than MaxDepth.
+func Depth(q Query) int { return 1 + innerDepth(q) }
+
+func innerDepth(q Query) int {
+	d := 0
+	switch q := q.(type) {
+	case AndQuery:
+		for _, c := range q.Queries {
+			d = max(d, Depth(c))
+		}
+	case OrQuery:
+		for _, c := range q.Queries {
+			d = max(d, Depth(c))
+		}
+	case ObjectQuery:
+		for _, c := range q.Queries {
+			d = max(d, innerDepth(c))
+		}
+	case NotQuery:
+		d = Depth(q.Query)
+	}
+	return d
+}

@@ -109,7 +109,7 @@ func (c compiler) or(e *OrExpr) (dsl.Query, error) {
 	if err != nil || len(qs) == 1 {
 		return first(qs), err
 	}
-	return dsl.OrQuery{Queries: qs}, nil
+	return c.deep(e.Pos, dsl.OrQuery{Queries: qs})
 }
 
 func (c compiler) and(e *AndExpr) (dsl.Query, error) {
@@ -117,7 +117,17 @@ func (c compiler) and(e *AndExpr) (dsl.Query, error) {
 	if err != nil || len(qs) == 1 {
 		return first(qs), err
 	}
-	return dsl.AndQuery{Queries: qs}, nil
+	return c.deep(e.Pos, dsl.AndQuery{Queries: qs})
+}
+
+// deep returns q, or an error at pos if its JSON would nest deeper than
+// dsl.Unmarshal reads back: the limit is crossed at the expression that
+// starts there.
+func (c compiler) deep(pos lexer.Position, q dsl.Query) (dsl.Query, error) {
+	if dsl.Depth(q) > dsl.MaxDepth {
+		return nil, c.errorf(pos, "expression nests deeper than %d levels", dsl.MaxDepth)
+	}
+	return q, nil
 }
 
 func compileAll[T any](c compiler, terms []T, f func(compiler, T) (dsl.Query, error)) ([]dsl.Query, error) {
@@ -152,6 +162,9 @@ func (c compiler) unary(e *Unary) (dsl.Query, error) {
 	}
 	for range e.Nots {
 		q = dsl.NotQuery{Query: q}
+	}
+	if q, err = c.deep(e.Pos, q); err != nil {
+		return nil, err
 	}
 	return c.extended(e.Pos, "NOT", q)
 }

@@ -259,3 +259,34 @@ func TestLongInput(t *testing.T) {
 	_, err = parser.Compile(nots)
 	require.ErrorContains(t, err, "expression nests deeper than 256 levels")
 }
+
+// TestDepthAgreesWithUnmarshal: what compiles reads back from its JSON,
+// and what would not is an error where the limit is crossed, even when
+// the parentheses alone stay under it (each holds an OR and an AND).
+func TestDepthAgreesWithUnmarshal(t *testing.T) {
+	const from = "SELECT elementId FROM file 1 WHERE "
+	alternating := func(n int) string {
+		s := "a = 1"
+		for i := range n {
+			s = "a = 1 " + [...]string{"OR", "AND"}[i%2] + " (" + s + ")"
+		}
+		return from + s
+	}
+	st, err := parser.CompileDSL(alternating(255))
+	require.NoError(t, err)
+	require.Equal(t, dsl.MaxDepth, dsl.Depth(st.Request.Query()))
+	back, err := dsl.Unmarshal(st.Request.MustJSON())
+	require.NoError(t, err)
+	require.True(t, dsl.Equivalent(st.Request, back))
+
+	firstLine := func(err error) string {
+		require.Error(t, err)
+		return strings.SplitN(err.Error(), "\n", 2)[0]
+	}
+	_, err = parser.CompileDSL(alternating(256))
+	require.Equal(t, "1:36: expression nests deeper than 256 levels", firstLine(err))
+
+	twoPerGroup := from + strings.Repeat("a = 1 OR b = 1 AND (", 130) + "c = 1" + strings.Repeat(")", 130)
+	_, err = parser.Compile(twoPerGroup)
+	require.Equal(t, "1:76: expression nests deeper than 256 levels", firstLine(err))
+}
