@@ -68,6 +68,14 @@ func syntaxError(src string, tokens []lexer.Token, err error) error {
 		return errorAt(src, off, "expected SELECT, found "+found)
 	}
 	what := expected(expect, tokens, i, prev)
+	if tokens[i].EOF() {
+		// Input that ends with a newline (or a comment) would put the
+		// caret on an empty line: put it after the last token instead.
+		p := tokens[prev]
+		if end := p.Pos.Offset + len(p.Value); strings.HasPrefix(src[p.Pos.Offset:], p.Value) && strings.Contains(src[end:off], "\n") {
+			off = end
+		}
+	}
 	return errorAt(src, off, fmt.Sprintf("expected %s after %q, found %s", what, tokens[prev].Value, found))
 }
 
@@ -93,7 +101,7 @@ func expected(ebnf string, tokens []lexer.Token, i, prev int) string {
 		return `"," or WHERE`
 	case "OrExpr", "AndExpr", "Unary", "Predicate":
 		return "a condition"
-	case "Value":
+	case "Value", "Range":
 		return "a value"
 	case `"("`:
 		return `"("`

@@ -179,6 +179,18 @@ func TestErrors(t *testing.T) {
 		{"empty backticks", from + "`` = 1", `1:36: empty property name
   SELECT elementId FROM file 1 WHERE ` + "``" + ` = 1
                                      ^`},
+		{"end of input after a newline", from + "a =\n", `1:39: expected a value after "=", found end of input
+  SELECT elementId FROM file 1 WHERE a =
+                                        ^`},
+		{"end of input after a comment", "SELECT elementId FROM file 1\r\nWHERE a = -- the value\r\n", `2:10: expected a value after "=", found end of input
+  WHERE a = -- the value
+           ^`},
+		{"between without a value", from + "a BETWEEN AND 1", `1:46: expected a value after "BETWEEN", found "AND"
+  SELECT elementId FROM file 1 WHERE a BETWEEN AND 1
+                                               ^`},
+		{"not between at the end", from + "a NOT BETWEEN", `1:49: expected a value after "BETWEEN", found end of input
+  SELECT elementId FROM file 1 WHERE a NOT BETWEEN
+                                                  ^`},
 		{"too deep", from + strings.Repeat("(", 300) + "a = 1" + strings.Repeat(")", 300), `1:292: expression nests deeper than 256 levels`},
 		{"trailing", from + `a = 1;;`, `1:42: expected end of input after ";", found ";"
   SELECT elementId FROM file 1 WHERE a = 1;;
