@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strconv"
 
@@ -202,9 +203,14 @@ func compareValues(a, b Value) int {
 }
 
 // canonicalNumber writes a number in the shortest form that reads back as
-// the same float64, which is how match compares numbers.
+// the same float64, which is how match compares numbers: -0 is 0. A
+// literal too large for a float64 (1e999) keeps its text, since no
+// shorter JSON number says the same.
 func canonicalNumber(v Value) Value {
-	if f, ok := v.Float(); ok {
+	if f, ok := v.Float(); ok && !math.IsInf(f, 0) {
+		if f == 0 {
+			f = 0 // not -0
+		}
 		return Float(f)
 	}
 	return v

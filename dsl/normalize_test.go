@@ -72,6 +72,27 @@ func TestEquivalent(t *testing.T) {
 	require.EqualError(t, err, `targetType: missing; must be "file" or "integration"`)
 }
 
+// TestNormalizeNumbers: match compares numbers as float64, so -0 is 0; a
+// literal beyond float64 keeps its text, and the normal form still
+// marshals.
+func TestNormalizeNumbers(t *testing.T) {
+	equivalent := func(a, b string) bool {
+		t.Helper()
+		diff, err := dsl.DiffJSON([]byte(`{"targetType":"file","targetIds":["1"],"query":`+a+`}`), []byte(`{"targetType":"file","targetIds":["1"],"query":`+b+`}`))
+		require.NoError(t, err)
+		return diff == ""
+	}
+	require.True(t, equivalent(`{"match":{"a":0}}`, `{"match":{"a":-0}}`))
+	require.True(t, equivalent(`{"in":{"a":[0,-0.0,1]}}`, `{"in":{"a":[1,0]}}`))
+	require.True(t, equivalent(`{"match":{"a":1e999}}`, `{"match":{"a":1e999}}`))
+	require.False(t, equivalent(`{"match":{"a":1e999}}`, `{"match":{"a":2e999}}`))
+	r, err := dsl.Unmarshal([]byte(`{"targetType":"file","targetIds":["1"],"query":{"in":{"a":[1e999,-0]}}}`))
+	require.NoError(t, err)
+	b, err := dsl.Normalize(r).MarshalJSON()
+	require.NoError(t, err)
+	require.Equal(t, `{"targetType":"file","targetIds":["1"],"query":{"in":{"a":[0,1e999]}}}`, string(b))
+}
+
 func TestDiffReadable(t *testing.T) {
 	a := dsl.File("1").Where(dsl.Or(dsl.Match(dsl.Floor, "F1"), dsl.Contain(dsl.Name, "墙")))
 	b := dsl.File("1").Where(dsl.Or(dsl.Match(dsl.Floor, "F2"), dsl.Contain(dsl.Name, "墙")))
