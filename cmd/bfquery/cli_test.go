@@ -60,6 +60,8 @@ func TestFmtCommand(t *testing.T) {
 		`{"targetType":"integration","targetIds":[2],"query":{"contain":{"name":"墙"}}}`+"\n")
 	badLine := write("bad.json", `{"targetType":"file","targetIds":["1"],"query":{"match":{"floor":"F1"}}}`+"\n"+
 		`{"targetType":"file","targetIds":["1"],"query":{"match":{"floor":null}}}`+"\n")
+	indented := write("indented.json", `{"targetType":"file","targetIds":["1"],"query":{"match":{"floor":"F1"}}}`+"\r\n"+
+		"\t  "+`{"targetType":"file","targetIds":["1"],"query":{"match":{"a":01}}}`+"\r\n")
 	broken := write("broken.json", "{\n  \"targetType\": \"file\",\n  \"targetIds\": [1,]\n}\n")
 	for _, tc := range []struct {
 		name     string
@@ -72,6 +74,7 @@ func TestFmtCommand(t *testing.T) {
 		{"stdin", string(complexDoc), []string{"fmt"}, 0, string(complexText), ""},
 		{"dash", string(complexDoc), []string{"fmt", "-", "--select", "areaId"}, 0, strings.Replace(string(complexText), "elementId", "areaId", 1), ""},
 		{"one per line", "", []string{"fmt", lines}, 0, "SELECT elementId FROM file 1 WHERE floor = 'F1'\nSELECT elementId FROM integration 2 WHERE name CONTAINS '墙'\n", ""},
+		{"indented bad line", "", []string{"fmt", indented}, 2, "SELECT elementId FROM file 1 WHERE floor = 'F1'\n", "bfquery: " + indented + ":2:66: invalid JSON: invalid character '1' after object key:value pair\n"},
 		{"bad line", "", []string{"fmt", badLine}, 2, "SELECT elementId FROM file 1 WHERE floor = 'F1'\n", "bfquery: " + badLine + ":2: query.match.floor: value must be a string, number or boolean, not null\n"},
 		{"broken json", "", []string{"fmt", broken}, 2, "", "bfquery: " + broken + ":3:19: invalid JSON: invalid character ']' looking for beginning of value\n"},
 		{"invalid request", `{"targetType":"file","targetIds":[],"query":{}}`, []string{"fmt"}, 2, "", "bfquery: <stdin>: targetIds: must hold at least one id\n"},

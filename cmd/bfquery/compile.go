@@ -88,8 +88,9 @@ func eachRequest(name string, data []byte, f func(dsl.Request) error) error {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), len(data)+1)
 	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
+		// The line as it is, so that a column counts its indentation.
+		line := sc.Bytes()
+		if len(bytes.Trim(line, " \t\r")) == 0 {
 			continue
 		}
 		r, err := dsl.Unmarshal(line)
