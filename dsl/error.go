@@ -115,7 +115,9 @@ func SourceLine(src string, off int) string {
 	} else {
 		end += off
 	}
-	return strings.TrimSuffix(src[start:end], "\r")
+	// Bytes that are not UTF-8 are shown as U+FFFD, not sent raw to a
+	// terminal.
+	return strings.ToValidUTF8(strings.TrimSuffix(src[start:end], "\r"), "\uFFFD")
 }
 
 // errorf builds an Error at a JSON path.

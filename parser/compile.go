@@ -344,11 +344,17 @@ func (c compiler) unquote(pos lexer.Position, lit string) (string, error) {
 				return "", c.errorf(at, `invalid escape in string: \u needs four hex digits`)
 			}
 			i += n
-			if utf16.IsSurrogate(r) && strings.HasPrefix(body[i+1:], `\u`) {
-				if r2, n2 := hexRune(body[i+3:]); n2 == 4 && utf16.DecodeRune(r, r2) != utf8.RuneError {
-					r = utf16.DecodeRune(r, r2)
-					i += 2 + n2
+			if utf16.IsSurrogate(r) {
+				// Only a pair of \u escapes makes a character here.
+				r2, n2 := rune(0), 0
+				if strings.HasPrefix(body[i+1:], `\u`) {
+					r2, n2 = hexRune(body[i+3:])
 				}
+				if n2 < 4 || utf16.DecodeRune(r, r2) == utf8.RuneError {
+					return "", c.errorf(at, `invalid escape in string: \u%04X is half of a surrogate pair`, r)
+				}
+				r = utf16.DecodeRune(r, r2)
+				i += 2 + n2
 			}
 			b.WriteRune(r)
 		default:

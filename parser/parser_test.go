@@ -191,6 +191,10 @@ func TestErrors(t *testing.T) {
 		{"not between at the end", from + "a NOT BETWEEN", `1:49: expected a value after "BETWEEN", found end of input
   SELECT elementId FROM file 1 WHERE a NOT BETWEEN
                                                   ^`},
+		{"half a surrogate pair", from + `a = '\ud800x'`, `1:41: invalid escape in string: \uD800 is half of a surrogate pair
+  SELECT elementId FROM file 1 WHERE a = '\ud800x'
+                                          ^`},
+		{"invalid UTF-8", from + "a = 'x\xffy'", "1:42: text is not valid UTF-8\n  SELECT elementId FROM file 1 WHERE a = 'x\ufffdy'\n                                           ^"},
 		{"too deep", from + strings.Repeat("(", 300) + "a = 1" + strings.Repeat(")", 300), `1:292: expression nests deeper than 256 levels`},
 		{"trailing", from + `a = 1;;`, `1:42: expected end of input after ";", found ";"
   SELECT elementId FROM file 1 WHERE a = 1;;
