@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 
@@ -164,12 +165,18 @@ func (r remote) spaces(ctx context.Context, sel dsl.Select, t dsl.TargetType, id
 	return loadRecords(recs, sel)
 }
 
+// loadRecords indexes records read from BIMFACE; none is an empty index
+// (a model without areas).
 func loadRecords(recs []json.RawMessage, sel dsl.Select) (*eval.Index, error) {
 	var buf bytes.Buffer
-	for _, rec := range recs {
+	buf.WriteByte('[')
+	for i, rec := range recs {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
 		buf.Write(rec)
-		buf.WriteByte('\n')
 	}
+	buf.WriteByte(']')
 	return eval.LoadIndex(&buf, "the records read from BIMFACE", sel)
 }
 
@@ -199,10 +206,7 @@ func (r remote) Filter(ctx context.Context, sel dsl.Select, t dsl.TargetType, id
 	case sel != dsl.SelectElements:
 		ix, err = r.spaces(ctx, sel, t, id)
 	case t == dsl.TargetIntegration:
-		var recs []json.RawMessage
-		if recs, err = r.c.Integrations.ElementsRaw(ctx, id, ids); err == nil {
-			ix, err = loadIntegrationRecords(recs, ids)
-		}
+		ix, err = r.integrationRecords(ctx, id, ids)
 	default:
 		var recs []json.RawMessage
 		if recs, err = r.c.Files.ElementsRaw(ctx, id, ids, nil); err == nil {
@@ -215,41 +219,48 @@ func (r remote) Filter(ctx context.Context, sel dsl.Select, t dsl.TargetType, id
 	return filterIndex(ix, ids, q)
 }
 
-// loadIntegrationRecords loads an integration's elements, which BIMFACE
-// sends without their file: the IDs asked for, fileId.elementId, put it
-// back in the order the batches answer.
-func loadIntegrationRecords(recs []json.RawMessage, ids []string) (*eval.Index, error) {
-	byElement := map[string][]string{}
-	for _, id := range ids {
-		if i := bytes.IndexByte([]byte(id), '.'); i > 0 {
-			byElement[id[i+1:]] = append(byElement[id[i+1:]], id[:i])
+// integrationRecords reads elements of an integration, ids being
+// fileId.elementId. BIMFACE sends them without their file, and two files
+// may hold the same elementId, so each request asks for the elements of
+// one file only, and its answers are tagged with that file, to print as
+// the query endpoints print them.
+func (r remote) integrationRecords(ctx context.Context, id string, ids []string) (*eval.Index, error) {
+	var files []string
+	byFile := map[string][]string{}
+	for _, full := range ids {
+		f, _, _ := strings.Cut(full, ".")
+		if _, ok := byFile[f]; !ok {
+			files = append(files, f)
 		}
+		byFile[f] = append(byFile[f], full)
 	}
-	var buf bytes.Buffer
-	for _, rec := range recs {
-		var head struct {
-			ElementID json.RawMessage `json:"elementId"`
-			FileID    json.RawMessage `json:"fileId"`
-		}
-		if err := json.Unmarshal(rec, &head); err != nil {
+	var recs []json.RawMessage
+	for _, f := range files {
+		got, err := r.c.Integrations.ElementsRaw(ctx, id, byFile[f])
+		if err != nil {
 			return nil, err
 		}
-		var eid string
-		if json.Unmarshal(head.ElementID, &eid) != nil {
-			eid = string(head.ElementID)
-		}
-		if len(head.FileID) == 0 {
-			if files := byElement[eid]; len(files) > 0 {
-				// Tag the record with its file, so that it prints as BIMFACE's
-				// query endpoints print it.
-				rec = append([]byte(`{"fileId":"`+files[0]+`",`), bytes.TrimPrefix(bytes.TrimSpace(rec), []byte("{"))...)
-				byElement[eid] = files[1:]
+		for _, rec := range got {
+			var head struct {
+				FileID     json.RawMessage `json:"fileId"`
+				FileIDHash json.RawMessage `json:"fileIdHash"`
 			}
+			if err := json.Unmarshal(rec, &head); err != nil {
+				return nil, err
+			}
+			if len(head.FileID) == 0 && len(head.FileIDHash) == 0 {
+				tagged, _ := json.Marshal(f)
+				rest := bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(rec), []byte("{")))
+				sep := []byte(",")
+				if bytes.HasPrefix(rest, []byte("}")) {
+					sep = nil
+				}
+				rec = slices.Concat([]byte(`{"fileId":`), tagged, sep, rest)
+			}
+			recs = append(recs, rec)
 		}
-		buf.Write(rec)
-		buf.WriteByte('\n')
 	}
-	return eval.LoadIndex(&buf, "the records read from BIMFACE", dsl.SelectElements)
+	return loadRecords(recs, dsl.SelectElements)
 }
 
 // CacheValues returns b with Values remembered: a key's values in a set of
