@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bfquery/bfquery/bimface/bimfacetest"
+	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/eval"
 	"github.com/bfquery/bfquery/plan"
 )
@@ -77,5 +78,39 @@ func TestRemoteEdgeCases(t *testing.T) {
 			require.Len(t, got, 1)
 			require.Empty(t, got[0].IDs)
 		})
+	}
+}
+
+// TestPlanDepth: lowering an in list to matches adds a level under a
+// boolAnd (under a boolOr the matches join it); a plan whose request
+// would then pass dsl.MaxDepth is refused before anything is sent.
+func TestPlanDepth(t *testing.T) {
+	nest := func(innermost string) string {
+		s := "floor IN ('F01', 'F02')"
+		ops := []string{"AND", "OR"}
+		if innermost == "OR" {
+			ops = []string{"OR", "AND"}
+		}
+		for i := range 255 {
+			s = "categoryName = '墙' " + ops[i%2] + " (" + s + ")"
+		}
+		return demoFrom + s
+	}
+	c := demoCache(t)
+	for _, tc := range []struct {
+		innermost string
+		err       string
+	}{
+		{"OR", ""},
+		{"AND", "request 1 of the plan nests 257 levels deep, more than the 256 BIMFACE reads: nest the query less"},
+	} {
+		st := compile(t, nest(tc.innermost))
+		require.Equal(t, 256, dsl.Depth(st.Request.Query()))
+		_, err := plan.Build(context.Background(), plan.Local(c), st, plan.Options{LowerIn: true})
+		if tc.err == "" {
+			require.NoError(t, err)
+		} else {
+			require.EqualError(t, err, tc.err)
+		}
 	}
 }

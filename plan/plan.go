@@ -136,7 +136,7 @@ func Build(ctx context.Context, b Backend, st dsl.Statement, opts Options) (*Pla
 	bld := builder{plan: p, seen: map[string]*Request{}}
 	if dsl.Documented(q) {
 		p.Root = bld.request(q)
-		return p, nil
+		return p, p.checkDepth()
 	}
 	p.Lookup = keysToLook(q)
 	if len(p.Lookup) > 0 {
@@ -155,7 +155,19 @@ func Build(ctx context.Context, b Backend, st dsl.Statement, opts Options) (*Pla
 	default:
 		p.Root = part.node
 	}
-	return p, nil
+	return p, p.checkDepth()
+}
+
+// checkDepth refuses a plan whose requests BIMFACE would refuse: split or
+// lowered in lists can take a query that was just within dsl.MaxDepth
+// past it.
+func (p *Plan) checkDepth() error {
+	for _, r := range p.Requests {
+		if d := dsl.Depth(r.Query); d > dsl.MaxDepth {
+			return fmt.Errorf("request %d of the plan nests %d levels deep, more than the %d BIMFACE reads: nest the query less", r.N, d, dsl.MaxDepth)
+		}
+	}
+	return nil
 }
 
 // keysToLook lists, in order of appearance, the keys whose values the
@@ -485,7 +497,17 @@ func (b *builder) shape(q dsl.Query) dsl.Query {
 	case dsl.AndQuery:
 		return dsl.AndQuery{Queries: b.shapeAll(q.Queries)}
 	case dsl.OrQuery:
-		return dsl.OrQuery{Queries: b.shapeAll(q.Queries)}
+		// A split or lowered in under a boolOr joins it, rather than
+		// nesting a level deeper.
+		var qs []dsl.Query
+		for _, c := range b.shapeAll(q.Queries) {
+			if or, ok := c.(dsl.OrQuery); ok {
+				qs = append(qs, or.Queries...)
+			} else {
+				qs = append(qs, c)
+			}
+		}
+		return dsl.OrQuery{Queries: qs}
 	case dsl.ObjectQuery:
 		return dsl.ObjectQuery{Queries: b.shapeAll(q.Queries)}
 	}
