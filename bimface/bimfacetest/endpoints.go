@@ -252,7 +252,11 @@ func (s *Simulator) elementIDs(w http.ResponseWriter, r *http.Request, t *target
 			ids = append(ids, rs.ix.ID(i))
 			return
 		}
-		fid, eid, _ := strings.Cut(rs.ix.ID(i), ".")
+		fid, eid, ok := strings.Cut(rs.ix.ID(i), ".")
+		if !ok {
+			// An element the cache gave no file.
+			fid, eid = "", fid
+		}
 		elements = append(elements, fileElement{fid, eid})
 		if e := info.elems[i]; e.hasBox {
 			if around == nil {
