@@ -32,7 +32,7 @@ func writeCache(t *testing.T, files map[string]string) string {
 func TestRemoteEdgeCases(t *testing.T) {
 	const el = `{"elementId":%q,"properties":[{"group":"g","items":[{"key":"v","value":%s}]}]}` + "\n"
 	dir := writeCache(t, map[string]string{
-		"bad.ndjson":    "{\"elementId\":\"1\",\"v\":\"a\xffb\"}\n{\"elementId\":\"2\",\"v\":\"ab\"}\n",
+		"bad.ndjson": "{\"elementId\":\"1\",\"v\":\"a\xffb\"}\n{\"elementId\":\"2\",\"v\":\"ab\"}\n",
 		"manifest.json": `{"version":1,"targets":[
 			{"type":"file","id":"8","counts":{"elements":2,"rooms":0,"areas":0},"elements":[{"path":"bad.ndjson"}]},
 			{"type":"integration","id":"60","counts":{"elements":3,"rooms":0,"areas":0},
