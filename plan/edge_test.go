@@ -30,7 +30,6 @@ func writeCache(t *testing.T, files map[string]string) string {
 // number's literal, NOT, IS NULL) on small models with awkward shapes,
 // on the strict simulator and locally: the answers are the same.
 func TestRemoteEdgeCases(t *testing.T) {
-	const el = `{"elementId":%q,"properties":[{"group":"g","items":[{"key":"v","value":%s}]}]}` + "\n"
 	dir := writeCache(t, map[string]string{
 		"bad.ndjson": "{\"elementId\":\"1\",\"v\":\"a\xffb\"}\n{\"elementId\":\"2\",\"v\":\"ab\"}\n",
 		"manifest.json": `{"version":1,"targets":[
