@@ -1,6 +1,7 @@
 package bimface
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -143,7 +144,13 @@ func (c *Client) redact(s string, more ...string) string {
 	c.tokenMu.Lock()
 	tok, prev := c.token, c.prevToken
 	c.tokenMu.Unlock()
-	for _, secret := range append([]string{c.appSecret, c.viewToken, tok, prev}, more...) {
+	secrets := append([]string{c.appSecret, c.viewToken, tok, prev}, more...)
+	if c.appSecret != "" {
+		// The Basic credential of the token request, and the secret as a
+		// URL would carry it, in case a server echoes either.
+		secrets = append(secrets, base64.StdEncoding.EncodeToString([]byte(c.appKey+":"+c.appSecret)), url.QueryEscape(c.appSecret))
+	}
+	for _, secret := range secrets {
 		if len(secret) >= 4 && strings.Contains(s, secret) {
 			s = strings.ReplaceAll(s, secret, "REDACTED")
 		}

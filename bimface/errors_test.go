@@ -2,8 +2,11 @@ package bimface_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -386,4 +389,30 @@ func TestBatchFailureStopsAndReports(t *testing.T) {
 	_, err := f.client(bimface.WithBatchConcurrency(1)).Files.Elements(context.Background(), "1", ids("", 5000), nil)
 	require.EqualError(t, err, "bimface: POST "+f.server.URL+"/data/v2/files/1/elements: 404 file.not.found: no such file")
 	require.EqualValues(t, 1, calls.Load(), "later batches are not sent")
+}
+
+// TestTokenEndpointEchoesCredential: a token endpoint that echoes the
+// Basic credential it got (base64 of appKey:appSecret) in an answer the
+// client cannot read, or in an error, does not get it into the error.
+func TestTokenEndpointEchoesCredential(t *testing.T) {
+	basic := base64.StdEncoding.EncodeToString([]byte(testAppKey + ":" + testAppSecret))
+	for _, answer := range []func(w http.ResponseWriter, r *http.Request){
+		func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusOK)
+			io.WriteString(w, "<html>"+r.Header.Get("Authorization")+"</html>")
+		},
+		func(w http.ResponseWriter, r *http.Request) {
+			writeError(w, http.StatusInternalServerError, "system.error", "bad header "+r.Header.Get("Authorization"))
+		},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(answer))
+		c, err := bimface.NewClient(bimface.WithEndpoint(srv.URL), bimface.WithCredentials(testAppKey, testAppSecret), bimface.WithRetry(bimface.RetryPolicy{MaxAttempts: 1}))
+		require.NoError(t, err)
+		_, err = c.Files.Element(context.Background(), "1", "2")
+		srv.Close()
+		require.Error(t, err)
+		require.NotContains(t, err.Error(), basic)
+		require.NotContains(t, err.Error(), testAppSecret)
+		require.Contains(t, err.Error(), "REDACTED")
+	}
 }
