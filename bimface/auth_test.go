@@ -31,6 +31,8 @@ func TestNewClientOptions(t *testing.T) {
 		{"empty view token", []bimface.Option{bimface.WithViewToken("")}, "bimface: WithViewToken: empty token"},
 		{"bad scheme", []bimface.Option{bimface.WithViewToken("v"), bimface.WithBaseURL("ftp://x/")}, `bimface: WithBaseURL: "ftp://x/": scheme must be http or https`},
 		{"no host", []bimface.Option{bimface.WithViewToken("v"), bimface.WithEndpoint("http://")}, `bimface: WithEndpoint: "http://": no host`},
+		{"password in the URL", []bimface.Option{bimface.WithViewToken("v"), bimface.WithEndpoint("http://k:pa55word@h.example/")}, `bimface: WithEndpoint: "http://h.example/": must not have a query, fragment or user info`},
+		{"password in a bad URL", []bimface.Option{bimface.WithViewToken("v"), bimface.WithEndpoint("http://k:pa55word@h.example:x/")}, `bimface: WithEndpoint: not a URL: invalid port ":x" after host`},
 		{"query in base", []bimface.Option{bimface.WithViewToken("v"), bimface.WithFileBaseURL("https://f.example/?a=1")}, `bimface: WithFileBaseURL: "https://f.example/?a=1": must not have a query, fragment or user info`},
 		{"zero attempts", []bimface.Option{bimface.WithViewToken("v"), bimface.WithRetry(bimface.RetryPolicy{})}, "bimface: WithRetry: MaxAttempts 0 must be at least 1"},
 		{"zero concurrency", []bimface.Option{bimface.WithViewToken("v"), bimface.WithBatchConcurrency(0)}, "bimface: WithBatchConcurrency: 0 must be at least 1"},

@@ -86,16 +86,24 @@ func WithEndpoint(rawURL string) Option {
 func parseBaseURL(rawURL string) (*url.URL, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, err
+		// url.Error repeats the URL, password and all.
+		return nil, fmt.Errorf("not a URL: %v", unwrapURLError(err))
+	}
+	// Errors show the URL without its user info, which may hold a password.
+	shown := rawURL
+	if u.User != nil {
+		v := *u
+		v.User = nil
+		shown = v.String()
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("%q: scheme must be http or https", rawURL)
+		return nil, fmt.Errorf("%q: scheme must be http or https", shown)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("%q: no host", rawURL)
+		return nil, fmt.Errorf("%q: no host", shown)
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("%q: must not have a query, fragment or user info", rawURL)
+		return nil, fmt.Errorf("%q: must not have a query, fragment or user info", shown)
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
