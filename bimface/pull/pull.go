@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gofrs/flock"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bfquery/bfquery/bimface"
@@ -154,6 +155,18 @@ func Pull(ctx context.Context, c *bimface.Client, opts Options) (*Result, error)
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("pull: %w", err)
 	}
+	// One pull of a target at a time: a second one would write the same
+	// plan and batches. Pulls of other targets share the directory and
+	// take turns only to update the manifest.
+	lock := flock.New(filepath.Join(opts.Dir, ".lock-"+string(opts.Type)+"-"+opts.ID))
+	locked, err := lock.TryLock()
+	if err != nil {
+		return nil, fmt.Errorf("pull: %w", err)
+	}
+	if !locked {
+		return nil, fmt.Errorf("pull: another pull of %s %s into %s is running", opts.Type, opts.ID, opts.Dir)
+	}
+	defer lock.Unlock()
 	p := &puller{c: c, opts: opts, start: start}
 	res, err := p.run(ctx)
 	if err != nil {
@@ -255,15 +268,7 @@ func (p *puller) run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cur >= 0 {
-		m.Targets[cur] = tm
-	} else {
-		m.Targets = append(m.Targets, tm)
-	}
-	if err := eval.WriteManifest(p.opts.Dir, m); err != nil {
-		return nil, fmt.Errorf("pull: writing the manifest: %w", err)
-	}
-	if err := syncDir(p.opts.Dir); err != nil {
+	if err := p.updateManifest(ctx, tm); err != nil {
 		return nil, err
 	}
 	res, err := p.finished(tm, pl.Dir)
@@ -274,6 +279,30 @@ func (p *puller) run(ctx context.Context) (*Result, error) {
 	res.Resumed, res.Fetched = p.resumed, p.done-p.resumed
 	p.report(StageDone)
 	return res, nil
+}
+
+// updateManifest puts tm in the manifest: read afresh and written under a
+// lock, since pulls of other targets into the same directory may have
+// added theirs meanwhile.
+func (p *puller) updateManifest(ctx context.Context, tm eval.TargetManifest) error {
+	lock := flock.New(filepath.Join(p.opts.Dir, ".lock-manifest"))
+	if _, err := lock.TryLockContext(ctx, 20*time.Millisecond); err != nil {
+		return fmt.Errorf("pull: locking the manifest: %w", err)
+	}
+	defer lock.Unlock()
+	m, err := readManifest(p.opts.Dir)
+	if err != nil {
+		return err
+	}
+	if cur := findTarget(m, tm.Type, tm.ID); cur >= 0 {
+		m.Targets[cur] = tm
+	} else {
+		m.Targets = append(m.Targets, tm)
+	}
+	if err := eval.WriteManifest(p.opts.Dir, m); err != nil {
+		return fmt.Errorf("pull: writing the manifest: %w", err)
+	}
+	return syncDir(p.opts.Dir)
 }
 
 // finished removes the plan and the target's other pull directories once

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/stretchr/testify/require"
 
 	"github.com/bfquery/bfquery/bimface"
@@ -289,4 +290,39 @@ func TestPullBadOptions(t *testing.T) {
 	var e *bimface.Error
 	require.True(t, errors.As(err, &e))
 	require.Equal(t, bimface.CodeFileNotFound, e.Code)
+}
+
+// TestConcurrentPulls runs two pulls of different targets into one cache
+// at once: both end in the manifest. A second pull of a target already
+// being pulled there is refused at once.
+func TestConcurrentPulls(t *testing.T) {
+	src := t.TempDir()
+	_, err := modelgen.WriteCache(src, modelgen.CacheConfig{Seed: 3, FileID: "77", Elements: 3000, IntegrationID: "900", IntegrationFiles: 2, Format: modelgen.NDJSON})
+	require.NoError(t, err)
+	data, err := bimfacetest.Load(src)
+	require.NoError(t, err)
+	s := bimfacetest.NewServer(t, data)
+	for range 3 {
+		dir := t.TempDir()
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, target := range []pull.Options{{Type: dsl.TargetFile, ID: "77"}, {Type: dsl.TargetIntegration, ID: "900"}} {
+			target.Dir, target.BatchSize = dir, 100
+			wg.Go(func() { _, errs[i] = pull.Pull(context.Background(), s.Client(), target) })
+		}
+		wg.Wait()
+		require.NoError(t, errors.Join(errs...))
+		c, err := eval.Open(dir)
+		require.NoError(t, err)
+		require.Len(t, c.Targets(), 2)
+	}
+
+	dir := t.TempDir()
+	held := flock.New(filepath.Join(dir, ".lock-file-77"))
+	locked, err := held.TryLock()
+	require.NoError(t, err)
+	require.True(t, locked)
+	defer held.Unlock()
+	_, err = pull.Pull(context.Background(), s.Client(), pull.Options{Type: dsl.TargetFile, ID: "77", Dir: dir})
+	require.EqualError(t, err, "pull: another pull of file 77 into "+dir+" is running")
 }
