@@ -155,6 +155,9 @@ func Pull(ctx context.Context, c *bimface.Client, opts Options) (*Result, error)
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("pull: %w", err)
 	}
+	if err := checkCacheDir(opts.Dir); err != nil {
+		return nil, err
+	}
 	// One pull of a target at a time: a second one would write the same
 	// plan and batches. Pulls of other targets share the directory and
 	// take turns only to update the manifest.
@@ -279,6 +282,29 @@ func (p *puller) run(ctx context.Context) (*Result, error) {
 	res.Resumed, res.Fetched = p.resumed, p.done-p.resumed
 	p.report(StageDone)
 	return res, nil
+}
+
+// checkCacheDir refuses to write into a directory that holds files but
+// is not a cache: one with a manifest, or a first pull under way.
+func checkCacheDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("pull: %w", err)
+	}
+	others := 0
+	for _, e := range entries {
+		switch name := e.Name(); {
+		case name == eval.ManifestName, strings.HasPrefix(name, ".pull-") && strings.HasSuffix(name, ".json"):
+			return nil
+		case strings.HasPrefix(name, ".lock-"):
+		default:
+			others++
+		}
+	}
+	if others > 0 {
+		return fmt.Errorf("pull: %s holds files but is not a bfquery cache: pull into a new or empty directory", dir)
+	}
+	return nil
 }
 
 // updateManifest puts tm in the manifest: read afresh and written under a

@@ -326,3 +326,16 @@ func TestConcurrentPulls(t *testing.T) {
 	_, err = pull.Pull(context.Background(), s.Client(), pull.Options{Type: dsl.TargetFile, ID: "77", Dir: dir})
 	require.EqualError(t, err, "pull: another pull of file 77 into "+dir+" is running")
 }
+
+// TestPullRefusesOtherDirectories keeps a pull out of a directory that
+// holds other files.
+func TestPullRefusesOtherDirectories(t *testing.T) {
+	s := bimfacetest.NewServer(t, demoModel(t))
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644))
+	_, err := pull.Pull(context.Background(), s.Client(), pull.Options{Type: dsl.TargetFile, ID: demo.FileID, Dir: dir})
+	require.EqualError(t, err, "pull: "+dir+" holds files but is not a bfquery cache: pull into a new or empty directory")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "nothing written")
+}
