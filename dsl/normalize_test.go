@@ -101,3 +101,13 @@ func TestDiffReadable(t *testing.T) {
 	require.Contains(t, dsl.Diff(a, b), `Value: "'F1'"`)
 	require.Contains(t, dsl.Diff(a, b), `Value: "'F2'"`)
 }
+
+// TestRepeatedTargets: a target named twice counts once, from the builder
+// and from JSON, so that its IDs are not answered twice.
+func TestRepeatedTargets(t *testing.T) {
+	require.Equal(t, []string{"2", "1"}, dsl.File("2", "1", "2", "1").TargetIDs())
+	r, err := dsl.Unmarshal([]byte(`{"targetType":"file","targetIds":[1,"1",2],"query":{"match":{"a":1}}}`))
+	require.NoError(t, err)
+	require.Equal(t, []string{"1", "2"}, r.TargetIDs())
+	require.Equal(t, `{"targetType":"file","targetIds":["1","2"],"query":{"match":{"a":1}}}`, string(r.MustJSON()))
+}

@@ -33,9 +33,23 @@ func File(ids ...string) Request { return NewRequest(TargetFile, ids...) }
 // Integration starts a request on the integrated models with the given IDs.
 func Integration(ids ...string) Request { return NewRequest(TargetIntegration, ids...) }
 
-// NewRequest starts a request with any target type.
+// NewRequest starts a request with any target type. A target named twice
+// counts once: its IDs would otherwise be answered twice.
 func NewRequest(t TargetType, ids ...string) Request {
-	return Request{targetType: t, targetIDs: slices.Clone(ids)}
+	return Request{targetType: t, targetIDs: uniqueIDs(ids)}
+}
+
+// uniqueIDs returns a copy of ids without repeats, in first-seen order.
+func uniqueIDs(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Where returns the request with q added: the query itself if there was

@@ -119,6 +119,8 @@ func (r *Request) decodeTargetIDs(v gjson.Result) error {
 	if err == nil && len(r.targetIDs) == 0 {
 		err = pathError("targetIds", "must hold at least one id")
 	}
+	// A target named twice counts once, as with NewRequest.
+	r.targetIDs = uniqueIDs(r.targetIDs)
 	return err
 }
 
