@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/bfquery/bfquery/dsl"
@@ -47,8 +48,22 @@ type records struct {
 	byID map[string]int
 }
 
-// Load reads the cache directory dir. See LoadFS.
-func Load(dir string) (*Data, error) { return LoadFS(os.DirFS(dir)) }
+// Load reads the cache directory dir, errors naming its files by their
+// paths under dir. See LoadFS.
+func Load(dir string) (*Data, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory: the simulator serves a cache directory, as bfquery pull writes", dir)
+	}
+	c, err := eval.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	return load(os.DirFS(dir), c, filepath.Join(dir, eval.ManifestName))
+}
 
 // LoadFS reads the cache directory at the root of fsys: its index through
 // eval.OpenFS, and every record's JSON from the files its manifest lists.
@@ -57,7 +72,11 @@ func LoadFS(fsys fs.FS) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := eval.ReadManifest(fsys, eval.ManifestName)
+	return load(fsys, c, eval.ManifestName)
+}
+
+func load(fsys fs.FS, c *eval.Cache, manifest string) (*Data, error) {
+	m, err := eval.ReadManifest(fsys, manifest)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/bfquery/bfquery/bimface/bimfacetest"
@@ -47,8 +48,12 @@ func (c *ServeCmd) Run(e *env) error {
 	for _, t := range data.Cache().Targets() {
 		targets = append(targets, fmt.Sprintf("%s %s", t.Type, t.ID))
 	}
-	fmt.Fprintf(e.stderr, "bfquery: serving %v on http://%s/ (Ctrl-C stops)\n", targets, c.Addr)
-	err = sim.ListenAndServe(e.ctx, c.Addr)
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "bfquery: serving %v on http://%s/ (Ctrl-C stops)\n", targets, ln.Addr())
+	err = sim.Serve(e.ctx, ln)
 	if e.ctx.Err() != nil {
 		fmt.Fprintln(e.stderr, "bfquery: stopped")
 		return nil
