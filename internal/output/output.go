@@ -70,6 +70,7 @@ type Writer struct {
 	csv    *csv.Writer
 
 	wroteHeader bool
+	csvFields   bool // the CSV has the record columns
 }
 
 // NewWriter returns a writer of answers in format f.
@@ -251,17 +252,31 @@ func sanitize(s string) string {
 
 // writeCSV writes the same columns for every answer, the header once, so
 // that a batch of requests makes one table.
+//
+// Answers without records (from BIMFACE's query endpoints, which return
+// IDs only) have just the target and ID columns, rather than five empty
+// ones.
 func (w *Writer) writeCSV(a Answer) error {
 	if !w.wroteHeader {
 		w.wroteHeader = true
-		if err := w.csv.Write([]string{"targetId", a.Select.String(), "name", "categoryName", "floor", "family", "familyType"}); err != nil {
+		w.csvFields = a.Records != nil
+		header := []string{"targetId", a.Select.String()}
+		if w.csvFields {
+			header = append(header, "name", "categoryName", "floor", "family", "familyType")
+		}
+		if err := w.csv.Write(header); err != nil {
 			return err
 		}
 	}
 	var err error
 	rows(a, func(t string, r eval.Record) {
-		if err == nil {
+		if err != nil {
+			return
+		}
+		if w.csvFields {
 			err = w.csv.Write([]string{t, r.ID, r.Name, r.Category, r.Floor, r.Family, r.FamilyType})
+		} else {
+			err = w.csv.Write([]string{t, r.ID})
 		}
 	})
 	return err

@@ -53,6 +53,12 @@ func TestFormats(t *testing.T) {
 			"1124890692330272,313047,基本墙 常规 - 200mm,墙,F01,基本墙,\n" +
 			"1124890692330272,313048,\"door \"\"A\"\", left\",门,F01,单扇门,\n" +
 			"1,1.10,,,,,\n"},
+		// IDs only, as BIMFACE answers: no empty record columns.
+		{output.CSV, []output.Answer{twoTargets, answer}, "" +
+			"targetId,roomId\n" +
+			"1,1.10\n" +
+			"1124890692330272,313047\n" +
+			"1124890692330272,313048\n"},
 	} {
 		t.Run(string(tc.format), func(t *testing.T) {
 			var buf bytes.Buffer
