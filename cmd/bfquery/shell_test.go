@@ -190,3 +190,14 @@ func TestShellRemoteKeysFromSample(t *testing.T) {
 		"阶段化 | 2               | ?\n"+
 		"(1 key)\n", out)
 }
+
+// TestShellUseUnknownTarget: \use refuses a target the cache does not
+// hold, rather than fail later in text the user never typed.
+func TestShellUseUnknownTarget(t *testing.T) {
+	code, out, errOut := bfquery(t, "\\use file 999\n\\use file abc\n\\use\n", "shell")
+	require.Equal(t, 2, code)
+	require.Equal(t, "No target in use: queries name theirs with FROM. \\use file ID sets one.\n", out)
+	require.Equal(t, "ERROR: file 999 is not in the demo model (file 1124890692330272): \\targets lists the targets\n"+
+		"ERROR: file abc is not in the demo model (file 1124890692330272): \\targets lists the targets\n"+
+		"bfquery: some statements failed: 2\n", errOut)
+}

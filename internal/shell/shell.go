@@ -192,7 +192,11 @@ func (s *Shell) compile(src string, strict bool) (dsl.Statement, error) {
 	if !ok {
 		return compile(src)
 	}
-	ins := " FROM " + string(s.use.Type) + " " + s.use.ID
+	id := s.use.ID
+	if !isDigits(id) {
+		id = dsl.QuoteString(id)
+	}
+	ins := " FROM " + string(s.use.Type) + " " + id
 	st, err := compile(src[:at] + ins + src[at:])
 	var de *dsl.Error
 	if errors.As(err, &de) && de.Pos.IsValid() {
@@ -206,6 +210,15 @@ func (s *Shell) compile(src string, strict bool) (dsl.Statement, error) {
 		return st, &dsl.Error{Pos: dsl.PositionAt(src, off), Path: de.Path, Msg: de.Msg, Source: dsl.SourceLine(src, off)}
 	}
 	return st, err
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // missingFrom reports whether src is SELECT x WHERE … without FROM while
@@ -450,7 +463,15 @@ func (s *Shell) meta(ctx context.Context, line string) (quit bool) {
 			}
 			return false
 		}
-		s.use = Target{dsl.TargetType(strings.ToLower(m.Args[0])), m.Args[1]}
+		t := Target{dsl.TargetType(strings.ToLower(m.Args[0])), m.Args[1]}
+		if l, ok := s.cfg.Backend.(local); ok {
+			// A cache knows its targets; BIMFACE will say if it has this one.
+			if _, err := l.c.Target(t.Type, t.ID); err != nil {
+				s.errorf("%s is not in %s: \\targets lists the targets", t, l.name)
+				return false
+			}
+		}
+		s.use = t
 		s.catalog.seeTarget(s.use)
 		fmt.Fprintf(out, "Queries without FROM now run on %s.\n", s.use)
 	case "format":
