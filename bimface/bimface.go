@@ -389,7 +389,11 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, v any, mode aut
 		if ctx.Err() != nil {
 			return nil, used, ctx.Err()
 		}
-		return nil, used, c.wrapErr(req, unwrapURLError(err))
+		err = unwrapURLError(err)
+		if c.timeout > 0 && errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("no answer within %s (%w)", c.timeout, err)
+		}
+		return nil, used, c.wrapErr(req, err)
 	}
 	body, err := c.readBody(hresp)
 	hresp.Body.Close()

@@ -416,3 +416,13 @@ func TestTokenEndpointEchoesCredential(t *testing.T) {
 		require.Contains(t, err.Error(), "REDACTED")
 	}
 }
+
+// TestNoAnswerInTime names the per-request timeout when a server does not
+// answer, and is still a deadline error.
+func TestNoAnswerInTime(t *testing.T) {
+	f := newFixture(t)
+	f.mux.HandleFunc("GET /data/v2/files/1/elements/2", hang)
+	_, err := f.client(bimface.WithTimeout(50*time.Millisecond), bimface.WithRetry(bimface.RetryPolicy{MaxAttempts: 1})).Files.Element(context.Background(), "1", "2")
+	require.EqualError(t, err, "bimface: GET "+f.server.URL+"/data/v2/files/1/elements/2: no answer within 50ms (context deadline exceeded)")
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
