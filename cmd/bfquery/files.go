@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/bfquery/bfquery/bimface"
@@ -30,6 +32,9 @@ type FilesListCmd struct {
 }
 
 func (c *FilesListCmd) Run(e *env) error {
+	if err := errors.Join(checkRange("rows", c.Rows, 1, 500), checkRange("offset", c.Offset, 0, math.MaxInt64), checkDate("since", c.Since), checkDate("until", c.Until)); err != nil {
+		return inputError{err}
+	}
 	client, err := c.Remote.client()
 	if err != nil {
 		return err
@@ -220,6 +225,9 @@ type ShareCreateCmd struct {
 func (c *ShareCreateCmd) Run(e *env) error {
 	if c.Hours < 0 {
 		return inputError{fmt.Errorf("--hours %d: must be positive", c.Hours)}
+	}
+	if err := checkDate("until", c.Until); err != nil {
+		return err
 	}
 	of, client, err := c.open()
 	if err != nil {

@@ -47,6 +47,26 @@ func idAndClient(what, s string, r *Remote) (int64, *bimface.Client, error) {
 	return id, client, err
 }
 
+// checkRange checks a number flag locally, rather than let the server
+// refuse it.
+func checkRange(flag string, n, lo, hi int64) error {
+	if n < lo || n > hi {
+		return inputError{fmt.Errorf("--%s %d: must be from %d to %d", flag, n, lo, hi)}
+	}
+	return nil
+}
+
+// checkDate checks a date flag (2006-01-02), if given.
+func checkDate(flag, s string) error {
+	if s == "" {
+		return nil
+	}
+	if _, err := time.Parse("2006-01-02", s); err != nil {
+		return inputError{fmt.Errorf("--%s %q: must be a date such as 2026-01-31", flag, s)}
+	}
+	return nil
+}
+
 func parseID(what, s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
@@ -216,6 +236,9 @@ func (c *TranslationsCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	if err := checkRange("rows", int64(c.Rows), 1, 1000); err != nil {
+		return err
+	}
 	client, err := c.Remote.client()
 	if err != nil {
 		return err
@@ -285,9 +308,9 @@ func parseSource(s string) (bimface.IntegrateSource, error) {
 		case k == "building":
 			src.Building = v
 		case k == "specialtySort":
-			src.SpecialtySort, err = strconv.ParseFloat(v, 64)
+			src.SpecialtySort, err = sortNumber(k, v)
 		case k == "floorSort":
-			src.FloorSort, err = strconv.ParseFloat(v, 64)
+			src.FloorSort, err = sortNumber(k, v)
 		default:
 			err = fmt.Errorf("unknown key %q (specialty, floor, building, specialtySort, floorSort)", k)
 		}
@@ -296,6 +319,14 @@ func parseSource(s string) (bimface.IntegrateSource, error) {
 		}
 	}
 	return src, nil
+}
+
+func sortNumber(k, v string) (float64, error) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s %q is not a number", k, v)
+	}
+	return f, nil
 }
 
 func (c *IntegrateStartCmd) Run(e *env) error {

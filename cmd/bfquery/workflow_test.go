@@ -238,6 +238,10 @@ func TestFilesCommands(t *testing.T) {
 		{"info after delete", []string{"files", "info", id}, 1, "", "bfquery: bimface: GET " + srv.URL + "/files/" + id + ": 404 file.not.found: file " + id + " not found\n"},
 		{"list", []string{"files", "list"}, 0, "FILE ID  STATUS  BYTES  UPLOADED  NAME\n", ""},
 		{"bad id", []string{"files", "info", "0"}, 2, "", "bfquery: file id \"0\": must be a positive number\n"},
+		{"bad rows", []string{"files", "--rows", "0"}, 2, "", "bfquery: --rows 0: must be from 1 to 500\n"},
+		{"bad date", []string{"files", "--since", "yesterday"}, 2, "", "bfquery: --since \"yesterday\": must be a date such as 2026-01-31\n"},
+		{"bad translations rows", []string{"translations", "--project", "1", "--rows", "5000"}, 2, "", "bfquery: --rows 5000: must be from 1 to 1000\n"},
+		{"bad share date", []string{"share", "create", "--file", id, "--until", "garbage"}, 2, "", "bfquery: --until \"garbage\": must be a date such as 2026-01-31\n"},
 	})
 }
 
