@@ -201,30 +201,10 @@ func (s *scanner) str() ([]byte, error) {
 		start := s.pos
 		s.pos = end + 1
 		if bytes.IndexByte(raw, '\\') < 0 {
-			if !utf8.Valid(raw) {
-				return s.validUTF8(raw, s.esc[:0]), nil
-			}
 			return raw, nil
 		}
 		return s.unescape(raw, start)
 	}
-}
-
-// validUTF8 appends b to out with each byte that is not UTF-8 as U+FFFD,
-// as encoding/json reads such strings and BIMFACE's JSON sends them, and
-// keeps out as the scratch buffer.
-func (s *scanner) validUTF8(b, out []byte) []byte {
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if r == utf8.RuneError && n == 1 {
-			out = append(out, "\uFFFD"...)
-		} else {
-			out = append(out, b[:n]...)
-		}
-		b = b[n:]
-	}
-	s.esc = out
-	return out
 }
 
 func (s *scanner) unescape(raw []byte, start int) ([]byte, error) {
@@ -273,10 +253,6 @@ func (s *scanner) unescape(raw []byte, start int) ([]byte, error) {
 		default:
 			return nil, bad()
 		}
-	}
-	if !utf8.Valid(out) {
-		fixed := s.validUTF8(out, nil)
-		return fixed, nil
 	}
 	s.esc = out
 	return out, nil
