@@ -35,7 +35,12 @@
 // a string, a record without its ID, an ID that is neither a string nor a
 // number, and a duplicate printed ID (the whole load fails, naming the
 // record that had it first: a cache with two elements of one ID is
-// damaged, and keeping either would answer wrongly).
+// damaged, and keeping either would answer wrongly), a record with two or
+// an empty ID, a NUL byte between records, and a gzip stream that is cut
+// short or fails its checksum, even where the text read so far parses. A
+// UTF-8 byte order mark at the start is skipped. Strings are compared
+// byte for byte: BIMFACE's JSON is UTF-8, and bytes that are not are kept
+// as they are rather than checked, which would cost load speed.
 //
 // # Cache directory
 //
