@@ -42,6 +42,14 @@ func NewRequest(t TargetType, ids ...string) Request {
 // uniqueIDs returns a copy of ids without repeats, in first-seen order.
 func uniqueIDs(ids []string) []string {
 	out := make([]string, 0, len(ids))
+	if len(ids) <= 16 {
+		for _, id := range ids {
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
 	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		if !seen[id] {
