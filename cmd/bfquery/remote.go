@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -79,9 +80,11 @@ func (r *Remote) loadConfig() (config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	if err := json.Unmarshal(data, &cfg); err != nil {
-		// The decoder's message quotes no content, so no secret leaks.
-		return cfg, fmt.Errorf("config file %s: %v", path, err)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields() // a misspelt appkey would otherwise go unnoticed
+	if err := dec.Decode(&cfg); err != nil {
+		// The decoder's message quotes no value, so no secret leaks.
+		return cfg, fmt.Errorf("config file %s: %v (it holds appKey, appSecret and endpoint)", path, err)
 	}
 	return cfg, nil
 }

@@ -117,6 +117,12 @@ func TestCredentials(t *testing.T) {
 	code, out, errOut = bfquery(t, "", "query", "--remote", "--config", cfg, "-f", "count", demoQuery+"floor = 'F01'")
 	require.Equal(t, 0, code, errOut)
 	require.Equal(t, "610\n", out)
+
+	// A misspelt member is an error, not a silently missing setting.
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"appKey":"`+bimfacetest.AppKey+`","appSecret":"`+bimfacetest.AppSecret+`","endpont":"`+srv.URL+`"}`), 0o600))
+	code, _, errOut = bfquery(t, "", "query", "--remote", "--config", cfg, demoQuery+"floor = 'F01'")
+	require.Equal(t, 1, code)
+	require.Equal(t, "bfquery: config file "+cfg+": json: unknown field \"endpont\" (it holds appKey, appSecret and endpoint)\n", errOut)
 }
 
 // TestServe runs "bfquery serve", queries it, and stops it with SIGINT.
