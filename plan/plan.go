@@ -315,6 +315,19 @@ func (b *builder) and(children []dsl.Query) part {
 
 // or: the documented members go into one request.
 func (b *builder) or(children []dsl.Query) part {
+	// NOT A OR NOT B is NOT (A AND B): one difference with the target's
+	// elements instead of one for each.
+	var nots, rest []dsl.Query
+	for _, c := range children {
+		if n, ok := c.(dsl.NotQuery); ok {
+			nots = append(nots, n.Query)
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	if len(nots) > 1 {
+		children = append(rest, dsl.NotQuery{Query: andOf(nots)})
+	}
 	var docs []dsl.Query
 	var nodes []Node
 	for _, c := range children {

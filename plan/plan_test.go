@@ -68,6 +68,7 @@ func TestExplain(t *testing.T) {
 		{"and-not", "categoryName = '墙' AND NOT floor = 'F01'", plan.Options{}},
 		{"not-range", "categoryName = '墙' AND floor != 'F01' AND 体积 > 2", plan.Options{}},
 		{"top-level-not", "NOT categoryName = '墙'", plan.Options{}},
+		{"or-of-nots", "familyType = 'x' OR NOT floor = 'F01' OR floor != 'F02'", plan.Options{}},
 		{"like-null", "familyType LIKE 'C%' OR roomId IS NULL", plan.Options{}},
 		{"between-or", "体积 BETWEEN 1 AND 2 OR 长度 < 1000", plan.Options{}},
 		{"nothing-passes", "体积 > 1e300 AND floor = 'F01'", plan.Options{}},
