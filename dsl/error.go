@@ -3,6 +3,7 @@ package dsl
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
 )
@@ -122,3 +123,16 @@ func SourceLine(src string, off int) string {
 
 // errorf builds an Error at a JSON path.
 func pathError(path, msg string) *Error { return &Error{Path: path, Msg: msg} }
+
+// InvalidUTF8 returns the byte offset of the first byte of s that is not
+// UTF-8, or -1 if there is none.
+func InvalidUTF8(s string) int {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}

@@ -324,15 +324,8 @@ func checkJSON(data []byte) error {
 	}
 	if gjson.ValidBytes(data) {
 		if !utf8.Valid(data) {
-			off := 0
-			for off < len(data) {
-				r, n := utf8.DecodeRune(data[off:])
-				if r == utf8.RuneError && n == 1 {
-					break
-				}
-				off += n
-			}
-			return &Error{Pos: PositionAt(string(data), off), Msg: "invalid JSON: text is not valid UTF-8"}
+			src := string(data)
+			return &Error{Pos: PositionAt(src, InvalidUTF8(src)), Msg: "invalid JSON: text is not valid UTF-8"}
 		}
 		return nil
 	}

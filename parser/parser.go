@@ -1,10 +1,10 @@
 package parser
 
 import (
-	"unicode/utf8"
-
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/bfquery/bfquery/dsl"
 )
 
 var grammar = participle.MustBuild[SelectStatement](
@@ -19,15 +19,7 @@ var grammar = participle.MustBuild[SelectStatement](
 // *dsl.Error with the line and column (in characters) of the offending
 // token, rendered with the source line and a caret.
 func Parse(src string) (*SelectStatement, error) {
-	if !utf8.ValidString(src) {
-		i := 0
-		for i < len(src) {
-			r, n := utf8.DecodeRuneInString(src[i:])
-			if r == utf8.RuneError && n == 1 {
-				break
-			}
-			i += n
-		}
+	if i := dsl.InvalidUTF8(src); i >= 0 {
 		return nil, errorAt(src, i, "text is not valid UTF-8")
 	}
 	tokens, serr := scan(src)
