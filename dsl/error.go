@@ -127,6 +127,9 @@ func pathError(path, msg string) *Error { return &Error{Path: path, Msg: msg} }
 // InvalidUTF8 returns the byte offset of the first byte of s that is not
 // UTF-8, or -1 if there is none.
 func InvalidUTF8(s string) int {
+	if utf8.ValidString(s) {
+		return -1 // the fast path for the usual case
+	}
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 {
