@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
 	"github.com/bfquery/bfquery/bimface/pull"
 	"github.com/bfquery/bfquery/dsl"
@@ -36,7 +34,7 @@ func (c *PullCmd) Run(e *env) error {
 		opts.Type, opts.ID = dsl.TargetIntegration, c.Integration
 	}
 	var bar *progressbar.ProgressBar
-	if !c.Quiet {
+	if !c.Quiet && isTerminal(e.stderr) {
 		bar = newBar(e.stderr)
 		opts.Progress = func(p pull.Progress) {
 			if p.Total > 0 {
@@ -48,7 +46,11 @@ func (c *PullCmd) Run(e *env) error {
 	}
 	res, err := pull.Pull(e.ctx, client, opts)
 	if bar != nil {
-		_ = bar.Finish()
+		if err == nil {
+			_ = bar.Finish()
+		} else {
+			_ = bar.Exit() // where it stopped, not full
+		}
 		fmt.Fprintln(e.stderr)
 	}
 	if err != nil {
@@ -71,13 +73,8 @@ func (c *PullCmd) Run(e *env) error {
 // newBar is a progress bar on w: element count, rate and time left, drawn
 // only when w is a terminal.
 func newBar(w io.Writer) *progressbar.ProgressBar {
-	visible := false
-	if f, ok := w.(*os.File); ok {
-		visible = term.IsTerminal(int(f.Fd()))
-	}
 	return progressbar.NewOptions(-1,
 		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetVisibility(visible),
 		progressbar.OptionSetItsString("elements"),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),

@@ -85,7 +85,7 @@ func (c *UploadCmd) Run(e *env) error {
 	})
 }
 
-func (c *UploadCmd) uploadFile(e *env, client *bimface.Client) (*bimface.File, error) {
+func (c *UploadCmd) uploadFile(e *env, client *bimface.Client) (_ *bimface.File, err error) {
 	fh, err := os.Open(c.File)
 	if err != nil {
 		return nil, err
@@ -106,7 +106,11 @@ func (c *UploadCmd) uploadFile(e *env, client *bimface.Client) (*bimface.File, e
 		bar = newBytesBar(e.stderr, size, name)
 		opts.Progress = func(sent, _ int64) { _ = bar.Set64(sent) }
 		defer func() {
-			_ = bar.Finish()
+			if err == nil {
+				_ = bar.Finish()
+			} else {
+				_ = bar.Exit() // where it stopped, not full
+			}
 			fmt.Fprintln(e.stderr)
 		}()
 	}
