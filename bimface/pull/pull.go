@@ -296,7 +296,10 @@ func checkCacheDir(dir string) error {
 		switch name := e.Name(); {
 		case name == eval.ManifestName, strings.HasPrefix(name, ".pull-") && strings.HasSuffix(name, ".json"):
 			return nil
-		case strings.HasPrefix(name, ".lock-"):
+		case strings.HasPrefix(name, ".lock-"), strings.HasPrefix(name, tmpPrefix),
+			e.IsDir() && (strings.HasPrefix(name, string(dsl.TargetFile)+"-") || strings.HasPrefix(name, string(dsl.TargetIntegration)+"-")):
+			// A pull under way, maybe of another target, that has not yet
+			// written its plan or the manifest.
 		default:
 			others++
 		}
