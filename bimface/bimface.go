@@ -74,6 +74,7 @@ type Client struct {
 	SourceFiles *SourceFilesService
 	Translate   *TranslateService
 	Integrate   *IntegrateService
+	Compare     *CompareService
 	Databags    *DatabagsService
 	Shares      *SharesService
 
@@ -118,6 +119,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.SourceFiles = (*SourceFilesService)(&s)
 	c.Translate = (*TranslateService)(&s)
 	c.Integrate = (*IntegrateService)(&s)
+	c.Compare = (*CompareService)(&s)
 	c.Databags = (*DatabagsService)(&s)
 	c.Shares = (*SharesService)(&s)
 	return c, nil

@@ -306,3 +306,59 @@ func TestDatabagListShapes(t *testing.T) {
 		require.Equal(t, tc.want, got)
 	}
 }
+
+// TestCompare compares two translated files on the simulator: the
+// request as the page shows it, the comparison's state and callback, then
+// its offline databag and a view token; and the errors of a comparison
+// that does not exist.
+func TestCompare(t *testing.T) {
+	srv, wires := recorded(t, []string{"Content-Type"}, bimfacetest.WithTranslateDelay(20*time.Millisecond))
+	c := srv.Client()
+	ctx := context.Background()
+	got := make(chan *bimface.Callback, 1)
+	cbSrv := httptest.NewServer(bimface.CallbackHandler(bimfacetest.AppKey, bimfacetest.AppSecret, func(_ context.Context, cb *bimface.Callback) error {
+		got <- cb
+		return nil
+	}))
+	defer cbSrv.Close()
+	var ids []int64
+	for _, name := range []string{"v1.rvt", "v2.rvt"} {
+		f, err := c.SourceFiles.Upload(ctx, name, bytes.NewReader([]byte(name)), int64(len(name)), nil)
+		require.NoError(t, err)
+		_, err = c.Translate.Start(ctx, &bimface.TranslateRequest{Source: bimface.TranslateSource{FileID: f.FileID}})
+		require.NoError(t, err)
+		ids = append(ids, f.FileID)
+	}
+	_, err := c.Compare.Start(ctx, &bimface.CompareRequest{PreviousID: ids[0], FollowingID: ids[1]})
+	require.EqualError(t, err, "bimface: POST "+srv.URL+"/v2/compare: 404 file.not.found: file "+jsonNum(ids[0])+" not found, or not translated")
+	for _, id := range ids {
+		require.Eventually(t, func() bool {
+			tr, err := c.Translate.Status(ctx, id)
+			return err == nil && tr.Done()
+		}, 10*time.Second, 10*time.Millisecond)
+	}
+	wires()
+	cmp, err := c.Compare.Start(ctx, &bimface.CompareRequest{PreviousID: ids[0], FollowingID: ids[1], ComparedEntityType: "file", Name: "v1 to v2", Callback: cbSrv.URL})
+	require.NoError(t, err)
+	require.Equal(t, "processing", cmp.Status)
+	require.Equal(t, []wire{{Method: "POST", Path: "/v2/compare", Query: url.Values{}, Header: map[string]string{"Content-Type": "application/json"}}}, wires())
+	cb := <-got
+	require.Equal(t, &bimface.Callback{IDName: "compareId", ID: jsonNum(cmp.CompareID), Status: "success", Nonce: cb.Nonce, Signature: cb.Signature}, cb)
+	st, err := c.Compare.Status(ctx, cmp.CompareID)
+	require.NoError(t, err)
+	require.Equal(t, "success", st.Status)
+	require.Equal(t, "v1 to v2", st.Name)
+
+	d, err := c.Databags.Create(ctx, bimface.DatabagOf{CompareID: cmp.CompareID}, nil)
+	require.NoError(t, err)
+	require.Equal(t, cmp.CompareID, d.CompareID)
+	tok, err := c.ViewToken(ctx, bimface.ViewTokenFor{CompareID: jsonNum(cmp.CompareID)})
+	require.NoError(t, err)
+	require.NotEmpty(t, tok)
+
+	require.NoError(t, c.Compare.Delete(ctx, cmp.CompareID))
+	_, err = c.Compare.Status(ctx, cmp.CompareID)
+	require.EqualError(t, err, "bimface: GET "+srv.URL+"/v2/compare?compareId="+jsonNum(cmp.CompareID)+": 404 compare.not.found: comparison "+jsonNum(cmp.CompareID)+" not found")
+	_, err = c.ViewToken(ctx, bimface.ViewTokenFor{CompareID: "7"})
+	require.EqualError(t, err, "bimface: GET "+srv.URL+"/view/token?compareId=7: 404 compare.not.found: comparison 7 not found")
+}

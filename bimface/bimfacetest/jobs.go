@@ -22,7 +22,10 @@ func (s *Simulator) jobRoutes(m *http.ServeMux) {
 	m.HandleFunc("PUT /integrate", a(s.integrate))
 	m.HandleFunc("GET /integrate", a(s.integrateStatus))
 	m.HandleFunc("DELETE /integrate", a(s.integrateDelete))
-	for coll, typ := range map[string]dsl.TargetType{"files": dsl.TargetFile, "integrations": dsl.TargetIntegration, "comparisions": "comparison"} {
+	m.HandleFunc("POST /v2/compare", a(s.compare))
+	m.HandleFunc("GET /v2/compare", a(s.compareStatus))
+	m.HandleFunc("DELETE /v2/compare", a(s.compareDelete))
+	for coll, typ := range map[string]dsl.TargetType{"files": dsl.TargetFile, "integrations": dsl.TargetIntegration, "comparisions": targetComparison} {
 		m.HandleFunc("PUT /"+coll+"/{id}/offlineDatabag", a(func(w http.ResponseWriter, r *http.Request) { s.databagCreate(w, r, typ) }))
 		m.HandleFunc("GET /"+coll+"/{id}/offlineDatabag", a(func(w http.ResponseWriter, r *http.Request) { s.databagList(w, r, typ) }))
 	}
@@ -335,8 +338,17 @@ func (s *Simulator) databagReady(w http.ResponseWriter, typ dsl.TargetType, id i
 			return true
 		}
 	default:
-		// The simulator does no comparisons.
-		code, msg = bimface.CodeCompareNotFound, "comparison %d not found"
+		j := st.comparisons[id]
+		switch {
+		case j == nil:
+			code, msg = bimface.CodeCompareNotFound, "comparison %d not found"
+		case !j.done:
+			code, msg = bimface.CodeCompareNotFinished, "comparison %d is in progress"
+		case j.cmp.Status != bimface.StatusSuccess:
+			code, msg = bimface.CodeCompareFailed, "comparison %d failed"
+		default:
+			return true
+		}
 	}
 	status := http.StatusBadRequest
 	if strings.HasSuffix(code, ".not.found") {
@@ -370,6 +382,8 @@ func (s *Simulator) databagCreate(w http.ResponseWriter, r *http.Request, typ ds
 		d.FileID = id
 	case dsl.TargetIntegration:
 		d.IntegrateID = id
+	case targetComparison:
+		d.CompareID = id
 	}
 	st.databags[key] = d
 	st.databagDue[key] = time.Now().Add(st.translateDelay)
@@ -403,7 +417,7 @@ func (s *Simulator) databagURL(w http.ResponseWriter, r *http.Request) {
 	for _, p := range []struct {
 		name string
 		typ  dsl.TargetType
-	}{{"fileId", dsl.TargetFile}, {"integrateId", dsl.TargetIntegration}, {"compareId", "comparison"}} {
+	}{{"fileId", dsl.TargetFile}, {"integrateId", dsl.TargetIntegration}, {"compareId", targetComparison}} {
 		if v := q.Get(p.name); v != "" {
 			if key.id != "" {
 				badRequest(w, "give one of fileId, integrateId and compareId")

@@ -323,11 +323,22 @@ func (s *Simulator) viewToken(w http.ResponseWriter, r *http.Request) {
 		key = targetKey{dsl.TargetFile, q.Get("fileId")}
 	case q.Get("integrateId") != "":
 		key = targetKey{dsl.TargetIntegration, q.Get("integrateId")}
+	case q.Get("compareId") != "":
+		key = targetKey{targetComparison, q.Get("compareId")}
 	default:
-		writeError(w, http.StatusBadRequest, CodeInvalidParameter, "fileId or integrateId is required")
+		writeError(w, http.StatusBadRequest, CodeInvalidParameter, "fileId, integrateId or compareId is required")
 		return
 	}
-	if s.target(key) == nil {
+	if key.typ == targetComparison {
+		id, err := strconv.ParseInt(key.id, 10, 64)
+		s.store.mu.Lock()
+		j := s.store.comparisons[id]
+		s.store.mu.Unlock()
+		if err != nil || j == nil {
+			writeError(w, http.StatusNotFound, bimface.CodeCompareNotFound, fmt.Sprintf("comparison %s not found", key.id))
+			return
+		}
+	} else if s.target(key) == nil {
 		writeError(w, http.StatusNotFound, bimface.CodeFileNotFound, fmt.Sprintf("%s %s not found", key.typ, key.id))
 		return
 	}

@@ -51,6 +51,7 @@ type store struct {
 	// policies are the upload policies handed out, by objectKey.
 	policies     map[string]policyGrant
 	integrations map[int64]*job
+	comparisons  map[int64]*job
 	databags     map[targetKey]*bimface.Databag
 	databagDue   map[targetKey]time.Time
 	shares       map[targetKey]*bimface.ShareLink
@@ -94,6 +95,7 @@ type job struct {
 	tr       bimface.Translation
 	in       bimface.Integration
 	req      bimface.IntegrateRequest
+	cmp      bimface.Comparison
 	created  time.Time
 }
 
@@ -114,6 +116,7 @@ func newStore() *store {
 		appends:      map[int64]*appendFile{},
 		policies:     map[string]policyGrant{},
 		integrations: map[int64]*job{},
+		comparisons:  map[int64]*job{},
 		databags:     map[targetKey]*bimface.Databag{},
 		databagDue:   map[targetKey]time.Time{},
 		shares:       map[targetKey]*bimface.ShareLink{},
@@ -255,6 +258,12 @@ func (s *Simulator) settle() {
 		if !j.done && !now.Before(j.due) {
 			s.finishIntegration(j)
 			ended = append(ended, notice{j.callback, "integrateId", j.id, j.in.Status, j.in.Reason})
+		}
+	}
+	for _, j := range st.comparisons {
+		if !j.done && !now.Before(j.due) {
+			s.finishComparison(j)
+			ended = append(ended, notice{j.callback, "compareId", j.id, j.cmp.Status, j.cmp.Reason})
 		}
 	}
 	for k, due := range st.databagDue {
