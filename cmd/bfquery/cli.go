@@ -34,6 +34,7 @@ type cli struct {
 	Upload       UploadCmd       `cmd:"" help:"Upload a model file to BIMFACE."`
 	Translate    TranslateCmd    `cmd:"" help:"Translate an uploaded file into model data (--wait waits for the end), or show how it goes."`
 	Integrate    IntegrateCmd    `cmd:"" help:"Integrate translated files into one model; show or delete an integration."`
+	Compare      CompareCmd      `cmd:"" help:"Compare two versions of a model; show or delete a comparison."`
 	Files        FilesCmd        `cmd:"" help:"List, show, download and delete uploaded files."`
 	Translations TranslationsCmd `cmd:"" help:"List the translations of a project."`
 	Databag      DatabagCmd      `cmd:"" help:"Make and fetch offline databags."`

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -281,5 +282,28 @@ func TestShareAndViewToken(t *testing.T) {
 	runCases(t, ep, []cliCase{
 		{"no target", []string{"viewtoken"}, 2, "", "bfquery: missing flags: --file=ID or --integration=ID or --comparison=ID\nRun \"bfquery viewtoken --help\" for usage.\n"},
 		{"unknown file", []string{"viewtoken", "--file", "42"}, 1, "", "bfquery: bimface: GET " + srv.URL + "/view/token?fileId=42: 404 file.not.found: file 42 not found\n"},
+	})
+}
+
+func TestCompareCommand(t *testing.T) {
+	srv := jobServer(t)
+	ep := []string{"--endpoint", srv.URL}
+	a, b := uploadAndTranslate(t, ep, "v1.rvt"), uploadAndTranslate(t, ep, "v2.rvt")
+	code, out, errOut := bfquery(t, "", append([]string{"compare", "--previous", a, "--following", b, "--name", "v1-v2", "--wait", "--poll-min", "5ms", "-f", "json"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	var cmp bimface.Comparison
+	require.NoError(t, json.Unmarshal([]byte(out), &cmp))
+	require.Equal(t, "success", cmp.Status)
+	id := jsonID(cmp.CompareID)
+	code, out, errOut = bfquery(t, "", append([]string{"viewtoken", "--comparison", id}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.NotEmpty(t, strings.TrimSpace(out))
+	runCases(t, ep, []cliCase{
+		{"status", []string{"compare", "status", id}, 0, "comparison " + id + " (v1-v2): success\n", ""},
+		{"databag", []string{"databag", "create", "--comparison", id}, 0, "comparison " + id + ": offline databag processing\n", ""},
+		{"delete", []string{"compare", "delete", id}, 0, "comparison " + id + " deleted\n", ""},
+		{"status after delete", []string{"compare", "status", id}, 1, "", "bfquery: bimface: GET " + srv.URL + "/v2/compare?compareId=" + id + ": 404 compare.not.found: comparison " + id + " not found\n"},
+		{"unknown file", []string{"compare", "--previous", "42", "--following", b}, 1, "", "bfquery: bimface: POST " + srv.URL + "/v2/compare: 404 file.not.found: file 42 not found, or not translated\n"},
+		{"bad id", []string{"compare", "--previous", "x", "--following", b}, 2, "", "bfquery: --previous id \"x\": must be a positive number\n"},
 	})
 }
