@@ -56,8 +56,8 @@
 // SourceFiles talks to the file server (FileBaseURL): stream, URL, policy
 // (direct to object storage) and resumable append uploads, each checked
 // first against /support; file information, lists, download URLs and
-// deletion. Translate, Integrate and Databags start the jobs that turn
-// files into model data and follow them; Translate.List is an iterator
+// deletion. Translate, Integrate, Compare and Databags start the jobs that
+// turn files into model data and follow them; Translate.List is an iterator
 // over a project's translations that follows searchAfter. Jobs report
 // their end to a callback URL: ParseCallback and CallbackHandler check
 // its MD5 signature in constant time. Shares makes share links.
