@@ -26,7 +26,7 @@ type QueryCmd struct {
 	Cache   string `type:"path" placeholder:"PATH" help:"A cache directory or a file of elements. Without it, the demo model built into bfquery (file ${demo_id})."`
 	DSL     string `name:"dsl" placeholder:"FILE" help:"Read DSL requests as JSON, one per line, from FILE (\"-\" for standard input) and answer each in order."`
 	Select  string `enum:"elementId,roomId,areaId," default:"" help:"With --dsl: which IDs to find (elementId, roomId or areaId; default elementId)."`
-	Format  string `short:"f" enum:"ids,json,count,table,csv," default:"" help:"Output format: ids, json, count, table or csv (default table on a terminal, ids otherwise)."`
+	Format  string `short:"f" enum:"auto,ids,json,count,table,csv" default:"auto" help:"Output format: ids, json, count, table or csv; auto is table on a terminal, ids otherwise."`
 	Explain bool   `help:"Instead of the IDs, show how many records each clause of the query matched, per target (local only)."`
 	Remote  bool   `help:"Run the queries on BIMFACE instead of a local cache. What BIMFACE's DSL has no clause for (NOT, ranges, LIKE, IS NULL) runs as a plan of several requests; EXPLAIN before SELECT shows it."`
 	LowerIn bool   `name:"lower-in" help:"With --remote: write in clauses as boolOr of matches, for servers that reject in."`
@@ -237,7 +237,7 @@ func (c *QueryCmd) explain(e *env, cache *eval.Cache) error {
 }
 
 func (c *QueryCmd) format(e *env) (output.Format, error) {
-	if c.Format != "" {
+	if c.Format != "auto" {
 		return output.ParseFormat(c.Format)
 	}
 	if f, ok := e.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
