@@ -21,7 +21,7 @@ type FilesCmd struct {
 
 // FilesListCmd is "bfquery files [list]": list uploaded files.
 type FilesListCmd struct {
-	Status string `enum:",uploading,success,failure" default:"" help:"Only files in this state."`
+	Status string `enum:"any,uploading,success,failure" default:"any" help:"Only files in this state."`
 	Suffix string `help:"Only files with this suffix."`
 	Since  string `placeholder:"DATE" help:"Only files uploaded on or after DATE (2006-01-02)."`
 	Until  string `placeholder:"DATE" help:"Only files uploaded on or before DATE."`
@@ -39,7 +39,11 @@ func (c *FilesListCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	files, err := client.SourceFiles.List(e.ctx, &bimface.ListOptions{Status: c.Status, Suffix: c.Suffix, StartTime: c.Since, EndTime: c.Until, Offset: c.Offset, Rows: c.Rows})
+	status := c.Status
+	if status == "any" {
+		status = ""
+	}
+	files, err := client.SourceFiles.List(e.ctx, &bimface.ListOptions{Status: status, Suffix: c.Suffix, StartTime: c.Since, EndTime: c.Until, Offset: c.Offset, Rows: c.Rows})
 	if err != nil {
 		return err
 	}

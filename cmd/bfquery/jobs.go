@@ -221,7 +221,7 @@ func failure(status, reason string) string {
 // translations.
 type TranslationsCmd struct {
 	Project string `required:"" placeholder:"ID" help:"The project whose translations to list."`
-	Status  string `enum:",success,failed,processing,preparing" default:"" help:"Only translations in this state."`
+	Status  string `enum:"any,success,failed,processing,preparing" default:"any" help:"Only translations in this state."`
 	Keyword string `help:"Only files whose name contains this, or with this id."`
 	Suffix  string `help:"Only files with this suffix."`
 	Since   string `placeholder:"TIME" help:"Only translations started at or after TIME (2006-01-02T15:04:05.000Z)."`
@@ -244,7 +244,7 @@ func (c *TranslationsCmd) Run(e *env) error {
 		return err
 	}
 	f := &bimface.TranslationFilter{PageSize: c.Rows, Keyword: c.Keyword, Suffix: c.Suffix, StartDate: c.Since, EndDate: c.Until}
-	if c.Status != "" {
+	if c.Status != "any" {
 		n := map[string]int{"success": bimface.TranslationStatusSucceeded, "failed": bimface.TranslationStatusFailed,
 			"processing": bimface.TranslationStatusProcessing, "preparing": bimface.TranslationStatusPreparing}[c.Status]
 		f.Status = &n
