@@ -320,3 +320,14 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestErrorLongLine shows a long source line cut around the character
+// the error points at, the caret still under it.
+func TestErrorLongLine(t *testing.T) {
+	line := strings.Repeat("楼", 150) + "X" + strings.Repeat("b", 150)
+	e := &dsl.Error{Pos: dsl.Position{Line: 1, Column: 151}, Msg: "here", Source: line}
+	want := "1:151: here\n  ..." + strings.Repeat("楼", 60) + "X" + strings.Repeat("b", 59) + "...\n  " + strings.Repeat(" ", 3+2*60) + "^"
+	require.Equal(t, want, e.Error())
+	short := &dsl.Error{Pos: dsl.Position{Line: 1, Column: 3}, Msg: "here", Source: "abcdef"}
+	require.Equal(t, "1:3: here\n  abcdef\n    ^", short.Error())
+}

@@ -73,13 +73,39 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(e.Msg)
 	if e.Source != "" && e.Pos.IsValid() {
+		line, col := window(e.Source, e.Pos.Column)
 		b.WriteString("\n  ")
-		b.WriteString(e.Source)
+		b.WriteString(line)
 		b.WriteString("\n  ")
-		b.WriteString(caretPad(e.Source, e.Pos.Column))
+		b.WriteString(caretPad(line, col))
 		b.WriteByte('^')
 	}
 	return b.String()
+}
+
+// sourceReach is how many characters of a long source line an error shows
+// on each side of the one it points at.
+const sourceReach = 60
+
+// window cuts a long line to sourceReach characters on each side of
+// column col, marking the cuts with "...", and returns the column in the
+// cut line.
+func window(line string, col int) (string, int) {
+	rs := []rune(line)
+	if len(rs) <= 2*sourceReach+20 {
+		return line, col
+	}
+	start := max(0, col-1-sourceReach)
+	end := min(len(rs), col-1+sourceReach)
+	out := string(rs[start:end])
+	if start > 0 {
+		out = "..." + out
+		col = col - start + 3
+	}
+	if end < len(rs) {
+		out += "..."
+	}
+	return out, col
 }
 
 // caretPad is the white space that puts a caret under character col of
