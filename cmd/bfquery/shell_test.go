@@ -201,3 +201,12 @@ func TestShellUseUnknownTarget(t *testing.T) {
 		"ERROR: file abc is not in the demo model (file 1124890692330272): \\targets lists the targets\n"+
 		"bfquery: some statements failed: 2\n", errOut)
 }
+
+// TestShellValuesUnknownKey: \values of a key no element has says so.
+func TestShellValuesUnknownKey(t *testing.T) {
+	code, out, errOut := bfquery(t, "\\use file 1124890692330272\n\\values 不存在\n", "shell")
+	require.Equal(t, 2, code)
+	require.Equal(t, "Queries without FROM now run on file 1124890692330272.\n", out)
+	require.Equal(t, "ERROR: no element of file 1124890692330272 has the key 不存在: \\keys lists the keys\n"+
+		"bfquery: some statements failed: 1\n", errOut)
+}

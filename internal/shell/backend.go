@@ -11,6 +11,7 @@ import (
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/eval"
 	"github.com/bfquery/bfquery/internal/output"
+	"github.com/bfquery/bfquery/parser"
 	"github.com/bfquery/bfquery/plan"
 )
 
@@ -107,7 +108,11 @@ func (l local) Values(_ context.Context, t Target, sel dsl.Select, key dsl.Key) 
 	if err != nil {
 		return nil, err
 	}
-	return ix.Values(key), nil
+	vals := ix.Values(key)
+	if vals == nil {
+		return nil, fmt.Errorf("no %s of %s has the key %s: \\keys lists the keys", strings.TrimSuffix(noun(sel), "s"), t, parser.FormatKey(key))
+	}
+	return vals, nil
 }
 
 // Remote returns a backend on BIMFACE. BIMFACE cannot list the targets of
