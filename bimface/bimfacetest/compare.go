@@ -83,15 +83,7 @@ func (s *Simulator) finishComparison(j *job) {
 }
 
 func (s *Simulator) comparisonByQuery(w http.ResponseWriter, r *http.Request) *job {
-	id, ok := queryID(w, r, "compareId")
-	if !ok {
-		return nil
-	}
-	j := s.store.comparisons[id]
-	if j == nil {
-		writeError(w, http.StatusNotFound, bimface.CodeCompareNotFound, fmt.Sprintf("comparison %d not found", id))
-	}
-	return j
+	return jobByQuery(w, r, s.store.comparisons, "compareId", bimface.CodeCompareNotFound, "comparison")
 }
 
 func (s *Simulator) compareStatus(w http.ResponseWriter, r *http.Request) {

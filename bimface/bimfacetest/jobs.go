@@ -275,16 +275,22 @@ func (s *Simulator) integrate(w http.ResponseWriter, r *http.Request) {
 	writeData(w, j.in)
 }
 
-func (s *Simulator) integrationByQuery(w http.ResponseWriter, r *http.Request) *job {
-	id, ok := queryID(w, r, "integrateId")
+// jobByQuery finds the job of jobs that the query parameter param names,
+// answering 404 with code if there is none; st.mu is held.
+func jobByQuery(w http.ResponseWriter, r *http.Request, jobs map[int64]*job, param, code, what string) *job {
+	id, ok := queryID(w, r, param)
 	if !ok {
 		return nil
 	}
-	j := s.store.integrations[id]
+	j := jobs[id]
 	if j == nil {
-		writeError(w, http.StatusNotFound, bimface.CodeIntegrationNotFound, fmt.Sprintf("integration %d not found", id))
+		writeError(w, http.StatusNotFound, code, fmt.Sprintf("%s %d not found", what, id))
 	}
 	return j
+}
+
+func (s *Simulator) integrationByQuery(w http.ResponseWriter, r *http.Request) *job {
+	return jobByQuery(w, r, s.store.integrations, "integrateId", bimface.CodeIntegrationNotFound, "integration")
 }
 
 func (s *Simulator) integrateStatus(w http.ResponseWriter, r *http.Request) {
@@ -327,26 +333,14 @@ func (s *Simulator) databagReady(w http.ResponseWriter, typ dsl.TargetType, id i
 		}
 	case dsl.TargetIntegration:
 		j := st.integrations[id]
-		switch {
-		case j == nil:
-			code, msg = bimface.CodeIntegrationNotFound, "integration %d not found"
-		case !j.done:
-			code, msg = bimface.CodeIntegrationTranslating, "integration %d is in progress"
-		case j.in.Status != bimface.StatusSuccess:
-			code, msg = bimface.CodeIntegrationTranslateFails, "integration %d failed"
-		default:
+		if code, msg = jobNotReady(j, func() string { return j.in.Status }, "integration",
+			bimface.CodeIntegrationNotFound, bimface.CodeIntegrationTranslating, bimface.CodeIntegrationTranslateFails); code == "" {
 			return true
 		}
 	default:
 		j := st.comparisons[id]
-		switch {
-		case j == nil:
-			code, msg = bimface.CodeCompareNotFound, "comparison %d not found"
-		case !j.done:
-			code, msg = bimface.CodeCompareNotFinished, "comparison %d is in progress"
-		case j.cmp.Status != bimface.StatusSuccess:
-			code, msg = bimface.CodeCompareFailed, "comparison %d failed"
-		default:
+		if code, msg = jobNotReady(j, func() string { return j.cmp.Status }, "comparison",
+			bimface.CodeCompareNotFound, bimface.CodeCompareNotFinished, bimface.CodeCompareFailed); code == "" {
 			return true
 		}
 	}
@@ -356,6 +350,21 @@ func (s *Simulator) databagReady(w http.ResponseWriter, typ dsl.TargetType, id i
 	}
 	writeError(w, status, code, fmt.Sprintf(msg, id))
 	return false
+}
+
+// jobNotReady is the error code and message format for a job that is
+// missing, running or failed, or "" when it has succeeded; status reads
+// its state.
+func jobNotReady(j *job, status func() string, what, missing, running, failed string) (code, msg string) {
+	switch {
+	case j == nil:
+		return missing, what + " %d not found"
+	case !j.done:
+		return running, what + " %d is in progress"
+	case status() != bimface.StatusSuccess:
+		return failed, what + " %d failed"
+	}
+	return "", ""
 }
 
 func (s *Simulator) databagCreate(w http.ResponseWriter, r *http.Request, typ dsl.TargetType) {
