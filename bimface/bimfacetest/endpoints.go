@@ -3,11 +3,13 @@ package bimfacetest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
 
 	"github.com/bfquery/bfquery/bimface"
 	"github.com/bfquery/bfquery/dsl"
@@ -47,94 +49,69 @@ func checkBools(w http.ResponseWriter, r *http.Request, names ...string) bool {
 	return true
 }
 
-// query answers /data/v2/query/elementIds, roomIds and areaIds.
+// query answers /data/v2/query/elementIds, roomIds and areaIds, cut and
+// paged as pager says: a later page of a context comes from the list its
+// first call computed, whatever the later call's body.
 func (s *Simulator) query(w http.ResponseWriter, r *http.Request, sel dsl.Select) {
 	body, ok := readBody(w, r)
 	if !ok || !checkBools(w, r, "includeOverrides", "excludeInvisibles") {
 		return
 	}
-	req, err := dsl.Unmarshal(body)
-	if err != nil {
-		badRequest(w, "invalid DSL: %v", err)
-		return
-	}
-	if s.noIn && usesIn(req.Query()) {
-		badRequest(w, "invalid DSL: unknown clause \"in\"")
-		return
-	}
-	results := make([]eval.Result, 0, len(req.TargetIDs()))
-	for _, id := range req.TargetIDs() {
-		key := targetKey{req.TargetType(), id}
-		t := s.target(key)
-		if t == nil {
-			notFound(w, key)
-			return
+	spans, list, ok := s.pages.cut(w, r, func() ([]listPart, bool) {
+		req, err := dsl.Unmarshal(body)
+		if err != nil {
+			badRequest(w, "invalid DSL: %v", err)
+			return nil, false
 		}
-		if !s.viewAllows(r, key) {
-			writeError(w, http.StatusUnauthorized, bimface.CodeAuthenticationFailed, "view token is not valid for "+string(key.typ)+" "+id)
-			return
+		if s.noIn && usesIn(req.Query()) {
+			badRequest(w, "invalid DSL: unknown clause \"in\"")
+			return nil, false
 		}
-		res := eval.Result{TargetID: id, Select: sel, IDs: []string{}}
-		if rs := t.sets[sel]; rs != nil {
-			if res.IDs, err = rs.ix.Find(req.Query()); err != nil {
-				badRequest(w, "invalid DSL: %v", err)
-				return
+		list := make([]listPart, 0, len(req.TargetIDs()))
+		for _, id := range req.TargetIDs() {
+			key := targetKey{req.TargetType(), id}
+			t := s.target(key)
+			if t == nil {
+				notFound(w, key)
+				return nil, false
 			}
+			if !s.viewAllows(r, key) {
+				writeError(w, http.StatusUnauthorized, bimface.CodeAuthenticationFailed, "view token is not valid for "+string(key.typ)+" "+id)
+				return nil, false
+			}
+			part := listPart{t: t, id: id, bm: roaring.New()}
+			if rs := t.sets[sel]; rs != nil {
+				part.ix = rs.ix
+				if part.bm, err = rs.ix.Search(req.Query()); err != nil {
+					badRequest(w, "invalid DSL: %v", err)
+					return nil, false
+				}
+			}
+			list = append(list, part)
 		}
-		results = append(results, res)
+		return list, true
+	})
+	if !ok {
+		return
 	}
-	q := r.URL.Query()
-	if pctx := q.Get("paginationContextId"); pctx != "" {
-		size, err := strconv.Atoi(q.Get("paginationSize"))
-		if err != nil || size < 1 {
-			badRequest(w, "paginationSize=%q: must be a positive integer", q.Get("paginationSize"))
-			return
-		}
-		if s.maxPage > 0 && size > s.maxPage {
-			badRequest(w, "paginationSize %d exceeds the limit of %d", size, s.maxPage)
-			return
-		}
-		s.mu.Lock()
-		off, known := s.cursors[pctx]
-		if known {
-			s.cursors[pctx] = off + size
-		}
-		s.mu.Unlock()
-		if !known {
-			badRequest(w, "unknown paginationContextId %q", pctx)
-			return
-		}
-		results = page(results, off, size)
+	results := make([]eval.Result, len(list))
+	for i, part := range list {
+		results[i] = eval.Result{TargetID: part.id, Select: sel, IDs: []string{}}
+	}
+	for _, sp := range spans {
+		part := list[sp.part]
+		positions(part.bm, sp.from, sp.to, func(pos int) {
+			results[sp.part].IDs = append(results[sp.part].IDs, part.ix.ID(pos))
+		})
 	}
 	writeData(w, results)
-}
-
-// page keeps IDs off to off+size of the concatenated results, and the
-// targets they belong to.
-func page(results []eval.Result, off, size int) []eval.Result {
-	out := []eval.Result{}
-	for _, res := range results {
-		if off >= len(res.IDs) {
-			off -= len(res.IDs)
-			continue
-		}
-		end := min(len(res.IDs), off+size)
-		res.IDs = res.IDs[off:end]
-		size -= end - off
-		off = 0
-		out = append(out, res)
-		if size == 0 {
-			break
-		}
-	}
-	return out
 }
 
 func (s *Simulator) paginationContext(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	id := s.newToken("page")
-	s.cursors[id] = 0
 	s.mu.Unlock()
+	s.pages.add(id)
 	writeData(w, id)
 }
 
@@ -171,22 +148,30 @@ func (s *Simulator) propertyValues(w http.ResponseWriter, r *http.Request) {
 		}
 		targets = append(targets, t)
 	}
+	// The seed's example sends the values as strings ("values" : [
+	// "-2.45", "0.0" ], seed 001 line 7161, typed "< object > array" at
+	// line 15375): each value's text, a number's as its literal, unless
+	// WithTypedPropertyValues asks for JSON types.
 	type answer struct {
-		Property string      `json:"property"`
-		Values   []dsl.Value `json:"values"`
+		Property string `json:"property"`
+		Values   []any  `json:"values"`
 	}
 	out := make([]answer, len(props))
 	for i, p := range props {
-		out[i] = answer{Property: p, Values: []dsl.Value{}}
-		seen := map[dsl.Value]bool{}
+		out[i] = answer{Property: p, Values: []any{}}
+		seen := map[any]bool{}
 		for _, t := range targets {
 			if t.sets[dsl.SelectElements] == nil {
 				continue
 			}
 			for _, vc := range t.sets[dsl.SelectElements].ix.Values(dsl.Key(p)) {
-				if !seen[vc.Value] {
-					seen[vc.Value] = true
-					out[i].Values = append(out[i].Values, vc.Value)
+				var v any = vc.Value
+				if !s.typedValues {
+					v = vc.Value.Text()
+				}
+				if !seen[v] {
+					seen[v] = true
+					out[i].Values = append(out[i].Values, v)
 				}
 			}
 		}
@@ -204,87 +189,91 @@ var filterKeys = []struct{ param, key string }{
 	{"systemType", "systemType"},
 }
 
-// elementIDs answers .../elementIds.
+// elementIDs answers .../elementIds, cut and paged as pager says: a file's
+// IDs as a list, an integration's as its page shows them,
+// {"boundingBox", "elements": [{"fileId", "elementId"}]}, the box around
+// the elements of the answer.
 func (s *Simulator) elementIDs(w http.ResponseWriter, r *http.Request, t *target) {
-	rs := t.sets[dsl.SelectElements]
-	ids := []string{}
-	if rs == nil {
+	q := r.URL.Query()
+	spans, list, ok := s.pages.cut(w, r, func() ([]listPart, bool) {
+		part := listPart{t: t, id: t.key.id, bm: roaring.New()}
+		rs := t.sets[dsl.SelectElements]
+		if rs == nil {
+			return []listPart{part}, true
+		}
+		part.ix = rs.ix
+		var clauses []dsl.Query
+		for _, f := range filterKeys {
+			if v := q.Get(f.param); v != "" {
+				clauses = append(clauses, dsl.Match(dsl.Key(f.key), v))
+			}
+		}
+		if len(clauses) == 0 {
+			part.bm.AddRange(0, uint64(rs.ix.Len()))
+		} else {
+			bm, err := rs.ix.Search(dsl.And(clauses...))
+			if err != nil {
+				badRequest(w, "%v", err)
+				return nil, false
+			}
+			part.bm = bm
+		}
+		if roomID := q.Get("roomId"); roomID != "" {
+			room, ok := s.roomBox(t, roomID)
+			if !ok {
+				badRequest(w, "room %q not found", roomID)
+				return nil, false
+			}
+			info := t.info()
+			inRoom := roaring.New()
+			for it := part.bm.Iterator(); it.HasNext(); {
+				i := it.Next()
+				e := info.elems[i]
+				if e.hasBox && inside(e.box, room, q.Get("roomToleranceXY"), q.Get("roomToleranceZ")) {
+					inRoom.Add(i)
+				}
+			}
+			part.bm = inRoom
+		}
+		return []listPart{part}, true
+	})
+	if !ok {
+		return
+	}
+	part := list[0]
+	if t.key.typ != dsl.TargetIntegration {
+		ids := []string{}
+		for _, sp := range spans {
+			positions(part.bm, sp.from, sp.to, func(pos int) { ids = append(ids, part.ix.ID(pos)) })
+		}
 		writeData(w, ids)
 		return
 	}
-	q := r.URL.Query()
-	var clauses []dsl.Query
-	for _, f := range filterKeys {
-		if v := q.Get(f.param); v != "" {
-			clauses = append(clauses, dsl.Match(dsl.Key(f.key), v))
-		}
-	}
-	var room *box
-	if roomID := q.Get("roomId"); roomID != "" {
-		b, ok := s.roomBox(t, roomID)
-		if !ok {
-			badRequest(w, "room %q not found", roomID)
-			return
-		}
-		room = &b
-	}
-	integration := t.key.typ == dsl.TargetIntegration
-	var info *derived
-	if room != nil || integration {
-		info = t.info()
-	}
-	// An integration answers as its page shows: the elements as
-	// {fileId, elementId} with the box around them.
 	type fileElement struct {
 		FileID    string `json:"fileId"`
 		ElementID string `json:"elementId"`
 	}
 	elements := []fileElement{}
 	var around *box
-	keep := func(i int) {
-		if room != nil {
-			e := info.elems[i]
-			if !e.hasBox || !inside(e.box, *room, q.Get("roomToleranceXY"), q.Get("roomToleranceZ")) {
-				return
+	info := part.t.info()
+	for _, sp := range spans {
+		positions(part.bm, sp.from, sp.to, func(i int) {
+			fid, eid, ok := strings.Cut(part.ix.ID(i), ".")
+			if !ok {
+				// An element the cache gave no file.
+				fid, eid = "", fid
 			}
-		}
-		if !integration {
-			ids = append(ids, rs.ix.ID(i))
-			return
-		}
-		fid, eid, ok := strings.Cut(rs.ix.ID(i), ".")
-		if !ok {
-			// An element the cache gave no file.
-			fid, eid = "", fid
-		}
-		elements = append(elements, fileElement{fid, eid})
-		if e := info.elems[i]; e.hasBox {
-			if around == nil {
-				around = &box{e.box.min, e.box.max}
+			elements = append(elements, fileElement{fid, eid})
+			if e := info.elems[i]; e.hasBox {
+				if around == nil {
+					around = &box{e.box.min, e.box.max}
+				}
+				for k := range 3 {
+					around.min[k] = min(around.min[k], e.box.min[k])
+					around.max[k] = max(around.max[k], e.box.max[k])
+				}
 			}
-			for k := range 3 {
-				around.min[k] = min(around.min[k], e.box.min[k])
-				around.max[k] = max(around.max[k], e.box.max[k])
-			}
-		}
-	}
-	if len(clauses) == 0 {
-		for i := range rs.ix.Len() {
-			keep(i)
-		}
-	} else {
-		bm, err := rs.ix.Search(dsl.And(clauses...))
-		if err != nil {
-			badRequest(w, "%v", err)
-			return
-		}
-		for it := bm.Iterator(); it.HasNext(); {
-			keep(int(it.Next()))
-		}
-	}
-	if !integration {
-		writeData(w, ids)
-		return
+		})
 	}
 	ans := struct {
 		BoundingBox *bimface.BoundingBox `json:"boundingBox,omitempty"`
@@ -323,13 +312,41 @@ func (s *Simulator) elements(w http.ResponseWriter, r *http.Request, t *target) 
 	var ids []string
 	var filter []bimface.PropertyFilter
 	if t.key.typ == dsl.TargetIntegration {
+		// The current reference takes {"ids": [{"fileIdHash",
+		// "elementIds"}], "filter": ...}; the seed page and older SDKs the
+		// bare array, which WithLegacyIntegrationBody makes the only form
+		// (shared/seeds/README.md, "integrations/{id}/elements").
 		var groups []struct {
 			FileIDHash string   `json:"fileIdHash"`
 			ElementIDs []string `json:"elementIds"`
 		}
-		if err := json.Unmarshal(body, &groups); err != nil {
-			badRequest(w, "body must be [{\"fileIdHash\": ..., \"elementIds\": [...]}]: %v", err)
-			return
+		if s.legacyBody {
+			if err := json.Unmarshal(body, &groups); err != nil {
+				badRequest(w, "body must be [{\"fileIdHash\": ..., \"elementIds\": [...]}]: %v", err)
+				return
+			}
+		} else {
+			var b struct {
+				IDs *[]struct {
+					FileIDHash string   `json:"fileIdHash"`
+					ElementIDs []string `json:"elementIds"`
+				} `json:"ids"`
+				Filter []bimface.PropertyFilter `json:"filter"`
+			}
+			if err := json.Unmarshal(body, &b); err != nil || b.IDs == nil {
+				if err == nil {
+					err = errors.New("ids is required")
+				}
+				badRequest(w, "body must be {\"ids\": [{\"fileIdHash\": ..., \"elementIds\": [...]}]}: %v", err)
+				return
+			}
+			for _, g := range *b.IDs {
+				groups = append(groups, struct {
+					FileIDHash string   `json:"fileIdHash"`
+					ElementIDs []string `json:"elementIds"`
+				}(g))
+			}
+			filter = b.Filter
 		}
 		for _, g := range groups {
 			if g.FileIDHash == "" {

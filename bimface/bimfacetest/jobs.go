@@ -539,7 +539,36 @@ func (s *Simulator) shareList(w http.ResponseWriter, r *http.Request) {
 	}
 	st.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].SourceID < out[j].SourceID })
-	writeData(w, out)
+	// A paged list, {"list": [...], "page": {...}}, pageNo from 1 and
+	// pageSize (shared/seeds/README.md, "GET /shares").
+	q := r.URL.Query()
+	no, size := 1, 20
+	for _, p := range []struct {
+		name string
+		v    *int
+		max  int
+	}{{"pageNo", &no, 1 << 30}, {"pageSize", &size, 1000}} {
+		if v := q.Get(p.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > p.max {
+				badRequest(w, "%s=%q: must be an integer from 1 to %d", p.name, v, p.max)
+				return
+			}
+			*p.v = n
+		}
+	}
+	from := min(len(out), (no-1)*size)
+	to := min(len(out), from+size)
+	type page struct {
+		PageNo     int `json:"pageNo"`
+		PageSize   int `json:"pageSize"`
+		TotalCount int `json:"totalCount"`
+		TotalPages int `json:"totalPages"`
+	}
+	writeData(w, struct {
+		List []bimface.ShareLink `json:"list"`
+		Page page                `json:"page"`
+	}{out[from:to], page{no, size, len(out), (len(out) + size - 1) / size}})
 }
 
 func (s *Simulator) shareDelete(w http.ResponseWriter, r *http.Request) {

@@ -46,13 +46,14 @@ type Simulator struct {
 	appKey, appSecret string
 	tokenTTL          time.Duration
 	maxBatch          int
-	maxPage           int
 	noIn              bool
+	typedValues       bool
+	legacyBody        bool
+	pages             *pager
 
 	mu          sync.Mutex
 	tokens      map[string]time.Time // access token → expiry
 	viewTokens  map[string]targetKey
-	cursors     map[string]int // pagination context → IDs already sent
 	nextID      uint64
 	tokenRNG    *rand.Rand
 	faults      Faults
@@ -115,18 +116,6 @@ func WithMaxBatchIDs(n int) Option {
 	}
 }
 
-// WithMaxPageSize sets the largest paginationSize a query accepts; larger
-// ones are 400 input.parameter.error. No limit unless set.
-func WithMaxPageSize(n int) Option {
-	return func(s *Simulator) error {
-		if n < 1 {
-			return fmt.Errorf("WithMaxPageSize: %d must be positive", n)
-		}
-		s.maxPage = n
-		return nil
-	}
-}
-
 // WithFaults sets the faults injected from the first request on.
 func WithFaults(f Faults) Option {
 	return func(s *Simulator) error {
@@ -148,7 +137,7 @@ func New(data *Data, opts ...Option) (*Simulator, error) {
 		maxBatch:   bimface.MaxBatchIDs,
 		tokens:     map[string]time.Time{},
 		viewTokens: map[string]targetKey{},
-		cursors:    map[string]int{},
+		pages:      newPager(),
 		tokenRNG:   rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
 		faultRNG:   rand.New(rand.NewPCG(0, 0)),
 		store:      newStore(),
