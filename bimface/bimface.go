@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -55,8 +56,13 @@ type Client struct {
 	timeout          time.Duration
 	queryGET         bool
 	batchConcurrency int
-	maxResponseBytes int64
-	refreshMargin    time.Duration
+	pageSize         int
+
+	// legacyIntegrationBody is set once a server refused the documented
+	// body of an integration's batch read and took the bare array.
+	legacyIntegrationBody atomic.Bool
+	maxResponseBytes      int64
+	refreshMargin         time.Duration
 
 	tokenMu    sync.Mutex
 	token      string
@@ -101,6 +107,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		retry:            DefaultRetryPolicy,
 		timeout:          defaultTimeout,
 		batchConcurrency: defaultBatchConcurrency,
+		pageSize:         MaxPageSize,
 		maxResponseBytes: defaultMaxResponseBytes,
 		refreshMargin:    5 * time.Minute,
 	}

@@ -50,6 +50,13 @@ func (c *Comparison) Done() bool { return c.Status == StatusSuccess || c.Status 
 
 // Start starts a comparison (POST /v2/compare).
 func (s *CompareService) Start(ctx context.Context, r *CompareRequest) (*Comparison, error) {
+	if r != nil && r.ComparedEntityType == "" {
+		// Sent always: the current reference lists it among the body's
+		// members (seed 001, the example around line 5852).
+		cp := *r
+		cp.ComparedEntityType = "file"
+		r = &cp
+	}
 	var c Comparison
 	if err := s.client.send(ctx, s.client.BaseURL, "BaseURL", http.MethodPost, "v2/compare", nil, r, &c); err != nil {
 		return nil, err

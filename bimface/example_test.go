@@ -19,6 +19,9 @@ func Example() {
 	mux.HandleFunc("POST /oauth2/token", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"code":"success","data":{"expireTime":"2999-01-01 00:00:00","token":"ab00e0b4"},"message":""}`)
 	})
+	mux.HandleFunc("GET /data/v2/query/paginationContextId", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"code":"success","data":"c1","message":""}`)
+	})
 	mux.HandleFunc("POST /data/v2/query/elementIds", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"code":"success","data":[{"elementIds":["313047","313048"],"targetId":"1124890692330272"}],"message":""}`)
 	})

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -35,6 +37,8 @@ type fixture struct {
 	tokenLife atomic.Int64
 	// tokenDelay slows the token endpoint down.
 	tokenDelay atomic.Int64
+	// contexts counts the pagination contexts handed out, pctx-1, pctx-2…
+	contexts atomic.Int32
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -55,9 +59,26 @@ func newFixture(t *testing.T) *fixture {
 			"expireTime": exp.Format("2006-01-02 15:04:05"),
 		})
 	})
+	f.mux.HandleFunc("GET /data/v2/query/paginationContextId", func(w http.ResponseWriter, r *http.Request) {
+		writeData(w, fmt.Sprintf("pctx-%d", f.contexts.Add(1)))
+	})
 	f.server = httptest.NewServer(f.mux)
 	t.Cleanup(f.server.Close)
 	return f
+}
+
+// withoutPaging returns a request's query string without the paging
+// parameters every ID list is read with, failing the test if they are
+// missing.
+func withoutPaging(t *testing.T, rawQuery string) string {
+	t.Helper()
+	q, err := url.ParseQuery(rawQuery)
+	require.NoError(t, err)
+	require.NotEmpty(t, q.Get("paginationContextId"), "paginationContextId in %q", rawQuery)
+	require.NotEmpty(t, q.Get("paginationSize"), "paginationSize in %q", rawQuery)
+	q.Del("paginationContextId")
+	q.Del("paginationSize")
+	return q.Encode()
 }
 
 // client returns a client for the fixture with fast retries.
@@ -105,4 +126,12 @@ func readBody(t *testing.T, r *http.Request) string {
 		t.Errorf("reading request body: %v", err)
 	}
 	return string(b)
+}
+
+func ids(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = prefix + strconv.Itoa(i)
+	}
+	return out
 }

@@ -69,8 +69,11 @@ type IntegrateRequest struct {
 	PropertyOverrides []PropertyOverride `json:"propertyOverrides,omitempty"`
 	RuleFileIDs       []int64            `json:"ruleFileIds,omitempty"`
 	ParentIntegrateID int64              `json:"parentIntegrateId,omitempty"`
-	Config            string             `json:"config,omitempty"`
-	InternalConfigMap map[string]string  `json:"internalConfigMap,omitempty"`
+	// Config is the integration engine's parameters, a JSON object as
+	// the current reference documents it (the seed page's example shows
+	// only a placeholder string).
+	Config            map[string]any    `json:"config,omitempty"`
+	InternalConfigMap map[string]string `json:"internalConfigMap,omitempty"`
 }
 
 // Integration is the state of an integration: processing, success or

@@ -18,16 +18,17 @@ func (s *IntegrationsService) ElementIDs(ctx context.Context, integrateID string
 }
 
 // Elements reads elements with their properties (.../elements with body
-// [{"fileIdHash": ..., "elementIds": [...]}]). ids are
+// {"ids": [{"fileIdHash": ..., "elementIds": [...]}]}, or the bare array
+// for servers that want it). ids are
 // "fileIdHash.elementId"; they are sent MaxBatchIDs per request, grouped
 // by file, with results ordered as in FilesService.Elements.
 func (s *IntegrationsService) Elements(ctx context.Context, integrateID string, ids []string) ([]Element, error) {
-	return s.client.integration(integrateID).elements(ctx, ids, integrationBody)
+	return s.client.integration(integrateID).elements(ctx, ids, nil)
 }
 
 // ElementsRaw is Elements returning each element's JSON as sent.
 func (s *IntegrationsService) ElementsRaw(ctx context.Context, integrateID string, ids []string) ([]json.RawMessage, error) {
-	return s.client.integration(integrateID).elementsRaw(ctx, ids, integrationBody)
+	return s.client.integration(integrateID).elementsRaw(ctx, ids, nil)
 }
 
 // Element reads one element (GET .../elements/{elementId}).

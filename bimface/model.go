@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -13,8 +16,9 @@ import (
 // model is the data API of one file or one integration: both families of
 // endpoints have the same shapes under different prefixes.
 type model struct {
-	c      *Client
-	prefix string // "data/v2/files/123/" or "data/v2/integrations/456/"
+	c           *Client
+	prefix      string // "data/v2/files/123/" or "data/v2/integrations/456/"
+	integration bool
 }
 
 func (c *Client) file(id string) model {
@@ -22,7 +26,7 @@ func (c *Client) file(id string) model {
 }
 
 func (c *Client) integration(id string) model {
-	return model{c: c, prefix: "data/v2/integrations/" + url.PathEscape(id) + "/"}
+	return model{c: c, prefix: "data/v2/integrations/" + url.PathEscape(id) + "/", integration: true}
 }
 
 // ElementFilter selects elements by the six dimensions BIMFACE indexes and
@@ -65,12 +69,29 @@ func (f *ElementFilter) values() url.Values {
 	return q
 }
 
+// elementIDs lists the elementIds of the file or integration in pages
+// (see Client.listIDs): the endpoint takes paginationContextId,
+// paginationSize and paginationNo (seed 001, GET
+// /data/v2/files/{fileId}/elementIds, around line 1951; the same for
+// integrations around line 4509), and is cut at MaxPageSize IDs unpaged.
+// The filters go with every page; BIMFACE counts those of the first.
 func (m model) elementIDs(ctx context.Context, f *ElementFilter) ([]string, error) {
-	var raw json.RawMessage
-	if err := m.c.get(ctx, m.prefix+"elementIds", f.values(), &raw); err != nil {
-		return nil, err
-	}
-	return decodeElementIDs(raw)
+	name := m.prefix + "elementIds"
+	return m.c.listIDs(ctx, name, m.c.pageSize, func(ctx context.Context, paging url.Values) ([]string, error) {
+		q := f.values()
+		for k, v := range paging {
+			q[k] = v
+		}
+		req, err := m.c.NewRequest(http.MethodGet, name+"?"+q.Encode(), nil)
+		if err != nil {
+			return nil, err
+		}
+		var raw json.RawMessage
+		if _, err := m.c.Do(ctx, markIdempotent(req, false), &raw); err != nil {
+			return nil, err
+		}
+		return decodeElementIDs(raw)
+	})
 }
 
 // decodeElementIDs reads the data of an elementIds answer: a list of IDs,
@@ -125,7 +146,13 @@ type fileElementsBody struct {
 	Filter     []PropertyFilter `json:"filter,omitempty"`
 }
 
+// integrationElementsBody is the body of an integration's batch read as
+// the current reference documents it.
 type integrationElementsBody struct {
+	IDs []integrationFileIDs `json:"ids"`
+}
+
+type integrationFileIDs struct {
 	FileIDHash string   `json:"fileIdHash"`
 	ElementIDs []string `json:"elementIds"`
 }
@@ -136,7 +163,7 @@ type integrationElementsBody struct {
 func (m model) elementsRaw(ctx context.Context, ids []string, body func([]string) any) ([]json.RawMessage, error) {
 	return batch(ctx, m.c, ids, func(ctx context.Context, chunk []string) ([]json.RawMessage, error) {
 		var out []json.RawMessage
-		err := m.c.sendRead(ctx, m.prefix+"elements", nil, body(chunk), &out)
+		err := m.readBatch(ctx, chunk, body, &out)
 		return out, err
 	})
 }
@@ -144,9 +171,35 @@ func (m model) elementsRaw(ctx context.Context, ids []string, body func([]string
 func (m model) elements(ctx context.Context, ids []string, body func([]string) any) ([]Element, error) {
 	return batch(ctx, m.c, ids, func(ctx context.Context, chunk []string) ([]Element, error) {
 		var out []Element
-		err := m.c.sendRead(ctx, m.prefix+"elements", nil, body(chunk), &out)
+		err := m.readBatch(ctx, chunk, body, &out)
 		return out, err
 	})
+}
+
+// readBatch sends one batch read. An integration's batch goes in the body
+// the current reference documents, {"ids": [{"fileIdHash", "elementIds"}]};
+// a server that refuses it with a 400 gets the bare array of the seed page
+// and older SDKs (shared/seeds/README.md, "integrations/{id}/elements"),
+// and the client sends the array from then on.
+func (m model) readBatch(ctx context.Context, chunk []string, body func([]string) any, v any) error {
+	path := m.prefix + "elements"
+	if !m.integration {
+		return m.c.sendRead(ctx, path, nil, body(chunk), v)
+	}
+	groups := integrationGroups(chunk)
+	if m.c.legacyIntegrationBody.Load() {
+		return m.c.sendRead(ctx, path, nil, groups, v)
+	}
+	err := m.c.sendRead(ctx, path, nil, integrationElementsBody{IDs: groups}, v)
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		return err
+	}
+	if legacyErr := m.c.sendRead(ctx, path, nil, groups, v); legacyErr != nil {
+		return fmt.Errorf("%w (the legacy array body was refused too: %v)", err, legacyErr)
+	}
+	m.c.legacyIntegrationBody.Store(true)
+	return nil
 }
 
 // batch splits ids into chunks of MaxBatchIDs, runs fn on them with at most
@@ -185,11 +238,11 @@ func batch[T any](ctx context.Context, c *Client, ids []string, fn func(context.
 	return out, nil
 }
 
-// integrationBody groups "fileIdHash.elementId" IDs by file, files in
+// integrationGroups groups "fileIdHash.elementId" IDs by file, files in
 // order of first appearance. An ID without a dot is sent with an empty
 // fileIdHash, which BIMFACE will reject with its own message.
-func integrationBody(ids []string) any {
-	var groups []integrationElementsBody
+func integrationGroups(ids []string) []integrationFileIDs {
+	var groups []integrationFileIDs
 	index := map[string]int{}
 	for _, id := range ids {
 		file, elem, ok := strings.Cut(id, ".")
@@ -200,7 +253,7 @@ func integrationBody(ids []string) any {
 		if !seen {
 			j = len(groups)
 			index[file] = j
-			groups = append(groups, integrationElementsBody{FileIDHash: file})
+			groups = append(groups, integrationFileIDs{FileIDHash: file})
 		}
 		groups[j].ElementIDs = append(groups[j].ElementIDs, elem)
 	}

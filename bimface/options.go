@@ -207,6 +207,20 @@ func WithTokenRefreshMargin(d time.Duration) Option {
 	}
 }
 
+// WithPageSize sets how many IDs each page of an ID list holds
+// (MaxPageSize unless set): query answers, and the elementIds lists of
+// files and integrations. It must be between 1 and MaxPageSize.
+func WithPageSize(n int) Option {
+	return func(c *Client) error {
+		size, err := checkPageSize(n)
+		if err != nil || n == 0 {
+			return fmt.Errorf("WithPageSize: %d: must be between 1 and %d", n, MaxPageSize)
+		}
+		c.pageSize = size
+		return nil
+	}
+}
+
 // RetryPolicy bounds retries. Waits grow exponentially from BaseDelay up
 // to MaxDelay with full jitter (a uniform random wait between zero and the
 // bound), unless the server sends Retry-After, which is honoured as

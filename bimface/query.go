@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bfquery/bfquery/dsl"
 )
@@ -24,16 +26,10 @@ type QueryOptions struct {
 	IncludeOverrides  bool
 	ExcludeInvisibles bool
 
-	// PageSize, when positive, fetches the answer in pages of that many
-	// IDs instead of in one response, for answers too large for one. IDs
-	// asks GET /data/v2/query/paginationContextId for a pagination
-	// context, then sends the same DSL with paginationContextId and
-	// paginationSize until a page holds fewer than PageSize IDs, and
-	// merges the pages per target in the order they came.
-	//
-	// The server keeps the cursor, so a page that failed after the server
-	// sent it cannot be asked for again: page requests are retried only
-	// on 429, and a failure fails the whole call.
+	// PageSize is how many IDs each page of the answer holds: every answer
+	// is read in pages (see Client.listIDs), of the client's page size
+	// (WithPageSize, MaxPageSize unless set) when PageSize is 0. It must be
+	// between 1 and MaxPageSize.
 	PageSize int
 }
 
@@ -78,34 +74,103 @@ func (a *queryAnswer) ids(sel dsl.Select) []string {
 }
 
 // IDs runs a DSL query on /data/v2/query/elementIds, roomIds or areaIds as
-// sel says, and returns the IDs found per target, in BIMFACE's order.
+// sel says, and returns the IDs found per target, in the request's order
+// of targets and BIMFACE's order of IDs, every target of the request
+// present.
+//
+// Every answer is read in pages: BIMFACE cuts an unpaged list at
+// MaxPageSize IDs, silently. A request over several targets is sent as
+// one paged request per target (several at once, as WithBatchConcurrency
+// allows), so the answer is exact whether BIMFACE counts a page across
+// the targets or per target. A page that fails starts that target's
+// listing again with a fresh pagination context; the answer is complete,
+// without a duplicate, or IDs returns an error.
 //
 // The DSL is sent as the JSON body of a POST (of a GET with
-// WithQueryGET). These requests only read, so they are retried like GETs.
-// A request that does not validate fails with its *dsl.Error before
-// anything is sent.
+// WithQueryGET). A request that does not validate fails with its
+// *dsl.Error before anything is sent.
 func (s *QueryService) IDs(ctx context.Context, sel dsl.Select, req dsl.Request, opts *QueryOptions) ([]TargetIDs, error) {
 	if sel > dsl.SelectAreas {
 		return nil, fmt.Errorf("bimface: unknown selection %v", sel)
 	}
-	body, err := req.MarshalJSON()
+	if _, err := req.MarshalJSON(); err != nil {
+		return nil, err
+	}
+	size := s.client.pageSize
+	if opts != nil && opts.PageSize != 0 {
+		var err error
+		if size, err = checkPageSize(opts.PageSize); err != nil {
+			return nil, err
+		}
+	}
+	path := "data/v2/query/" + sel.IDsField()
+	targets := req.TargetIDs()
+	found := make([][]string, len(targets))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.client.batchConcurrency)
+	for i, id := range targets {
+		body, err := req.WithTargets(id).MarshalJSON()
+		if err != nil {
+			return nil, err
+		}
+		g.Go(func() error {
+			ids, err := s.client.listIDs(gctx, path, size, func(ctx context.Context, q url.Values) ([]string, error) {
+				return s.page(ctx, sel, path, opts.values(), q, body, id)
+			})
+			found[i] = ids
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	out := make([]TargetIDs, len(targets))
+	for i, id := range targets {
+		out[i] = TargetIDs{TargetID: id, IDs: found[i]}
+		if out[i].IDs == nil {
+			out[i].IDs = []string{}
+		}
+	}
+	return out, nil
+}
+
+// page sends one page request of a one-target query and returns its IDs.
+// The request is not retried but on 429 and an expired access token: the
+// server may have moved the cursor for a page whose answer was lost.
+func (s *QueryService) page(ctx context.Context, sel dsl.Select, path string, opts, paging url.Values, body []byte, target string) ([]string, error) {
+	q := url.Values{}
+	for k, v := range opts {
+		q[k] = v
+	}
+	for k, v := range paging {
+		q[k] = v
+	}
+	method := http.MethodPost
+	if s.client.queryGET {
+		method = http.MethodGet
+	}
+	req, err := s.client.NewRequest(method, path+"?"+q.Encode(), json.RawMessage(body))
 	if err != nil {
 		return nil, err
 	}
-	path := "data/v2/query/" + sel.IDsField()
-	q := opts.values()
-	if opts == nil || opts.PageSize <= 0 {
-		var ans []queryAnswer
-		if err := s.client.sendRead(ctx, path, q, json.RawMessage(body), &ans); err != nil {
-			return nil, err
-		}
-		out := make([]TargetIDs, len(ans))
-		for i := range ans {
-			out[i] = TargetIDs{TargetID: ans[i].TargetID, IDs: ans[i].ids(sel)}
-		}
-		return out, nil
+	var ans []queryAnswer
+	if _, err := s.client.Do(ctx, markIdempotent(req, false), &ans); err != nil {
+		return nil, err
 	}
-	return s.paged(ctx, sel, path, q, body, opts.PageSize)
+	if len(ans) == 1 && (ans[0].TargetID == "" || ans[0].TargetID == target) {
+		return ans[0].ids(sel), nil
+	}
+	var ids []string
+	for i := range ans {
+		if ans[i].TargetID != "" && ans[i].TargetID != target {
+			return nil, fmt.Errorf("bimface: %s: the answer for target %s names target %s", path, target, ans[i].TargetID)
+		}
+		ids = append(ids, ans[i].ids(sel)...)
+	}
+	return ids, nil
 }
 
 // PaginationContextID asks for a new pagination context
@@ -115,61 +180,10 @@ func (s *QueryService) PaginationContextID(ctx context.Context) (string, error) 
 	if err := s.client.get(ctx, "data/v2/query/paginationContextId", nil, &id); err != nil {
 		return "", err
 	}
+	if id == "" {
+		return "", errors.New("bimface: data/v2/query/paginationContextId: empty pagination context")
+	}
 	return id, nil
-}
-
-func (s *QueryService) paged(ctx context.Context, sel dsl.Select, path string, q url.Values, body []byte, size int) ([]TargetIDs, error) {
-	pctx, err := s.PaginationContextID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	q.Set("paginationContextId", pctx)
-	q.Set("paginationSize", strconv.Itoa(size))
-	method := http.MethodPost
-	if s.client.queryGET {
-		method = http.MethodGet
-	}
-	var out []TargetIDs
-	index := map[string]int{}
-	prevFirst := ""
-	for {
-		req, err := s.client.NewRequest(method, path+"?"+q.Encode(), json.RawMessage(body))
-		if err != nil {
-			return nil, err
-		}
-		var ans []queryAnswer
-		if _, err := s.client.Do(ctx, markIdempotent(req, false), &ans); err != nil {
-			return nil, err
-		}
-		n := 0
-		first := ""
-		for i := range ans {
-			ids := ans[i].ids(sel)
-			if first == "" && len(ids) > 0 {
-				first = ans[i].TargetID + "\x00" + ids[0]
-			}
-			n += len(ids)
-			j, ok := index[ans[i].TargetID]
-			if !ok {
-				j = len(out)
-				index[ans[i].TargetID] = j
-				out = append(out, TargetIDs{TargetID: ans[i].TargetID})
-			}
-			out[j].IDs = append(out[j].IDs, ids...)
-		}
-		if n < size {
-			return out, nil
-		}
-		// A server that ignores the paging parameters would otherwise be
-		// asked for the same page forever.
-		if n > size {
-			return nil, fmt.Errorf("bimface: %s: page of %d IDs for paginationSize %d: paging not supported by the server", path, n, size)
-		}
-		if first == prevFirst {
-			return nil, fmt.Errorf("bimface: %s: pagination context %s returned the same page twice", path, pctx)
-		}
-		prevFirst = first
-	}
 }
 
 // PropertyValues is every value one property takes in a target.

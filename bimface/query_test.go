@@ -3,17 +3,18 @@ package bimface_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/bfquery/bfquery/bimface"
+	"github.com/bfquery/bfquery/bimface/bimfacetest"
 	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/internal/demo"
 )
 
 func TestQueryIDs(t *testing.T) {
@@ -38,28 +39,28 @@ func TestQueryIDs(t *testing.T) {
 		{
 			name: "rooms", sel: dsl.SelectRooms,
 			wantPath: "/data/v2/query/roomIds", wantVerb: "POST",
-			answer: `[{"roomIds":["313128"],"targetId":"a"},{"roomIds":[],"targetId":"b"}]`,
-			want:   []bimface.TargetIDs{{TargetID: "a", IDs: []string{"313128"}}, {TargetID: "b", IDs: []string{}}},
+			answer: `[{"roomIds":["313128"],"targetId":"1124890692330272"}]`,
+			want:   []bimface.TargetIDs{{TargetID: "1124890692330272", IDs: []string{"313128"}}},
 		},
 		{
 			name: "areas by GET with body", sel: dsl.SelectAreas, opts: []bimface.Option{bimface.WithQueryGET()},
 			wantPath: "/data/v2/query/areaIds", wantVerb: "GET",
-			answer: `[{"areaIds":["313464","313467"],"targetId":"73c9"}]`,
-			want:   []bimface.TargetIDs{{TargetID: "73c9", IDs: []string{"313464", "313467"}}},
+			answer: `[{"areaIds":["313464","313467"],"targetId":"1124890692330272"}]`,
+			want:   []bimface.TargetIDs{{TargetID: "1124890692330272", IDs: []string{"313464", "313467"}}},
 		},
 		{
 			name: "options in the query string", sel: dsl.SelectElements,
 			qopts:    &bimface.QueryOptions{IncludeOverrides: true, ExcludeInvisibles: true},
 			wantPath: "/data/v2/query/elementIds", wantVerb: "POST", wantQuery: "excludeInvisibles=true&includeOverrides=true",
 			answer: `[]`,
-			want:   []bimface.TargetIDs{},
+			want:   []bimface.TargetIDs{{TargetID: "1124890692330272", IDs: []string{}}},
 		},
 		{
 			name: "only includeOverrides", sel: dsl.SelectElements,
 			qopts:    &bimface.QueryOptions{IncludeOverrides: true},
 			wantPath: "/data/v2/query/elementIds", wantVerb: "POST", wantQuery: "includeOverrides=true",
 			answer: `[]`,
-			want:   []bimface.TargetIDs{},
+			want:   []bimface.TargetIDs{{TargetID: "1124890692330272", IDs: []string{}}},
 		},
 	}
 	for _, tc := range tests {
@@ -77,7 +78,7 @@ func TestQueryIDs(t *testing.T) {
 			got, err := f.client(tc.opts...).Query.IDs(context.Background(), tc.sel, req, tc.qopts)
 			require.NoError(t, err)
 			require.Equal(t, tc.wantVerb, gotVerb)
-			require.Equal(t, tc.wantQuery, gotQuery)
+			require.Equal(t, tc.wantQuery, withoutPaging(t, gotQuery))
 			require.Equal(t, "application/json", gotType)
 			require.Equal(t, string(req.MustJSON()), gotBody)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
@@ -93,122 +94,6 @@ func TestQueryIDsInvalidRequestSendsNothing(t *testing.T) {
 	var de *dsl.Error
 	require.True(t, errors.As(err, &de), "got %T %v", err, err)
 	require.EqualValues(t, 0, f.tokenCalls.Load())
-}
-
-// pagedServer serves a query answer in pages from a server-side cursor
-// per pagination context, as BIMFACE does.
-type pagedServer struct {
-	mu       sync.Mutex
-	targets  []bimface.TargetIDs
-	cursors  map[string]int
-	contexts int
-	pages    []string // "ctx size" of each page request
-	bodies   map[string]bool
-}
-
-func (p *pagedServer) register(t *testing.T, f *fixture) {
-	p.cursors = map[string]int{}
-	p.bodies = map[string]bool{}
-	f.mux.HandleFunc("GET /data/v2/query/paginationContextId", func(w http.ResponseWriter, r *http.Request) {
-		if !bearer(w, r, "tok-1") {
-			return
-		}
-		p.mu.Lock()
-		p.contexts++
-		id := "pctx-" + strconv.Itoa(p.contexts)
-		p.mu.Unlock()
-		writeData(w, id)
-	})
-	f.mux.HandleFunc("POST /data/v2/query/elementIds", func(w http.ResponseWriter, r *http.Request) {
-		if !bearer(w, r, "tok-1") {
-			return
-		}
-		body := readBody(t, r)
-		pctx := r.URL.Query().Get("paginationContextId")
-		size, err := strconv.Atoi(r.URL.Query().Get("paginationSize"))
-		if err != nil || pctx == "" {
-			writeError(w, http.StatusBadRequest, "parameter.invalid", "paging parameters")
-			return
-		}
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		p.pages = append(p.pages, pctx+" "+strconv.Itoa(size))
-		p.bodies[body] = true
-		// Flatten (target, id) pairs and hand out the next size of them.
-		type pair struct{ target, id string }
-		var all []pair
-		for _, tg := range p.targets {
-			for _, id := range tg.IDs {
-				all = append(all, pair{tg.TargetID, id})
-			}
-		}
-		start := min(p.cursors[pctx], len(all))
-		end := min(start+size, len(all))
-		p.cursors[pctx] = end
-		type item struct {
-			ElementIDs []string `json:"elementIds"`
-			TargetID   string   `json:"targetId"`
-		}
-		out := []item{}
-		for _, pr := range all[start:end] {
-			if len(out) == 0 || out[len(out)-1].TargetID != pr.target {
-				out = append(out, item{TargetID: pr.target})
-			}
-			out[len(out)-1].ElementIDs = append(out[len(out)-1].ElementIDs, pr.id)
-		}
-		writeData(w, out)
-	})
-}
-
-func ids(prefix string, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = prefix + strconv.Itoa(i)
-	}
-	return out
-}
-
-func TestQueryPagination(t *testing.T) {
-	tests := []struct {
-		name      string
-		targets   []bimface.TargetIDs
-		pageSize  int
-		wantPages []string
-	}{
-		{
-			name:      "last page short",
-			targets:   []bimface.TargetIDs{{TargetID: "f1", IDs: ids("a", 13)}, {TargetID: "f2", IDs: ids("b", 12)}},
-			pageSize:  10,
-			wantPages: []string{"pctx-1 10", "pctx-1 10", "pctx-1 10"},
-		},
-		{
-			name:      "exact multiple ends on an empty page",
-			targets:   []bimface.TargetIDs{{TargetID: "f1", IDs: ids("a", 20)}},
-			pageSize:  10,
-			wantPages: []string{"pctx-1 10", "pctx-1 10", "pctx-1 10"},
-		},
-		{
-			name:      "one page",
-			targets:   []bimface.TargetIDs{{TargetID: "f1", IDs: ids("a", 3)}},
-			pageSize:  1000,
-			wantPages: []string{"pctx-1 1000"},
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			f := newFixture(t)
-			p := &pagedServer{targets: tc.targets}
-			p.register(t, f)
-			req := dsl.File("f1", "f2").Where(dsl.Contain(dsl.Floor, "F"))
-			got, err := f.client().Query.IDs(context.Background(), dsl.SelectElements, req, &bimface.QueryOptions{PageSize: tc.pageSize})
-			require.NoError(t, err)
-			if diff := cmp.Diff(tc.targets, got); diff != "" {
-				t.Errorf("merged IDs (-want +got):\n%s", diff)
-			}
-			require.Equal(t, tc.wantPages, p.pages)
-			require.Equal(t, map[string]bool{string(req.MustJSON()): true}, p.bodies, "every page sends the same DSL")
-		})
-	}
 }
 
 func TestPropertyValues(t *testing.T) {
@@ -236,25 +121,98 @@ func TestPropertyValues(t *testing.T) {
 	require.EqualError(t, err, "bimface: PropertyValues needs at least one target ID and one property")
 }
 
-func TestQueryPaginationFailures(t *testing.T) {
-	page := `[{"elementIds":["1","2"],"targetId":"7"}]`
+func TestQueryPagination(t *testing.T) {
+	s := bimfacetest.NewServer(t, mustData(t))
+	ctx := context.Background()
+	ix, err := s.Data().Cache().Index(dsl.TargetFile, demo.FileID, dsl.SelectElements)
+	require.NoError(t, err)
+	var floors []dsl.Value
+	for _, v := range ix.Values(dsl.Floor) {
+		floors = append(floors, v.Value)
+	}
+	req := dsl.File(demo.FileID).Where(dsl.InQuery{Key: dsl.Floor, Values: floors})
+	want, err := ix.Find(req.Query())
+	require.NoError(t, err)
+	require.Len(t, want, ix.Len(), "every element has a floor")
 	tests := []struct {
-		name      string
-		opts      []bimface.Option
-		steps     []func(http.ResponseWriter, *http.Request)
-		wantErr   string
-		wantCalls int32
+		name     string
+		client   []bimface.Option
+		pageSize int
+	}{
+		{"the default page size", nil, 0},
+		{"pages of one", nil, 1000}, // 4000 IDs in 4 full pages and an empty one
+		{"a short last page", nil, 1500},
+		{"the client's page size", []bimface.Option{bimface.WithPageSize(999)}, 0},
+		{"GET with a body", []bimface.Option{bimface.WithQueryGET()}, 777},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.Client(tc.client...).Query.IDs(ctx, dsl.SelectElements, req, &bimface.QueryOptions{PageSize: tc.pageSize})
+			require.NoError(t, err)
+			require.Equal(t, []bimface.TargetIDs{{TargetID: demo.FileID, IDs: want}}, got)
+		})
+	}
+}
+
+func TestQueryPageSizeBounds(t *testing.T) {
+	f := newFixture(t)
+	for _, n := range []int{-1, 10001} {
+		_, err := f.client().Query.IDs(context.Background(), dsl.SelectElements, dsl.File("7").Where(dsl.Match(dsl.Floor, "F1")), &bimface.QueryOptions{PageSize: n})
+		require.EqualError(t, err, fmt.Sprintf("bimface: page size %d: must be between 1 and 10000", n))
+		_, err = bimface.NewClient(bimface.WithCredentials("k", "s"), bimface.WithPageSize(n))
+		require.EqualError(t, err, fmt.Sprintf("bimface: WithPageSize: %d: must be between 1 and 10000", n))
+	}
+	require.EqualValues(t, 0, f.tokenCalls.Load(), "nothing is sent")
+}
+
+func TestQueryPaginationFailures(t *testing.T) {
+	full := `[{"elementIds":["1","2"],"targetId":"7"}]`
+	rest := `[{"elementIds":["3"],"targetId":"7"}]`
+	tests := []struct {
+		name         string
+		steps        []func(http.ResponseWriter, *http.Request)
+		want         []string
+		wantErr      string
+		wantCalls    int32
+		wantContexts int32
 	}{
 		{
-			name: "a failed page is not asked for again",
-			opts: []bimface.Option{bimface.WithQueryGET()},
+			name: "a failed page starts the listing again with a fresh context",
 			steps: []func(http.ResponseWriter, *http.Request){
-				func(w http.ResponseWriter, r *http.Request) { writeRaw(w, page) },
+				func(w http.ResponseWriter, r *http.Request) { writeRaw(w, full) },
 				status(500, "system.error"),
+				func(w http.ResponseWriter, r *http.Request) { writeRaw(w, full) },
+				func(w http.ResponseWriter, r *http.Request) { writeRaw(w, rest) },
+			},
+			want:      []string{"1", "2", "3"},
+			wantCalls: 4, wantContexts: 2,
+		},
+		{
+			name: "an expired context mid-way starts again",
+			steps: []func(http.ResponseWriter, *http.Request){
+				func(w http.ResponseWriter, r *http.Request) { writeRaw(w, full) },
+				status(400, "input.parameter.error"),
+				func(w http.ResponseWriter, r *http.Request) { writeRaw(w, full) },
 				func(w http.ResponseWriter, r *http.Request) { writeRaw(w, `[]`) },
 			},
-			wantErr:   "bimface: GET {URL}/data/v2/query/elementIds?paginationContextId=pctx&paginationSize=2: 500 system.error",
-			wantCalls: 2,
+			want:      []string{"1", "2"},
+			wantCalls: 4, wantContexts: 2,
+		},
+		{
+			name: "a refused first page fails at once",
+			steps: []func(http.ResponseWriter, *http.Request){
+				status(400, "input.parameter.error"),
+			},
+			wantErr:   "bimface: POST {URL}/data/v2/query/elementIds?paginationContextId=pctx-1&paginationSize=2: 400 input.parameter.error",
+			wantCalls: 1, wantContexts: 1,
+		},
+		{
+			name: "failing pages fail the call after the restarts",
+			steps: []func(http.ResponseWriter, *http.Request){
+				status(500, "system.error"),
+			},
+			wantErr:   "bimface: POST {URL}/data/v2/query/elementIds?paginationContextId=pctx-5&paginationSize=2: 500 system.error",
+			wantCalls: 5, wantContexts: 5,
 		},
 		{
 			name: "a page over the size means paging is ignored",
@@ -263,27 +221,42 @@ func TestQueryPaginationFailures(t *testing.T) {
 					writeRaw(w, `[{"elementIds":["1","2","3"],"targetId":"7"}]`)
 				},
 			},
-			wantErr:   "bimface: data/v2/query/elementIds: page of 3 IDs for paginationSize 2: paging not supported by the server",
-			wantCalls: 1,
+			wantErr:   "bimface: data/v2/query/elementIds: page 1 holds 3 IDs for paginationSize 2: the server does not page this list",
+			wantCalls: 1, wantContexts: 1,
 		},
 		{
-			name: "the same page twice",
+			name: "the same page twice is never a duplicate",
 			steps: []func(http.ResponseWriter, *http.Request){
-				func(w http.ResponseWriter, r *http.Request) { writeRaw(w, page) },
+				func(w http.ResponseWriter, r *http.Request) { writeRaw(w, full) },
 			},
-			wantErr:   "bimface: data/v2/query/elementIds: pagination context pctx returned the same page twice",
-			wantCalls: 2,
+			wantErr:   "bimface: data/v2/query/elementIds: page 2 of pagination context pctx-5 repeats ID 1",
+			wantCalls: 10, wantContexts: 5,
+		},
+		{
+			name: "an answer for another target",
+			steps: []func(http.ResponseWriter, *http.Request){
+				func(w http.ResponseWriter, r *http.Request) {
+					writeRaw(w, `[{"elementIds":["1"],"targetId":"8"}]`)
+				},
+			},
+			wantErr:   "bimface: data/v2/query/elementIds: the answer for target 7 names target 8",
+			wantCalls: 1, wantContexts: 1,
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.mux.HandleFunc("GET /data/v2/query/paginationContextId", func(w http.ResponseWriter, r *http.Request) { writeData(w, "pctx") })
 			s := &script{steps: tc.steps}
 			f.mux.Handle("/data/v2/query/elementIds", s)
-			_, err := f.client(tc.opts...).Query.IDs(context.Background(), dsl.SelectElements, dsl.File("7").Where(dsl.Match(dsl.Floor, "F1")), &bimface.QueryOptions{PageSize: 2})
-			require.EqualError(t, err, strings.ReplaceAll(tc.wantErr, "{URL}", f.server.URL))
+			got, err := f.client().Query.IDs(context.Background(), dsl.SelectElements, dsl.File("7").Where(dsl.Match(dsl.Floor, "F1")), &bimface.QueryOptions{PageSize: 2})
+			if tc.wantErr != "" {
+				require.EqualError(t, err, strings.ReplaceAll(tc.wantErr, "{URL}", f.server.URL))
+			} else {
+				require.NoError(t, err)
+				require.Equal(t, []bimface.TargetIDs{{TargetID: "7", IDs: tc.want}}, got)
+			}
 			require.Equal(t, tc.wantCalls, s.calls.Load())
+			require.Equal(t, tc.wantContexts, f.contexts.Load())
 		})
 	}
 }

@@ -1,8 +1,11 @@
 package bimface
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -87,13 +90,62 @@ func (s *SharesService) Get(ctx context.Context, of ShareOf) (*ShareLink, error)
 	return &l, nil
 }
 
-// List lists the application's share links (GET /shares).
+// sharesPageSize is how many share links List asks for per page.
+const sharesPageSize = 100
+
+// maxSharePages bounds List against a server that never ends its pages.
+const maxSharePages = 100000
+
+// sharesPage is the data of GET /shares: a paged list, {"list": [...],
+// "page": {...}} with pageNo and pageSize parameters (shared/seeds/
+// README.md, "GET /shares"). Older servers answer a bare array.
+type sharesPage struct {
+	List []ShareLink `json:"list"`
+	Page struct {
+		PageNo     int `json:"pageNo"`
+		PageSize   int `json:"pageSize"`
+		TotalCount int `json:"totalCount"`
+		TotalPages int `json:"totalPages"`
+	} `json:"page"`
+	bare bool
+}
+
+func (p *sharesPage) UnmarshalJSON(data []byte) error {
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
+		p.bare = true
+		return json.Unmarshal(t, &p.List)
+	}
+	type plain sharesPage
+	return json.Unmarshal(data, (*plain)(p))
+}
+
+// List lists the application's share links (GET /shares), every page of
+// them: it reads pages until one is short, the page information says it
+// was the last, or the server answers the whole list as a bare array.
 func (s *SharesService) List(ctx context.Context) ([]ShareLink, error) {
 	out := []ShareLink{}
-	if err := s.client.get(ctx, "shares", nil, &out); err != nil {
-		return nil, err
+	for no := 1; no <= maxSharePages; no++ {
+		q := url.Values{}
+		q.Set("pageNo", strconv.Itoa(no))
+		q.Set("pageSize", strconv.Itoa(sharesPageSize))
+		var p sharesPage
+		if err := s.client.get(ctx, "shares", q, &p); err != nil {
+			return nil, err
+		}
+		out = append(out, p.List...)
+		switch {
+		case p.bare, len(p.List) == 0:
+			return out, nil
+		case p.Page.TotalPages > 0 && no >= p.Page.TotalPages:
+			return out, nil
+		case p.Page.TotalCount > 0 && len(out) >= p.Page.TotalCount:
+			return out, nil
+		case p.Page.PageSize > 0 && len(p.List) < p.Page.PageSize,
+			p.Page.PageSize <= 0 && len(p.List) < sharesPageSize:
+			return out, nil
+		}
 	}
-	return out, nil
+	return nil, fmt.Errorf("bimface: shares: more than %d pages", maxSharePages)
 }
 
 // Delete revokes the share link of a file or integration (DELETE /share).

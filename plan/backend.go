@@ -23,16 +23,16 @@ func (l local) Query(_ context.Context, sel dsl.Select, req dsl.Request) ([]eval
 	return l.c.Query(req, sel)
 }
 
-func (l local) Values(_ context.Context, sel dsl.Select, t dsl.TargetType, ids []string, keys []dsl.Key) (map[dsl.Key][]dsl.Value, error) {
+func (l local) Values(_ context.Context, sel dsl.Select, t dsl.TargetType, ids []string, keys []dsl.Key) (Values, error) {
 	var ixs []*eval.Index
 	for _, id := range ids {
 		ix, err := l.c.Index(t, id, sel)
 		if err != nil {
-			return nil, err
+			return Values{}, err
 		}
 		ixs = append(ixs, ix)
 	}
-	return valuesOf(ixs, keys), nil
+	return Values{ByKey: valuesOf(ixs, keys)}, nil
 }
 
 // valuesOf merges the distinct values of keys over several indexes.
@@ -127,17 +127,17 @@ func results(sel dsl.Select, targets []string, found []bimface.TargetIDs) []eval
 // Values asks propertyValues for elements. Rooms and areas have no such
 // endpoint: their values come from reading them all, which is cheap, as
 // a model has few.
-func (r remote) Values(ctx context.Context, sel dsl.Select, t dsl.TargetType, ids []string, keys []dsl.Key) (map[dsl.Key][]dsl.Value, error) {
+func (r remote) Values(ctx context.Context, sel dsl.Select, t dsl.TargetType, ids []string, keys []dsl.Key) (Values, error) {
 	if sel != dsl.SelectElements {
 		var ixs []*eval.Index
 		for _, id := range ids {
 			ix, err := r.spaces(ctx, sel, t, id)
 			if err != nil {
-				return nil, err
+				return Values{}, err
 			}
 			ixs = append(ixs, ix)
 		}
-		return valuesOf(ixs, keys), nil
+		return Values{ByKey: valuesOf(ixs, keys)}, nil
 	}
 	props := make([]string, len(keys))
 	for i, k := range keys {
@@ -145,14 +145,21 @@ func (r remote) Values(ctx context.Context, sel dsl.Select, t dsl.TargetType, id
 	}
 	pvs, err := r.c.Query.PropertyValues(ctx, t, ids, props)
 	if err != nil {
-		return nil, err
+		return Values{}, err
 	}
-	out := make(map[dsl.Key][]dsl.Value, len(keys))
+	out := Values{ByKey: make(map[dsl.Key][]dsl.Value, len(keys)), Untyped: true}
 	for _, k := range keys {
-		out[k] = []dsl.Value{}
+		out.ByKey[k] = []dsl.Value{}
 	}
 	for _, pv := range pvs {
-		out[dsl.Key(pv.Property)] = append(out[dsl.Key(pv.Property)], pv.Typed...)
+		out.ByKey[dsl.Key(pv.Property)] = append(out.ByKey[dsl.Key(pv.Property)], pv.Typed...)
+		for _, v := range pv.Typed {
+			if v.Kind() != dsl.KindString {
+				// A server that sends numbers as numbers says which
+				// strings are strings.
+				out.Untyped = false
+			}
+		}
 	}
 	return out, nil
 }
@@ -267,23 +274,29 @@ func (r remote) integrationRecords(ctx context.Context, id string, ids []string)
 // targets are fetched once, however many plans ask for them. It is what a
 // batch of queries in one run uses; the values do not change meanwhile.
 func CacheValues(b Backend) Backend {
-	return &valueCache{Backend: b, seen: map[string][]dsl.Value{}}
+	return &valueCache{Backend: b, seen: map[string]cachedValues{}}
 }
 
 type valueCache struct {
 	Backend
 	mu   sync.Mutex
-	seen map[string][]dsl.Value
+	seen map[string]cachedValues
 }
 
-func (c *valueCache) Values(ctx context.Context, sel dsl.Select, t dsl.TargetType, ids []string, keys []dsl.Key) (map[dsl.Key][]dsl.Value, error) {
+type cachedValues struct {
+	vals    []dsl.Value
+	untyped bool
+}
+
+func (c *valueCache) Values(ctx context.Context, sel dsl.Select, t dsl.TargetType, ids []string, keys []dsl.Key) (Values, error) {
 	scope := sel.String() + "\x00" + string(t) + "\x00" + strings.Join(ids, "\x00") + "\x00"
-	out := make(map[dsl.Key][]dsl.Value, len(keys))
+	out := Values{ByKey: make(map[dsl.Key][]dsl.Value, len(keys))}
 	var missing []dsl.Key
 	c.mu.Lock()
 	for _, k := range keys {
-		if vals, ok := c.seen[scope+string(k)]; ok {
-			out[k] = vals
+		if cv, ok := c.seen[scope+string(k)]; ok {
+			out.ByKey[k] = cv.vals
+			out.Untyped = out.Untyped || cv.untyped
 		} else {
 			missing = append(missing, k)
 		}
@@ -294,13 +307,14 @@ func (c *valueCache) Values(ctx context.Context, sel dsl.Select, t dsl.TargetTyp
 	}
 	got, err := c.Backend.Values(ctx, sel, t, ids, missing)
 	if err != nil {
-		return nil, err
+		return Values{}, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, k := range missing {
-		c.seen[scope+string(k)] = got[k]
-		out[k] = got[k]
+		c.seen[scope+string(k)] = cachedValues{got.ByKey[k], got.Untyped}
+		out.ByKey[k] = got.ByKey[k]
 	}
+	out.Untyped = out.Untyped || got.Untyped
 	return out, nil
 }

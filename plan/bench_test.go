@@ -20,10 +20,10 @@ const benchQuery = demoFrom + "categoryName = '墙' AND floor != 'F01' AND 体�
 // plan over it measures the planner alone.
 type fetched struct {
 	plan.Backend
-	values map[dsl.Key][]dsl.Value
+	values plan.Values
 }
 
-func (f fetched) Values(context.Context, dsl.Select, dsl.TargetType, []string, []dsl.Key) (map[dsl.Key][]dsl.Value, error) {
+func (f fetched) Values(context.Context, dsl.Select, dsl.TargetType, []string, []dsl.Key) (plan.Values, error) {
 	return f.values, nil
 }
 

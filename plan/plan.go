@@ -19,11 +19,22 @@ type Backend interface {
 	Query(ctx context.Context, sel dsl.Select, req dsl.Request) ([]eval.Result, error)
 	// Values lists the distinct values each key takes in what sel selects
 	// of the targets.
-	Values(ctx context.Context, sel dsl.Select, t dsl.TargetType, targetIDs []string, keys []dsl.Key) (map[dsl.Key][]dsl.Value, error)
+	Values(ctx context.Context, sel dsl.Select, t dsl.TargetType, targetIDs []string, keys []dsl.Key) (Values, error)
 	// All lists every ID of one target.
 	All(ctx context.Context, sel dsl.Select, t dsl.TargetType, targetID string) ([]string, error)
 	// Filter returns, in order, those of ids whose records q matches.
 	Filter(ctx context.Context, sel dsl.Select, t dsl.TargetType, targetID string, ids []string, q dsl.Query) ([]string, error)
+}
+
+// Values are the distinct values of keys, as a Backend lists them.
+type Values struct {
+	ByKey map[dsl.Key][]dsl.Value
+	// Untyped says the values came as text only, as BIMFACE's
+	// propertyValues may send them (its example: "values" : [ "-2.45",
+	// "0.0" ], seed 001 line 7161). A numeric text then may stand for a
+	// number whose literal differs (3000.0 sent as "3000"), so a plan
+	// checks such values on the records where their text decides.
+	Untyped bool
 }
 
 // Options tune how a plan is made and run.
@@ -144,7 +155,7 @@ func Build(ctx context.Context, b Backend, st dsl.Statement, opts Options) (*Pla
 		if err != nil {
 			return nil, err
 		}
-		bld.values = vals
+		bld.values, bld.untyped = vals.ByKey, vals.Untyped
 	}
 	part := bld.expr(q)
 	switch {
@@ -194,9 +205,10 @@ type part struct {
 }
 
 type builder struct {
-	plan   *Plan
-	values map[dsl.Key][]dsl.Value
-	seen   map[string]*Request
+	plan    *Plan
+	values  map[dsl.Key][]dsl.Value
+	untyped bool // see Values.Untyped
+	seen    map[string]*Request
 }
 
 func (b *builder) expr(q dsl.Query) part {
@@ -441,7 +453,11 @@ func (b *builder) like(q dsl.LikeQuery) part {
 			continue
 		}
 		exact := true
-		if f, ok := numeric(v); ok {
+		if _, ok := numeric(v); ok && b.untyped && v.Kind() == dsl.KindString {
+			// Its type is not known: it may be a number, which in matches
+			// by value, and whose own text may not match.
+			exact = false
+		} else if f, ok := numeric(v); ok {
 			for _, j := range byNumber[f] {
 				// Two strings compare as bytes; a number equals any value of
 				// its number.

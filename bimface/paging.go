@@ -1,0 +1,140 @@
+package bimface
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// MaxPageSize is the largest paginationSize BIMFACE accepts, and the most
+// IDs an ID list holds when it is not paged: "BIMFACE通过接口查询模型(单模型、
+// 集成模型)的构件id列表时,默认最多返回10000条数据" (developers-guide,
+// 分页查询构件id列表; shared/seeds/README.md, "10,000-id cap"). Every ID
+// list is therefore read in pages, of MaxPageSize IDs unless
+// WithPageSize or QueryOptions.PageSize says otherwise.
+const MaxPageSize = 10000
+
+// maxListRestarts bounds how often one ID listing starts again with a
+// fresh pagination context after a page failed.
+const maxListRestarts = 4
+
+// checkPageSize returns n, or MaxPageSize for 0, or an error for a size
+// BIMFACE refuses: paginationSize is in (0, 10000].
+func checkPageSize(n int) (int, error) {
+	switch {
+	case n == 0:
+		return MaxPageSize, nil
+	case n < 0 || n > MaxPageSize:
+		return 0, fmt.Errorf("bimface: page size %d: must be between 1 and %d", n, MaxPageSize)
+	}
+	return n, nil
+}
+
+// pageFunc asks for one page of an ID list: the request of the listing
+// with q's pagination parameters added. It returns the page's IDs.
+type pageFunc func(ctx context.Context, q url.Values) ([]string, error)
+
+// errPagingIgnored is a page larger than asked for: the server does not
+// page this list, so what it sends may be cut at its cap.
+var errPagingIgnored = errors.New("the server does not page this list")
+
+// listError is a failure of one attempt at a listing, with what decides
+// whether a fresh attempt may succeed.
+type listError struct {
+	err     error
+	restart bool
+}
+
+func (e *listError) Error() string { return e.err.Error() }
+func (e *listError) Unwrap() error { return e.err }
+
+// listIDs reads a whole ID list in pages of size. The rules are those of
+// BIMFACE's paging (shared/seeds/README.md, "10,000-id cap"): a context
+// from GET /data/v2/query/paginationContextId, valid 5 minutes; the same
+// request sent again and again with paginationContextId and
+// paginationSize (paginationNo is left out); the list ends with the first
+// page holding fewer than paginationSize IDs, and asking again after that
+// is an error.
+//
+// The server keeps the cursor, so a page that failed cannot be asked for
+// again: a page whose answer was lost may have moved it. A failed page
+// therefore starts the whole listing again with a fresh context, after a
+// backoff, at most maxListRestarts times; the answer is complete, each ID
+// once, or the call fails with the last error. A failure that a new
+// attempt cannot mend (a refused request on the first page, a page larger
+// than asked for) fails at once.
+func (c *Client) listIDs(ctx context.Context, name string, size int, page pageFunc) ([]string, error) {
+	for restart := 0; ; restart++ {
+		ids, err := c.listOnce(ctx, name, size, page)
+		if err == nil {
+			return ids, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var le *listError
+		if !errors.As(err, &le) || !le.restart || restart >= maxListRestarts {
+			if le != nil {
+				err = le.err
+			}
+			return nil, err
+		}
+		wait := c.retry.backoff(restart)
+		if apiErr := (*Error)(nil); errors.As(err, &apiErr) && apiErr.retryAfter > 0 {
+			wait = apiErr.retryAfter
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// listOnce is one attempt at a listing, with one pagination context.
+func (c *Client) listOnce(ctx context.Context, name string, size int, page pageFunc) ([]string, error) {
+	pctx, err := c.Query.PaginationContextID(ctx)
+	if err != nil {
+		return nil, &listError{err: err, restart: transient(err)}
+	}
+	q := url.Values{}
+	q.Set("paginationContextId", pctx)
+	q.Set("paginationSize", strconv.Itoa(size))
+	var out []string
+	seen := map[string]struct{}{}
+	for n := 1; ; n++ {
+		ids, err := page(ctx, q)
+		if err != nil {
+			// The first page of a fresh context fails only for a reason
+			// of the request itself, unless the failure is transient;
+			// later pages may fail because the context expired or the
+			// cursor moved under a lost answer.
+			return nil, &listError{err: err, restart: n > 1 || transient(err)}
+		}
+		if len(ids) > size {
+			return nil, &listError{err: fmt.Errorf("bimface: %s: page %d holds %d IDs for paginationSize %d: %w", name, n, len(ids), size, errPagingIgnored)}
+		}
+		for _, id := range ids {
+			if _, dup := seen[id]; dup {
+				return nil, &listError{err: fmt.Errorf("bimface: %s: page %d of pagination context %s repeats ID %s", name, n, pctx, id), restart: true}
+			}
+			seen[id] = struct{}{}
+		}
+		out = append(out, ids...)
+		if len(ids) < size {
+			return out, nil
+		}
+	}
+}
+
+// transient reports whether err may not happen again: a connection
+// failure, a timeout, a 5xx or a 429.
+func transient(err error) bool {
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode >= 500 || apiErr.StatusCode == http.StatusTooManyRequests
+	}
+	var te *transportError
+	return errors.As(err, &te)
+}
