@@ -18,7 +18,7 @@ import (
 type Remote struct {
 	Endpoint string `env:"BIMFACE_ENDPOINT" placeholder:"URL" help:"Send API and file requests to this server instead of BIMFACE (a private deployment, or bfquery serve)."`
 	Config   string `type:"path" placeholder:"FILE" help:"A JSON config file with appKey, appSecret and endpoint; readable by its owner only (default: bfquery/config.json in the user config directory)."`
-	PageSize int    `placeholder:"N" help:"Fetch query answers in pages of N IDs."`
+	PageSize int    `placeholder:"N" help:"Read ID lists in pages of N IDs, 1 to 10000 (default 10000, the most BIMFACE allows)."`
 }
 
 // config is the config file's content.
@@ -48,6 +48,12 @@ func (r *Remote) client() (*bimface.Client, error) {
 		return nil, errors.New("no BIMFACE credentials: set BIMFACE_APP_KEY and BIMFACE_APP_SECRET, or appKey and appSecret in the config file")
 	}
 	opts := []bimface.Option{bimface.WithCredentials(cfg.AppKey, cfg.AppSecret), bimface.WithUserAgent("bfquery")}
+	if r.PageSize != 0 {
+		if r.PageSize < 0 || r.PageSize > bimface.MaxPageSize {
+			return nil, inputError{fmt.Errorf("--page-size %d: must be between 1 and %d", r.PageSize, bimface.MaxPageSize)}
+		}
+		opts = append(opts, bimface.WithPageSize(r.PageSize))
+	}
 	if cfg.Endpoint != "" {
 		opts = append(opts, bimface.WithEndpoint(cfg.Endpoint))
 	}
