@@ -21,10 +21,12 @@ type CacheConfig struct {
 	Elements      int
 	IntegrationID string
 	// IntegrationFiles is the number of files (2 or more) of the
-	// integration, each with Elements/IntegrationFiles elements. The
-	// first file's elements carry a fileId field; the others get their
-	// file from the manifest, so both ways are exercised.
-	IntegrationFiles int
+	// integration, each with IntegrationElements/IntegrationFiles
+	// elements (Elements/IntegrationFiles when IntegrationElements is 0).
+	// The first file's elements carry a fileId field; the others get
+	// their file from the manifest, so both ways are exercised.
+	IntegrationFiles    int
+	IntegrationElements int
 	Format           Format
 	Gzip             bool      // write each records file gzipped (name ends in .gz)
 	Pulled           time.Time // written as every target's pull time
@@ -104,12 +106,16 @@ func WriteCache(dir string, c CacheConfig) (*eval.Manifest, error) {
 	}
 	if c.IntegrationID != "" {
 		n := max(2, c.IntegrationFiles)
+		elements := c.IntegrationElements
+		if elements == 0 {
+			elements = c.Elements
+		}
 		files := make([]string, n)
 		counts := make([]int, n)
 		seeds := make([]uint64, n)
 		for i := range n {
 			files[i] = strconv.FormatUint(1648888854324461+uint64(i)*1000003, 10)
-			counts[i] = c.Elements / n
+			counts[i] = elements / n
 			seeds[i] = c.Seed + uint64(i) + 1
 		}
 		if err := target(dsl.TargetIntegration, c.IntegrationID, "integration-"+c.IntegrationID, files, counts, seeds); err != nil {
