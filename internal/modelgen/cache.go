@@ -27,9 +27,9 @@ type CacheConfig struct {
 	// their file from the manifest, so both ways are exercised.
 	IntegrationFiles    int
 	IntegrationElements int
-	Format           Format
-	Gzip             bool      // write each records file gzipped (name ends in .gz)
-	Pulled           time.Time // written as every target's pull time
+	Format              Format
+	Gzip                bool      // write each records file gzipped (name ends in .gz)
+	Pulled              time.Time // written as every target's pull time
 }
 
 // WriteCache writes a cache directory into dir (which must exist) and
