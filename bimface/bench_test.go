@@ -7,14 +7,19 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/bfquery/bfquery/bimface"
+	"github.com/bfquery/bfquery/bimface/bimfacetest"
 	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/internal/modelgen"
 )
 
-// queryAnswer10k is a query answer of 10,000 element IDs in two targets,
+// queryAnswer10k is a query answer of 10,000 element IDs of one target,
 // encoded once so that the server does no work per request but a write.
 func queryAnswer10k(b *testing.B) []byte {
 	b.Helper()
@@ -22,14 +27,13 @@ func queryAnswer10k(b *testing.B) []byte {
 		ElementIDs []string `json:"elementIds"`
 		TargetID   string   `json:"targetId"`
 	}
-	var a, c []string
-	for i := range 5000 {
+	var a []string
+	for i := range 10000 {
 		a = append(a, strconv.Itoa(300000+i))
-		c = append(c, strconv.Itoa(900000+i))
 	}
 	body, err := json.Marshal(map[string]any{
 		"code": "success", "message": "",
-		"data": []item{{a, "1124890692330272"}, {c, "1124890692330273"}},
+		"data": []item{{a, "1124890692330272"}},
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -43,9 +47,21 @@ func benchServer(b *testing.B, body []byte) *httptest.Server {
 	mux.HandleFunc("POST /oauth2/token", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"code":"success","data":{"expireTime":"2999-01-01 00:00:00","token":"t"},"message":""}`)
 	})
+	// A context's first page is the whole answer, its second is empty.
+	var contexts atomic.Int64
+	var seen sync.Map
+	mux.HandleFunc("GET /data/v2/query/paginationContextId", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"code":"success","data":"c`+strconv.FormatInt(contexts.Add(1), 10)+`","message":""}`)
+	})
 	mux.HandleFunc("POST /data/v2/query/elementIds", func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
+		if pctx := r.URL.Query().Get("paginationContextId"); pctx != "" {
+			if _, again := seen.LoadOrStore(pctx, true); again {
+				io.WriteString(w, `{"code":"success","data":[{"elementIds":[],"targetId":"1124890692330272"}],"message":""}`)
+				return
+			}
+		}
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.Write(body)
 	})
@@ -54,7 +70,7 @@ func benchServer(b *testing.B, body []byte) *httptest.Server {
 	return srv
 }
 
-var benchRequest = dsl.File("1124890692330272", "1124890692330273").
+var benchRequest = dsl.File("1124890692330272").
 	Where(dsl.Match(dsl.Floor, "F11")).
 	Where(dsl.Contain(dsl.CategoryName, "墙"))
 
@@ -73,7 +89,7 @@ func BenchmarkQueryIDs10k(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		got, err := c.Query.IDs(ctx, dsl.SelectElements, benchRequest, nil)
-		if err != nil || len(got) != 2 || len(got[0].IDs)+len(got[1].IDs) != 10000 {
+		if err != nil || len(got) != 1 || len(got[0].IDs) != 10000 {
 			b.Fatalf("got %d targets, %v", len(got), err)
 		}
 	}
@@ -105,7 +121,7 @@ func BenchmarkBaseline10k(b *testing.B) {
 				TargetID   string   `json:"targetId"`
 			} `json:"data"`
 		}
-		if err := json.Unmarshal(raw, &env); err != nil || len(env.Data) != 2 {
+		if err := json.Unmarshal(raw, &env); err != nil || len(env.Data) != 1 {
 			b.Fatal(err)
 		}
 	}
@@ -129,4 +145,65 @@ func BenchmarkTransportOnly10k(b *testing.B) {
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	}
+}
+
+// BenchmarkPaged100k is a query answered by 100,000 IDs through the
+// simulator with BIMFACE's limits, the way every query is read: a
+// pagination context and eleven pages of at most 10,000 IDs.
+func BenchmarkPaged100k(b *testing.B) {
+	c, req := bench100k(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := c.Query.IDs(ctx, dsl.SelectElements, req, nil)
+		if err != nil || len(got[0].IDs) != 100000 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkUnpaged100k is its baseline: the same answer in one unpaged
+// request to the simulator without its cap, decoded the same way.
+func BenchmarkUnpaged100k(b *testing.B) {
+	c, req := bench100k(b)
+	body := req.MustJSON()
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := c.NewRequest(http.MethodPost, "data/v2/query/elementIds", json.RawMessage(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var got []bimface.TargetIDs
+		if _, err := c.Do(ctx, r, &got); err != nil || len(got[0].IDs) != 100000 {
+			b.Fatal(err)
+		}
+	}
+}
+
+var (
+	data100kOnce sync.Once
+	data100k     *bimfacetest.Data
+	data100kErr  error
+)
+
+func bench100k(b *testing.B) (*bimface.Client, dsl.Request) {
+	b.Helper()
+	data100kOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "bfquery-bench-")
+		if err != nil {
+			data100kErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		if _, data100kErr = modelgen.WriteCache(dir, modelgen.CacheConfig{Seed: 1, FileID: "1", Elements: 100000, Format: modelgen.NDJSON}); data100kErr != nil {
+			return
+		}
+		data100k, data100kErr = bimfacetest.Load(dir)
+	})
+	if data100kErr != nil {
+		b.Fatal(data100kErr)
+	}
+	s := bimfacetest.NewServer(b, data100k, bimfacetest.WithoutIDCap())
+	return s.Client(), dsl.File("1").Where(dsl.Contain(dsl.Key("guid"), "-"))
 }

@@ -48,8 +48,19 @@
 //
 // Element batch reads are split into requests of at most MaxBatchIDs IDs,
 // run with bounded concurrency (WithBatchConcurrency), and their results
-// joined in input order. DSL queries may be paged with
-// QueryOptions.PageSize.
+// joined in input order.
+//
+// Every ID list is read in pages, because BIMFACE cuts an unpaged one at
+// MaxPageSize (10,000) IDs without a word: Query.IDs (elementIds, roomIds,
+// areaIds), and the elementIds of Files and Integrations. A listing takes
+// a pagination context and asks for pages of WithPageSize (or
+// QueryOptions.PageSize) IDs until one is short; a query over several
+// targets is one listing per target, so that it is exact however BIMFACE
+// counts a page. The server keeps the cursor, so a failed page is not
+// asked for again: the listing starts over with a fresh context, after a
+// backoff, a bounded number of times. An answer is complete and without
+// a duplicate ID, or the call fails; a page larger than asked for means
+// the server does not page and is an error.
 //
 // # Files and jobs
 //

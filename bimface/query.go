@@ -53,6 +53,23 @@ type TargetIDs struct {
 	IDs      []string
 }
 
+// UnmarshalJSON reads one item of a query endpoint's data,
+// {"targetId": …, "elementIds" (or "roomIds", "areaIds"): […]}.
+func (t *TargetIDs) UnmarshalJSON(data []byte) error {
+	var a queryAnswer
+	if err := json.Unmarshal(data, &a); err != nil {
+		return err
+	}
+	t.TargetID, t.IDs = a.TargetID, a.ElementIDs
+	switch {
+	case a.RoomIDs != nil:
+		t.IDs = a.RoomIDs
+	case a.AreaIDs != nil:
+		t.IDs = a.AreaIDs
+	}
+	return nil
+}
+
 // queryAnswer is one item of a query endpoint's data. The ID list's name
 // depends on the endpoint; decoding all three names in one struct is
 // cheaper than a map.

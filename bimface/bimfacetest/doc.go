@@ -14,7 +14,7 @@
 //
 //   - POST /oauth2/token, checking Basic appKey:appSecret; GET /view/token;
 //   - POST (or GET with a body) /data/v2/query/elementIds, roomIds and
-//     areaIds, with paginationContextId and paginationSize paging;
+//     areaIds, cut and paged as BIMFACE does (below);
 //     GET /data/v2/query/paginationContextId and propertyValues;
 //   - under /data/v2/files/{fileId}/ and /data/v2/integrations/{id}/:
 //     elementIds (the six-dimension filters are match clauses on their
@@ -41,6 +41,36 @@
 // otherwise) or a view token of the target it reads. An unknown target is
 // 404 file.not.found, for integrations too; invalid input is 400
 // input.parameter.error with the reason, for a DSL the *dsl.Error text.
+//
+// # BIMFACE's limits
+//
+// The simulator holds clients to the limits of today's BIMFACE, which
+// the seed pages do not state (shared/seeds/README.md, "Limits and shapes
+// of today's BIMFACE"), so that a client that forgets them fails here
+// first:
+//
+//   - every ID list (query/elementIds, roomIds, areaIds, and the
+//     elementIds of files and integrations) that is not paged is cut at
+//     DefaultIDCap (10,000) IDs, silently (WithIDCap, WithoutIDCap);
+//   - paging: GET /data/v2/query/paginationContextId hands out a context
+//     that lives DefaultPaginationTTL (5 minutes, WithPaginationTTL);
+//     paginationSize must be in (0, 10000] (WithMaxPageSize); the
+//     context's first call fixes the list and the page size, later calls'
+//     parameters and bodies are ignored; a call after the page that held
+//     fewer than paginationSize IDs is an error, as is a paginationNo
+//     that does not count the calls, or a context used on another
+//     endpoint; the live contexts are bounded and expire. A query over
+//     several targets counts its cap and pages across the targets, in
+//     their order, unless WithPerTargetPaging counts them per target: the
+//     documents say neither;
+//   - propertyValues answers values as strings, each value's text, as
+//     the seed's example does (WithTypedPropertyValues for JSON types);
+//   - an integration's batch element read takes the body of the current
+//     reference, {"ids": [{"fileIdHash", "elementIds"}]}, and refuses the
+//     bare array of older SDKs (WithLegacyIntegrationBody reverses that);
+//   - GET /shares answers a paged {"list", "page"} (pageNo, pageSize).
+//
+// bfquery serve has a flag for each.
 //
 // # Uploads and jobs
 //

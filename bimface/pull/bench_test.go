@@ -18,7 +18,7 @@ import (
 	"github.com/bfquery/bfquery/internal/modelgen"
 )
 
-const benchFile, benchElements = "2000000000050000", 50000
+const benchFile, benchElements = "2000000000100000", 100000
 
 var (
 	benchOnce sync.Once
@@ -47,9 +47,9 @@ func benchModel(b *testing.B) *bimfacetest.Data {
 	return benchData
 }
 
-// BenchmarkPull50k pulls the whole model (IDs, 50 batches of 1000
+// BenchmarkPull100k pulls the whole model (IDs in 11 pages, 100 batches of 1000
 // elements, rooms and areas) into a new cache directory, files synced.
-func BenchmarkPull50k(b *testing.B) {
+func BenchmarkPull100k(b *testing.B) {
 	s := bimfacetest.NewServer(b, benchModel(b))
 	c := s.Client()
 	b.ResetTimer()
@@ -74,10 +74,10 @@ func BenchmarkPull50k(b *testing.B) {
 	b.ReportMetric(float64(b.N*benchElements)/elapsed.Seconds(), "elements/s")
 }
 
-// BenchmarkBaselineSequential50k sends the same 50 batch requests one
+// BenchmarkBaselineSequential100k sends the same 100 batch requests one
 // after the other with a plain http.Client and discards the answers: no
 // envelope decoding, no writing, no concurrency.
-func BenchmarkBaselineSequential50k(b *testing.B) {
+func BenchmarkBaselineSequential100k(b *testing.B) {
 	s := bimfacetest.NewServer(b, benchModel(b))
 	ids, err := s.Client().Files.ElementIDs(context.Background(), benchFile, nil)
 	if err != nil {
