@@ -161,3 +161,31 @@ func TestServe(t *testing.T) {
 	}
 	require.Contains(t, errOut.String(), "bfquery: stopped")
 }
+
+func TestPageSizeAndServeFlagsAreChecked(t *testing.T) {
+	srv := simulator(t)
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"page size too large", []string{"query", "--remote", "--endpoint", srv.URL, "--page-size", "10001", demoQuery + "floor = 'F01'"}, "bfquery: --page-size 10001: must be between 1 and 10000\n"},
+		{"negative page size", []string{"pull", "--endpoint", srv.URL, "--page-size=-5", "--file", demo.FileID, "--out", t.TempDir()}, "bfquery: --page-size -5: must be between 1 and 10000\n"},
+		{"negative cap", []string{"serve", "--id-cap=-1"}, "bfquery: --id-cap -1: must be 0 (none) or positive\n"},
+		{"fault rate", []string{"serve", "--fault-error-rate", "1.5"}, "bfquery: --fault-error-rate 1.5: must be between 0 and 1\n"},
+		{"pagination ttl", []string{"serve", "--pagination-ttl", "0s"}, "bfquery: --pagination-ttl 0s: must be positive\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := bfquery(t, "", tc.args...)
+			require.Equal(t, 2, code)
+			require.Empty(t, out)
+			require.Equal(t, tc.wantErr, errOut)
+		})
+	}
+	// A page size that BIMFACE allows gives the same answer.
+	_, want, _ := bfquery(t, "", "query", "--remote", "--endpoint", srv.URL, demoQuery+"floor = 'F01'")
+	code, got, errOut := bfquery(t, "", "query", "--remote", "--endpoint", srv.URL, "--page-size", "7", demoQuery+"floor = 'F01'")
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, want, got)
+}

@@ -101,17 +101,16 @@ func (c *ServeCmd) options() ([]bimfacetest.Option, error) {
 }
 
 func (c *ServeCmd) Run(e *env) error {
+	limits, err := c.options()
+	if err != nil {
+		return err
+	}
 	var data *bimfacetest.Data
-	var err error
 	if c.Cache == "" {
 		data, err = bimfacetest.LoadFS(demo.FS())
 	} else {
 		data, err = bimfacetest.Load(c.Cache)
 	}
-	if err != nil {
-		return err
-	}
-	limits, err := c.options()
 	if err != nil {
 		return err
 	}
