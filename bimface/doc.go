@@ -60,5 +60,7 @@
 // turn files into model data and follow them; Translate.List is an iterator
 // over a project's translations that follows searchAfter. Jobs report
 // their end to a callback URL: ParseCallback and CallbackHandler check
-// its MD5 signature in constant time. Shares makes share links.
+// its MD5 signature in constant time, and CallbackHandler also refuses a
+// callback of a kind it was not made for, or whose nonce it has seen.
+// Shares makes share links.
 package bimface
