@@ -85,7 +85,9 @@ func (c *Client) fetchToken(ctx context.Context) (string, error) {
 	}
 	exp, err := at.Expiry()
 	if err != nil {
-		return "", fmt.Errorf("bimface: POST oauth2/token: expireTime %q: %w", at.ExpireTime, err)
+		// The server's text may echo the new token, which redact does not
+		// know yet; time's error quotes the text, so it is not wrapped.
+		return "", fmt.Errorf("bimface: POST oauth2/token: expireTime %q is not %s", c.redact(at.ExpireTime, at.Token), expireTimeLayout)
 	}
 	c.tokenMu.Lock()
 	c.prevToken, c.token = c.token, at.Token

@@ -474,13 +474,13 @@ func (c *Client) decode(req *http.Request, resp *Response, body []byte, v any) e
 	case !ok2xx:
 		msg := env.Message
 		if decErr != nil || (env.Code == "" && msg == "") {
-			msg = snippet(body)
+			msg = c.snippet(body, urlSecrets(req.URL)...)
 		}
 		return c.newError(req, resp.Response, env.Code, msg)
 	case env.Code != CodeSuccess && !altSuccess(req, env.Code):
 		msg := env.Message
 		if decErr != nil && env.Code == "" {
-			msg = "malformed answer: " + snippet(body)
+			msg = "malformed answer: " + c.snippet(body, urlSecrets(req.URL)...)
 		}
 		return c.newError(req, resp.Response, env.Code, msg)
 	case decErr != nil:
@@ -507,15 +507,6 @@ func altSuccess(req *http.Request, code string) bool {
 type skipValue struct{}
 
 func (skipValue) UnmarshalJSON([]byte) error { return nil }
-
-func snippet(body []byte) string {
-	const n = 200
-	s := strings.TrimSpace(string(body))
-	if len(s) > n {
-		s = s[:n] + "…"
-	}
-	return s
-}
 
 func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {

@@ -28,8 +28,10 @@
 // callers may also use for endpoints this package does not cover. Do
 // decodes BIMFACE's {"code", "message", "data"} envelope, reading at most
 // WithMaxResponseBytes, and turns any failure into an *Error carrying the
-// HTTP status, BIMFACE's code and message. Tokens, the app secret and
-// view_token values never appear in an error.
+// HTTP status, BIMFACE's code and message. Tokens, the app secret,
+// view_token values, their base64 forms and the Basic credential never
+// appear in an error, whole or in part: a body is redacted before it is
+// cut for display.
 //
 // The query endpoints and the element batch read send a JSON body. They are
 // POSTs by default, as BIMFACE's SDKs send them; WithQueryGET sends them as
@@ -71,5 +73,7 @@
 // turn files into model data and follow them; Translate.List is an iterator
 // over a project's translations that follows searchAfter. Jobs report
 // their end to a callback URL: ParseCallback and CallbackHandler check
-// its MD5 signature in constant time. Shares makes share links.
+// its MD5 signature in constant time, and CallbackHandler also refuses a
+// callback of a kind it was not made for, or whose nonce it has seen.
+// Shares makes share links.
 package bimface

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // BIMFACE error codes a caller may want to branch on.
@@ -26,8 +28,11 @@ const (
 //	var e *bimface.Error
 //	if errors.As(err, &e) && e.Code == bimface.CodeFileNotFound { ... }
 //
-// URL has its query-string secrets replaced by REDACTED, and no field
-// holds a token or the app secret.
+// URL has its query-string secrets, and the query of a callback URL it
+// carries, replaced by REDACTED. No field holds a token, the app secret,
+// their base64 forms or a start of one of them: a body that is not
+// BIMFACE's envelope is shown in Message redacted first, then cut to 200
+// bytes.
 type Error struct {
 	Method     string
 	URL        string
@@ -94,8 +99,13 @@ func unwrapURLError(err error) error {
 // in an error or log.
 var secretParams = []string{"view_token", "access_token", "token", "appSecret", "credential"}
 
-// scrubURL renders u with secret query values replaced by REDACTED and
-// without user info.
+// callbackParam is the query parameter that carries a job's callback URL,
+// whose own query string may hold the application's secrets: the seeds'
+// example registers callback?authCode=...&signature=... (001, "callback").
+const callbackParam = "callback"
+
+// scrubURL renders u with secret query values replaced by REDACTED, the
+// query of a callback URL it carries too, and without user info.
 func scrubURL(u *url.URL) string {
 	if u == nil {
 		return ""
@@ -105,11 +115,17 @@ func scrubURL(u *url.URL) string {
 	if v.RawQuery != "" {
 		q := v.Query()
 		changed := false
-		for _, p := range secretParams {
-			for k := range q {
-				if strings.EqualFold(k, p) {
-					q[k] = []string{"REDACTED"}
-					changed = true
+		for k, vs := range q {
+			switch {
+			case isSecretParam(k):
+				q[k] = []string{"REDACTED"}
+				changed = true
+			case strings.EqualFold(k, callbackParam):
+				for i, cb := range vs {
+					if s := scrubCallback(cb); s != cb {
+						vs[i] = s
+						changed = true
+					}
 				}
 			}
 		}
@@ -120,42 +136,164 @@ func scrubURL(u *url.URL) string {
 	return v.String()
 }
 
-// urlSecrets returns the values of u's secret query parameters, which a
-// server may echo in its message.
+func isSecretParam(k string) bool {
+	for _, p := range secretParams {
+		if strings.EqualFold(k, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// scrubCallback shows a callback URL without its user info, query and
+// fragment, which are the application's to keep.
+func scrubCallback(raw string) string {
+	cb, err := url.Parse(raw)
+	if err != nil {
+		return "REDACTED"
+	}
+	if cb.User == nil && cb.RawQuery == "" && cb.Fragment == "" {
+		return raw
+	}
+	secret := cb.RawQuery != "" || cb.Fragment != ""
+	cb.User, cb.RawQuery, cb.Fragment, cb.RawFragment = nil, "", "", ""
+	if secret {
+		cb.RawQuery = "REDACTED"
+	}
+	return cb.String()
+}
+
+// urlSecrets returns the values of u's secret query parameters, and the
+// query values and password of a callback URL it carries, which a server
+// may echo in its message.
 func urlSecrets(u *url.URL) []string {
 	if u == nil || u.RawQuery == "" {
 		return nil
 	}
 	var out []string
 	for k, vs := range u.Query() {
-		for _, p := range secretParams {
-			if strings.EqualFold(k, p) {
-				out = append(out, vs...)
+		switch {
+		case isSecretParam(k):
+			out = append(out, vs...)
+		case strings.EqualFold(k, callbackParam):
+			for _, raw := range vs {
+				cb, err := url.Parse(raw)
+				if err != nil {
+					continue
+				}
+				if pw, ok := cb.User.Password(); ok {
+					out = append(out, pw)
+				}
+				for _, cvs := range cb.Query() {
+					out = append(out, cvs...)
+				}
 			}
 		}
 	}
 	return out
 }
 
-// redact replaces every secret the client knows (app secret, view token,
-// current and previous access token) and the more given in s. It is the last line of defence for text
-// that came from elsewhere, such as a server message echoing a token.
+// redact replaces in s every secret the client knows and the more
+// given, and every start of one of at least minSecret bytes (see
+// redactAll). It is the last line of defence for text that came from
+// elsewhere, such as a server message echoing a token.
 func (c *Client) redact(s string, more ...string) string {
+	return redactAll(s, c.secrets(more...))
+}
+
+// minSecret is the shortest start of a secret that is redacted: shorter
+// values, and shorter starts of a secret, are too common in ordinary text
+// to be told apart from it, and tell too little of a secret.
+const minSecret = 4
+
+// secrets lists what must never be shown: the app secret, the view
+// token, the current and previous access token and the more given, each
+// also in base64 (with and without padding, which a server may drop); the Basic
+// credential of the token request, base64("appKey:appSecret"); and the
+// app secret as a URL carries it.
+func (c *Client) secrets(more ...string) []string {
 	c.tokenMu.Lock()
 	tok, prev := c.token, c.prevToken
 	c.tokenMu.Unlock()
-	secrets := append([]string{c.appSecret, c.viewToken, tok, prev}, more...)
+	plain := append([]string{c.appSecret, c.viewToken, tok, prev}, more...)
 	if c.appSecret != "" {
-		// The Basic credential of the token request, and the secret as a
-		// URL would carry it, in case a server echoes either.
-		secrets = append(secrets, base64.StdEncoding.EncodeToString([]byte(c.appKey+":"+c.appSecret)), url.QueryEscape(c.appSecret))
+		plain = append(plain, url.QueryEscape(c.appSecret))
 	}
-	for _, secret := range secrets {
-		if len(secret) >= 4 && strings.Contains(s, secret) {
-			s = strings.ReplaceAll(s, secret, "REDACTED")
+	var out []string
+	addBase64 := func(s string) {
+		b := base64.StdEncoding.EncodeToString([]byte(s))
+		out = append(out, b)
+		if t := strings.TrimRight(b, "="); t != b {
+			out = append(out, t)
 		}
 	}
+	for _, s := range plain {
+		if len(s) >= minSecret {
+			out = append(out, s)
+			addBase64(s)
+		}
+	}
+	if c.appSecret != "" {
+		addBase64(c.appKey + ":" + c.appSecret)
+	}
+	// Longest first: the base64 of the secret lies inside the Basic
+	// credential, which is one secret to redact, not three pieces.
+	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
+}
+
+// redactAll replaces by REDACTED each run of s that is a secret or the
+// start of one, at least minSecret bytes long: a server that cut its echo
+// of a secret, or a text cut for display, shows no part of it either.
+func redactAll(s string, secrets []string) string {
+	for _, secret := range secrets {
+		head := secret[:minSecret]
+		if !strings.Contains(s, head) {
+			continue
+		}
+		var b strings.Builder
+		i := 0
+		for {
+			j := strings.Index(s[i:], head)
+			if j < 0 {
+				break
+			}
+			j += i
+			b.WriteString(s[i:j])
+			b.WriteString("REDACTED")
+			i = j + minSecret + commonPrefix(s[j+minSecret:], secret[minSecret:])
+		}
+		b.WriteString(s[i:])
+		s = b.String()
+	}
 	return s
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+// maxSnippet is how much of a body that is not BIMFACE's envelope an
+// error shows.
+const maxSnippet = 200
+
+// snippet is the start of a body for an error. It is redacted before it
+// is cut, so that a secret across the cut is not shown in part, and cut
+// on a character boundary.
+func (c *Client) snippet(body []byte, more ...string) string {
+	s := c.redact(strings.TrimSpace(string(body)), more...)
+	if len(s) <= maxSnippet {
+		return s
+	}
+	cut := maxSnippet
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // parseRetryAfter reads a Retry-After header: delay seconds or an HTTP

@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/alecthomas/kong"
 
@@ -17,6 +14,8 @@ import (
 
 // Exit codes. Bad query input (a query that does not parse or compile, DSL
 // JSON that does not validate) and bad usage are 2; any other failure is 1.
+// A command that SIGINT or SIGTERM ends exits with 130 or 143 (see
+// signals).
 const (
 	exitOK    = 0
 	exitError = 1
@@ -47,7 +46,8 @@ type cli struct {
 // env is what commands read and write, so that tests can run the CLI in
 // process with real files and pipes.
 type env struct {
-	ctx            context.Context
+	ctx            context.Context // cancelled by SIGINT or SIGTERM
+	sig            *signals
 	stdin          io.Reader
 	stdout, stderr io.Writer
 }
@@ -95,13 +95,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 		return exitUsage
 	}
-	sigCtx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := ctx.Run(&env{ctx: sigCtx, stdin: stdin, stdout: stdout, stderr: stderr}); err != nil {
+	sig := listen()
+	defer sig.stop()
+	if err := ctx.Run(&env{ctx: sig.ctx, sig: sig, stdin: stdin, stdout: stdout, stderr: stderr}); err != nil {
 		if errors.Is(err, errDiffer) {
 			return exitError
 		}
 		fmt.Fprintf(stderr, "bfquery: %v\n", err)
+		if code := sig.received(); code != 0 {
+			// A command that a signal cancelled ends as one that it
+			// interrupted in a read.
+			return code
+		}
 		var de *dsl.Error
 		var ie inputError
 		if errors.As(err, &de) || errors.As(err, &ie) {

@@ -45,7 +45,10 @@ type FmtCmd struct {
 }
 
 func (c *FmtCmd) Run(e *env) error {
-	name, data, err := readInput(c.File, e.stdin)
+	var name string
+	var data []byte
+	var err error
+	e.sig.blocking(func() { name, data, err = readInput(c.File, e.stdin) }, nil)
 	if err != nil {
 		return err
 	}

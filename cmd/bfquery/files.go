@@ -35,7 +35,7 @@ func (c *FilesListCmd) Run(e *env) error {
 	if err := errors.Join(checkRange("rows", c.Rows, 1, 500), checkRange("offset", c.Offset, 0, math.MaxInt64), checkDate("since", c.Since), checkDate("until", c.Until)); err != nil {
 		return inputError{err}
 	}
-	client, err := c.Remote.client()
+	client, err := c.Remote.client(e)
 	if err != nil {
 		return err
 	}
@@ -64,8 +64,8 @@ type FileArg struct {
 }
 
 // open reads the file id and makes the client.
-func (a FileArg) open() (int64, *bimface.Client, error) {
-	return idAndClient("file id", a.FileID, &a.Remote)
+func (a FileArg) open(e *env) (int64, *bimface.Client, error) {
+	return idAndClient(e, "file id", a.FileID, &a.Remote)
 }
 
 // FilesInfoCmd is "bfquery files info FILE_ID".
@@ -75,7 +75,7 @@ type FilesInfoCmd struct {
 }
 
 func (c *FilesInfoCmd) Run(e *env) error {
-	id, client, err := c.open()
+	id, client, err := c.open(e)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ type FilesStatusCmd struct {
 }
 
 func (c *FilesStatusCmd) Run(e *env) error {
-	id, client, err := c.open()
+	id, client, err := c.open(e)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ type FilesURLCmd struct {
 }
 
 func (c *FilesURLCmd) Run(e *env) error {
-	id, client, err := c.open()
+	id, client, err := c.open(e)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ type FilesDeleteCmd struct {
 }
 
 func (c *FilesDeleteCmd) Run(e *env) error {
-	id, client, err := c.open()
+	id, client, err := c.open(e)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ type FilesTypesCmd struct {
 }
 
 func (c *FilesTypesCmd) Run(e *env) error {
-	client, err := c.Remote.client()
+	client, err := c.Remote.client(e)
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ type ShareTarget struct {
 }
 
 // open reads the target and makes the client.
-func (t ShareTarget) open() (bimface.ShareOf, *bimface.Client, error) {
+func (t ShareTarget) open(e *env) (bimface.ShareOf, *bimface.Client, error) {
 	var of bimface.ShareOf
 	var err error
 	if t.File != "" {
@@ -200,7 +200,7 @@ func (t ShareTarget) open() (bimface.ShareOf, *bimface.Client, error) {
 	if err != nil {
 		return of, nil, err
 	}
-	client, err := t.Remote.client()
+	client, err := t.Remote.client(e)
 	return of, client, err
 }
 
@@ -233,7 +233,7 @@ func (c *ShareCreateCmd) Run(e *env) error {
 	if err := checkDate("until", c.Until); err != nil {
 		return err
 	}
-	of, client, err := c.open()
+	of, client, err := c.open(e)
 	if err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ type ShareShowCmd struct {
 }
 
 func (c *ShareShowCmd) Run(e *env) error {
-	of, client, err := c.open()
+	of, client, err := c.open(e)
 	if err != nil {
 		return err
 	}
@@ -269,7 +269,7 @@ type ShareListCmd struct {
 }
 
 func (c *ShareListCmd) Run(e *env) error {
-	client, err := c.Remote.client()
+	client, err := c.Remote.client(e)
 	if err != nil {
 		return err
 	}
@@ -309,7 +309,7 @@ type ShareDeleteCmd struct {
 }
 
 func (c *ShareDeleteCmd) Run(e *env) error {
-	of, client, err := c.open()
+	of, client, err := c.open(e)
 	if err != nil {
 		return err
 	}
@@ -329,7 +329,7 @@ type ViewTokenCmd struct {
 }
 
 func (c *ViewTokenCmd) Run(e *env) error {
-	of, _, client, err := c.open()
+	of, _, client, err := c.open(e)
 	if err != nil {
 		return err
 	}

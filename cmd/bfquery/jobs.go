@@ -38,12 +38,12 @@ func table(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 4, 
 
 // idAndClient reads the id argument s, named what in errors, and makes
 // the client from r: the start of every command about one thing.
-func idAndClient(what, s string, r *Remote) (int64, *bimface.Client, error) {
+func idAndClient(e *env, what, s string, r *Remote) (int64, *bimface.Client, error) {
 	id, err := parseID(what, s)
 	if err != nil {
 		return 0, nil, err
 	}
-	client, err := r.client()
+	client, err := r.client(e)
 	return id, client, err
 }
 
@@ -128,7 +128,7 @@ type TranslateStartCmd struct {
 }
 
 func (c *TranslateStartCmd) Run(e *env) error {
-	id, client, err := idAndClient("file id", c.FileID, &c.Remote)
+	id, client, err := idAndClient(e, "file id", c.FileID, &c.Remote)
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ type TranslateStatusCmd struct {
 }
 
 func (c *TranslateStatusCmd) Run(e *env) error {
-	id, client, err := idAndClient("file id", c.FileID, &c.Remote)
+	id, client, err := idAndClient(e, "file id", c.FileID, &c.Remote)
 	if err != nil {
 		return err
 	}
@@ -239,7 +239,7 @@ func (c *TranslationsCmd) Run(e *env) error {
 	if err := checkRange("rows", int64(c.Rows), 1, 1000); err != nil {
 		return err
 	}
-	client, err := c.Remote.client()
+	client, err := c.Remote.client(e)
 	if err != nil {
 		return err
 	}
@@ -332,7 +332,9 @@ func sortNumber(k, v string) (float64, error) {
 func (c *IntegrateStartCmd) Run(e *env) error {
 	req := &bimface.IntegrateRequest{}
 	if c.Request != "" {
-		b, err := readFile(c.Request)
+		var b []byte
+		var err error
+		e.sig.blocking(func() { b, err = readFile(c.Request) }, nil)
 		if err != nil {
 			return err
 		}
@@ -359,7 +361,7 @@ func (c *IntegrateStartCmd) Run(e *env) error {
 	if c.Callback != "" {
 		req.Callback = c.Callback
 	}
-	client, err := c.Remote.client()
+	client, err := c.Remote.client(e)
 	if err != nil {
 		return err
 	}
@@ -379,7 +381,7 @@ type IntegrateStatusCmd struct {
 }
 
 func (c *IntegrateStatusCmd) Run(e *env) error {
-	id, client, err := idAndClient("integration id", c.ID, &c.Remote)
+	id, client, err := idAndClient(e, "integration id", c.ID, &c.Remote)
 	if err != nil {
 		return err
 	}
@@ -407,7 +409,7 @@ type IntegrateDeleteCmd struct {
 }
 
 func (c *IntegrateDeleteCmd) Run(e *env) error {
-	id, client, err := idAndClient("integration id", c.ID, &c.Remote)
+	id, client, err := idAndClient(e, "integration id", c.ID, &c.Remote)
 	if err != nil {
 		return err
 	}
@@ -435,7 +437,7 @@ type ModelTarget struct {
 }
 
 // open reads the target, naming it for messages, and makes the client.
-func (t ModelTarget) open() (of bimface.DatabagOf, what string, client *bimface.Client, err error) {
+func (t ModelTarget) open(e *env) (of bimface.DatabagOf, what string, client *bimface.Client, err error) {
 	switch {
 	case t.File != "":
 		of.FileID, err = parseID("file id", t.File)
@@ -450,7 +452,7 @@ func (t ModelTarget) open() (of bimface.DatabagOf, what string, client *bimface.
 	if err != nil {
 		return of, what, nil, err
 	}
-	client, err = t.Remote.client()
+	client, err = t.Remote.client(e)
 	return of, what, client, err
 }
 
@@ -461,7 +463,7 @@ type DatabagCreateCmd struct {
 }
 
 func (c *DatabagCreateCmd) Run(e *env) error {
-	of, what, client, err := c.open()
+	of, what, client, err := c.open(e)
 	if err != nil {
 		return err
 	}
@@ -478,7 +480,7 @@ type DatabagStatusCmd struct {
 }
 
 func (c *DatabagStatusCmd) Run(e *env) error {
-	of, what, client, err := c.open()
+	of, what, client, err := c.open(e)
 	if err != nil {
 		return err
 	}
@@ -504,7 +506,7 @@ type DatabagURLCmd struct {
 }
 
 func (c *DatabagURLCmd) Run(e *env) error {
-	of, _, client, err := c.open()
+	of, _, client, err := c.open(e)
 	if err != nil {
 		return err
 	}
@@ -545,7 +547,7 @@ func (c *CompareStartCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	client, err := c.Remote.client()
+	client, err := c.Remote.client(e)
 	if err != nil {
 		return err
 	}
@@ -569,7 +571,7 @@ type CompareStatusCmd struct {
 }
 
 func (c *CompareStatusCmd) Run(e *env) error {
-	id, client, err := idAndClient("comparison id", c.ID, &c.Remote)
+	id, client, err := idAndClient(e, "comparison id", c.ID, &c.Remote)
 	if err != nil {
 		return err
 	}
@@ -597,7 +599,7 @@ type CompareDeleteCmd struct {
 }
 
 func (c *CompareDeleteCmd) Run(e *env) error {
-	id, client, err := idAndClient("comparison id", c.ID, &c.Remote)
+	id, client, err := idAndClient(e, "comparison id", c.ID, &c.Remote)
 	if err != nil {
 		return err
 	}

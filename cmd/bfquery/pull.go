@@ -25,7 +25,7 @@ type PullCmd struct {
 }
 
 func (c *PullCmd) Run(e *env) error {
-	client, err := c.Remote.client()
+	client, err := c.Remote.client(e)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func (c *QueryCmd) Run(e *env) error {
 	}
 	var cache *eval.Cache
 	if !c.Remote {
-		if cache, err = openCache(c.Cache); err != nil {
+		if cache, err = openCache(e, c.Cache); err != nil {
 			return err
 		}
 	}
@@ -59,7 +59,7 @@ func (c *QueryCmd) Run(e *env) error {
 	}
 	var client *bimface.Client
 	if c.Remote || c.Compare {
-		if client, err = c.Conn.client(); err != nil {
+		if client, err = c.Conn.client(e); err != nil {
 			return err
 		}
 	}
@@ -131,7 +131,7 @@ func (c *QueryCmd) Run(e *env) error {
 	if c.Select != "" {
 		sel, _ = dsl.ParseSelect(c.Select)
 	}
-	err = eachLine(c.DSL, e.stdin, func(r dsl.Request) error { return answer(dsl.Statement{Select: sel, Request: r}) })
+	err = eachLine(e, c.DSL, func(r dsl.Request) error { return answer(dsl.Statement{Select: sel, Request: r}) })
 	err = errors.Join(err, w.Flush())
 	if err == nil && differ {
 		return errDiffer
@@ -233,7 +233,7 @@ func (c *QueryCmd) explain(e *env, cache *eval.Cache) error {
 	if c.Select != "" {
 		sel, _ = dsl.ParseSelect(c.Select)
 	}
-	return eachLine(c.DSL, e.stdin, func(r dsl.Request) error { return explain(dsl.Statement{Select: sel, Request: r}) })
+	return eachLine(e, c.DSL, func(r dsl.Request) error { return explain(dsl.Statement{Select: sel, Request: r}) })
 }
 
 func (c *QueryCmd) format(e *env) (output.Format, error) {
@@ -246,22 +246,28 @@ func (c *QueryCmd) format(e *env) (output.Format, error) {
 	return output.IDs, nil
 }
 
-// openCache opens a cache path, or the demo model for "".
-func openCache(path string) (*eval.Cache, error) {
+// openCache opens a cache path, or the demo model for "". A path may be
+// a FIFO, or a file that takes long to read: a signal ends bfquery
+// meanwhile.
+func openCache(e *env, path string) (cache *eval.Cache, err error) {
 	if path == "" {
 		return demo.Open()
 	}
-	return eval.Open(path)
+	e.sig.blocking(func() { cache, err = eval.Open(path) }, nil)
+	return cache, err
 }
 
 // eachLine reads DSL requests, one per line, from a file or standard input
 // ("-"), and calls f for each as it is read. A bad line stops the batch
 // with an error naming the file and line; what was answered before it
 // stays answered.
-func eachLine(file string, stdin io.Reader, f func(dsl.Request) error) error {
-	name, r := file, stdin
+func eachLine(e *env, file string, f func(dsl.Request) error) error {
+	name, r := file, e.stdin
 	if file != "-" {
-		fh, err := os.Open(file)
+		var fh *os.File
+		var err error
+		// Opening a FIFO waits for a writer.
+		e.sig.blocking(func() { fh, err = os.Open(file) }, nil)
 		if err != nil {
 			return err
 		}
@@ -270,7 +276,8 @@ func eachLine(file string, stdin io.Reader, f func(dsl.Request) error) error {
 	} else {
 		name = "<stdin>"
 	}
-	sc := bufio.NewScanner(r)
+	// Only the reads end bfquery on a signal: f watches e.ctx.
+	sc := bufio.NewScanner(e.sig.reader(r))
 	sc.Buffer(make([]byte, 0, 64*1024), 64<<20)
 	for n := 1; sc.Scan(); n++ {
 		line := bytes.TrimSpace(sc.Bytes())

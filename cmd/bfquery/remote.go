@@ -30,8 +30,12 @@ type config struct {
 
 // client builds a BIMFACE client from the flags, the environment and the
 // config file.
-func (r *Remote) client() (*bimface.Client, error) {
-	cfg, err := r.loadConfig()
+func (r *Remote) client(e *env) (*bimface.Client, error) {
+	var cfg config
+	var err error
+	// The config file may be a pipe (--config <(pass bimface)) that
+	// never delivers.
+	e.sig.blocking(func() { cfg, err = r.loadConfig() }, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -109,7 +109,7 @@ func (c *ServeCmd) Run(e *env) error {
 	if c.Cache == "" {
 		data, err = bimfacetest.LoadFS(demo.FS())
 	} else {
-		data, err = bimfacetest.Load(c.Cache)
+		e.sig.blocking(func() { data, err = bimfacetest.Load(c.Cache) }, nil)
 	}
 	if err != nil {
 		return err

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"
@@ -44,13 +41,13 @@ func (c *ShellCmd) Run(e *env, kctx *kong.Context) error {
 		}
 		return inputError{fmt.Errorf("expected one of %s\nRun \"bfquery --help\" for usage, or \"bfquery shell\" on a terminal", strings.Join(names, ", "))}
 	}
-	backend, err := c.backend()
+	backend, err := c.backend(e)
 	if err != nil {
 		return err
 	}
 	cfg := shell.Config{
 		Backend:  backend,
-		Stdin:    e.stdin,
+		Stdin:    e.sig.reader(e.stdin),
 		Stdout:   e.stdout,
 		Stderr:   e.stderr,
 		Terminal: tty,
@@ -66,15 +63,20 @@ func (c *ShellCmd) Run(e *env, kctx *kong.Context) error {
 			cfg.HistoryFile, _ = shell.DefaultHistoryFile()
 		}
 	}
-	ctx := e.ctx
 	if tty {
 		// On a terminal Ctrl-C belongs to the shell: it cancels the line
-		// or the query, not the session. SIGTERM still ends it.
-		var stop context.CancelFunc
-		ctx, stop = signal.NotifyContext(context.WithoutCancel(e.ctx), syscall.SIGTERM)
-		defer stop()
+		// or the query, not the session. SIGTERM ends it, also while it
+		// waits for a line, with the terminal put back as it was.
+		cfg.Stdin = e.stdin
+		e.sig.keepInterrupt()
+		restore := func() {}
+		if st, err := term.GetState(int(in.Fd())); err == nil {
+			restore = func() { _ = term.Restore(int(in.Fd()), st) }
+		}
+		e.sig.blocking(func() { err = shell.New(cfg).Run(e.ctx) }, restore)
+	} else {
+		err = shell.New(cfg).Run(e.ctx)
 	}
-	err = shell.New(cfg).Run(ctx)
 	if errors.Is(err, shell.ErrFailed) {
 		return inputError{err}
 	}
@@ -95,15 +97,15 @@ func explicit(kctx *kong.Context, name string) bool {
 	return false
 }
 
-func (c *ShellCmd) backend() (shell.Backend, error) {
+func (c *ShellCmd) backend(e *env) (shell.Backend, error) {
 	if c.Remote {
-		client, err := c.Conn.client()
+		client, err := c.Conn.client(e)
 		if err != nil {
 			return nil, err
 		}
 		return shell.Remote(client, &bimface.QueryOptions{PageSize: c.Conn.PageSize}, "BIMFACE at "+client.BaseURL.String()), nil
 	}
-	cache, err := openCache(c.Cache)
+	cache, err := openCache(e, c.Cache)
 	if err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func statePath(path string) (string, error) {
 }
 
 func (c *UploadCmd) Run(e *env) error {
-	client, err := c.Remote.client()
+	client, err := c.Remote.client(e)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,9 @@ func (c *UploadCmd) Run(e *env) error {
 }
 
 func (c *UploadCmd) uploadFile(e *env, client *bimface.Client) (_ *bimface.File, err error) {
-	fh, err := os.Open(c.File)
+	var fh *os.File
+	// Opening a FIFO waits for a writer.
+	e.sig.blocking(func() { fh, err = os.Open(c.File) }, nil)
 	if err != nil {
 		return nil, err
 	}
