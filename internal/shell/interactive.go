@@ -87,7 +87,7 @@ func (s *Shell) interactive(ctx context.Context) error {
 	for _, e := range hist.entries {
 		rl.SaveHistory(e)
 	}
-	fmt.Fprintf(s.cfg.Stdout, "bfquery shell on %s. Type \\? for help, \\q to quit.\n", s.cfg.Backend.Name())
+	fmt.Fprintf(s.cfg.Stdout, "bfquery shell on %s. Type \\? for help, \\q to quit.\n", s.cfg.Engine.Name())
 	for ctx.Err() == nil {
 		rl.SetPrompt(s.prompt())
 		line, err := rl.Readline()

@@ -21,6 +21,7 @@ import (
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/eval"
 	"github.com/bfquery/bfquery/internal/output"
+	"github.com/bfquery/bfquery/internal/runner"
 	"github.com/bfquery/bfquery/parser"
 )
 
@@ -30,7 +31,8 @@ const DefaultMaxRows = 100
 
 // Config sets up a Shell.
 type Config struct {
-	Backend Backend
+	// Engine is where statements run.
+	Engine runner.Engine
 	// Stdin, Stdout and Stderr are the terminal (or the script and where
 	// its output goes).
 	Stdin          io.Reader
@@ -92,7 +94,7 @@ func New(cfg Config) *Shell {
 			return signal.NotifyContext(ctx, os.Interrupt)
 		}
 	}
-	s.catalog = newCatalog(cfg.Backend)
+	s.catalog = newCatalog(cfg.Engine)
 	return s
 }
 
@@ -253,9 +255,7 @@ func (s *Shell) statement(ctx context.Context, src string) {
 	}
 	records := s.format == output.Table || s.format == output.CSV
 	qctx, cancel := s.cfg.Interrupt(ctx)
-	start := time.Now()
-	a, err := s.cfg.Backend.Answer(qctx, st, records)
-	elapsed := time.Since(start)
+	res, err := runner.Run(qctx, s.cfg.Engine, st, records)
 	cancelled := qctx.Err() != nil && ctx.Err() == nil
 	cancel()
 	if err != nil {
@@ -266,19 +266,25 @@ func (s *Shell) statement(ctx context.Context, src string) {
 		s.error(err)
 		return
 	}
-	s.last, s.lastSt = &a, st
+	s.last, s.lastSt = &res.Answer, st
 	s.catalog.see(st)
-	s.print(a, elapsed)
+	s.print(res.Answer, res.Elapsed)
 }
 
 func (s *Shell) explain(ctx context.Context, st dsl.Statement) {
 	qctx, cancel := s.cfg.Interrupt(ctx)
 	defer cancel()
-	text, err := s.cfg.Backend.Explain(qctx, st)
+	res, err := runner.Run(qctx, s.cfg.Engine, st, false)
 	if err != nil {
 		s.error(err)
 		return
 	}
+	var b strings.Builder
+	if err := runner.Explain(&b, s.cfg.Engine, res); err != nil {
+		s.error(err)
+		return
+	}
+	text := b.String()
 	fmt.Fprint(s.cfg.Stdout, text)
 	if !strings.HasSuffix(text, "\n") {
 		fmt.Fprintln(s.cfg.Stdout)
@@ -388,7 +394,7 @@ func (s *Shell) meta(ctx context.Context, line string) (quit bool) {
 	case "help":
 		fmt.Fprint(out, helpText())
 	case "targets":
-		ts, err := s.cfg.Backend.Targets(ctx)
+		ts, err := s.cfg.Engine.Targets(ctx)
 		if err != nil {
 			s.error(err)
 			return false
@@ -403,7 +409,7 @@ func (s *Shell) meta(ctx context.Context, line string) (quit bool) {
 		if !ok {
 			return false
 		}
-		keys, err := s.cfg.Backend.Keys(ctx, t, dsl.SelectElements)
+		keys, err := s.cfg.Engine.Keys(ctx, t, dsl.SelectElements)
 		if err != nil {
 			s.error(err)
 			return false
@@ -421,7 +427,7 @@ func (s *Shell) meta(ctx context.Context, line string) (quit bool) {
 		if !ok {
 			return false
 		}
-		vals, err := s.cfg.Backend.Values(ctx, t, dsl.SelectElements, dsl.Key(m.Args[0]))
+		vals, err := s.cfg.Engine.Values(ctx, t, dsl.SelectElements, dsl.Key(m.Args[0]))
 		if err != nil {
 			s.error(err)
 			return false
@@ -463,16 +469,13 @@ func (s *Shell) meta(ctx context.Context, line string) (quit bool) {
 			}
 			return false
 		}
-		t := Target{dsl.TargetType(strings.ToLower(m.Args[0])), m.Args[1]}
-		if l, ok := s.cfg.Backend.(local); ok {
-			// A cache knows its targets; BIMFACE will say if it has this one.
-			if _, err := l.c.Target(t.Type, t.ID); err != nil {
-				s.errorf("%s is not in %s: \\targets lists the targets", t, l.name)
-				return false
-			}
+		t := Target{Type: dsl.TargetType(strings.ToLower(m.Args[0])), ID: m.Args[1]}
+		// A cache knows its targets; BIMFACE will say if it has this one.
+		if err := s.cfg.Engine.Has(t); err != nil {
+			s.errorf("%v: \\targets lists the targets", err)
+			return false
 		}
 		s.use = t
-		s.catalog.seeTarget(s.use)
 		fmt.Fprintf(out, "Queries without FROM now run on %s.\n", s.use)
 	case "format":
 		if len(m.Args) == 1 {
@@ -523,7 +526,7 @@ func (s *Shell) target(ctx context.Context) (Target, bool) {
 	if !s.use.IsZero() {
 		return s.use, true
 	}
-	ts, err := s.cfg.Backend.Targets(ctx)
+	ts, err := s.cfg.Engine.Targets(ctx)
 	if err != nil {
 		s.error(err)
 		return Target{}, false
@@ -554,7 +557,7 @@ func (s *Shell) export(ctx context.Context, args []string) {
 	a := *s.last
 	if format == output.CSV && a.Records == nil {
 		var err error
-		if a, err = s.cfg.Backend.Answer(ctx, s.lastSt, true); err != nil {
+		if a, err = s.cfg.Engine.Answer(ctx, s.lastSt, true); err != nil {
 			s.error(err)
 			return
 		}
