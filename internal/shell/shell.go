@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -387,162 +386,33 @@ func (s *Shell) meta(ctx context.Context, line string) (quit bool) {
 		s.error(err)
 		return false
 	}
-	out := s.cfg.Stdout
-	switch m.Name {
-	case "quit":
-		return true
-	case "help":
-		fmt.Fprint(out, helpText())
-	case "targets":
-		ts, err := s.cfg.Engine.Targets(ctx)
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		rows := make([][]string, len(ts))
-		for i, t := range ts {
-			rows[i] = []string{string(t.Type), t.ID, count(t.Elements), count(t.Rooms), count(t.Areas)}
-		}
-		s.grid([]string{"type", "id", "elements", "rooms", "areas"}, rows, len(rows), "target")
-	case "keys":
-		t, ok := s.target(ctx)
-		if !ok {
-			return false
-		}
-		keys, err := s.cfg.Engine.Keys(ctx, t, dsl.SelectElements)
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		var rows [][]string
-		for _, k := range keys {
-			if len(m.Args) == 1 && !matchPattern(m.Args[0], string(k.Key)) {
-				continue
-			}
-			rows = append(rows, []string{parser.FormatKey(k.Key), count(k.Distinct), count(k.Records)})
-		}
-		s.grid([]string{"key", "distinct values", "elements"}, rows, len(rows), "key")
-	case "values":
-		t, ok := s.target(ctx)
-		if !ok {
-			return false
-		}
-		vals, err := s.cfg.Engine.Values(ctx, t, dsl.SelectElements, dsl.Key(m.Args[0]))
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		rows := make([][]string, len(vals))
-		for i, v := range vals {
-			rows[i] = []string{v.Value.String(), count(v.Count)}
-		}
-		s.grid([]string{parser.FormatKey(dsl.Key(m.Args[0])), "elements"}, rows, len(rows), "value")
-	case "dsl":
-		st, err := s.compile(strings.TrimSuffix(strings.TrimSpace(m.Query), ";"), true)
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		body, err := st.Request.MarshalJSON()
-		var b bytes.Buffer
-		if err == nil {
-			err = json.Indent(&b, body, "", "  ")
-		}
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		fmt.Fprintln(out, b.String())
-	case "explain":
-		st, err := s.compile(strings.TrimSuffix(strings.TrimSpace(m.Query), ";"), false)
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		s.explain(ctx, st)
-	case "use":
-		if len(m.Args) == 0 {
-			if s.use.IsZero() {
-				fmt.Fprintln(out, `No target in use: queries name theirs with FROM. \use file ID sets one.`)
-			} else {
-				fmt.Fprintf(out, "Queries without FROM run on %s.\n", s.use)
-			}
-			return false
-		}
-		t := Target{Type: dsl.TargetType(strings.ToLower(m.Args[0])), ID: m.Args[1]}
-		// A cache knows its targets; BIMFACE will say if it has this one.
-		if err := s.cfg.Engine.Has(t); err != nil {
-			s.errorf("%v: \\targets lists the targets", err)
-			return false
-		}
-		s.use = t
-		fmt.Fprintf(out, "Queries without FROM now run on %s.\n", s.use)
-	case "format":
-		if len(m.Args) == 1 {
-			s.format, _ = output.ParseFormat(m.Args[0])
-		}
-		fmt.Fprintf(out, "Output format is %s.\n", s.format)
-	case "export":
-		s.export(ctx, m.Args)
-	case "o":
-		s.closeOut()
-		if len(m.Args) == 0 {
-			fmt.Fprintln(out, "Results go to the screen.")
-			return false
-		}
-		f, err := os.Create(m.Args[0])
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		s.out = f
-		fmt.Fprintf(out, "Results go to %s, in full, until \\o.\n", f.Name())
-	case "timing":
-		if len(m.Args) == 0 {
-			s.timing = !s.timing
-		} else {
-			s.timing = m.Args[0] == "on"
-		}
-		fmt.Fprintf(out, "Timing is %s.\n", map[bool]string{true: "on", false: "off"}[s.timing])
-	case "rows":
-		if len(m.Args) == 1 {
-			s.maxRows, _ = strconv.Atoi(m.Args[0])
-			if s.maxRows == 0 {
-				s.maxRows = -1
-			}
-		}
-		if s.maxRows < 0 {
-			fmt.Fprintln(out, "Results are shown in full.")
-		} else {
-			fmt.Fprintf(out, "Results show at most %d rows.\n", s.maxRows)
-		}
+	quit, err = m.cmd.run(s, ctx, m)
+	if err != nil {
+		s.error(err)
 	}
-	return false
+	return quit
 }
 
 // target is the target \keys and \values look at: the \use target, or the
 // only one there is.
-func (s *Shell) target(ctx context.Context) (Target, bool) {
+func (s *Shell) target(ctx context.Context) (Target, error) {
 	if !s.use.IsZero() {
-		return s.use, true
+		return s.use, nil
 	}
 	ts, err := s.cfg.Engine.Targets(ctx)
 	if err != nil {
-		s.error(err)
-		return Target{}, false
+		return Target{}, err
 	}
 	if len(ts) == 1 {
-		return ts[0].Target, true
+		return ts[0].Target, nil
 	}
-	s.errorf(`which target? \use file ID or \use integration ID first`)
-	return Target{}, false
+	return Target{}, errors.New(`which target? \use file ID or \use integration ID first`)
 }
 
 // export writes the last answer to a file, in full.
-func (s *Shell) export(ctx context.Context, args []string) {
+func (s *Shell) export(ctx context.Context, args []string) error {
 	if s.last == nil {
-		s.errorf("no result to export yet: run a query first")
-		return
+		return errors.New("no result to export yet: run a query first")
 	}
 	format := output.IDs
 	switch strings.ToLower(filepath.Ext(args[0])) {
@@ -552,27 +422,28 @@ func (s *Shell) export(ctx context.Context, args []string) {
 		format = output.JSON
 	}
 	if len(args) == 2 {
-		format, _ = output.ParseFormat(args[1])
+		var err error
+		if format, err = output.ParseFormat(args[1]); err != nil {
+			return err
+		}
 	}
 	a := *s.last
 	if format == output.CSV && a.Records == nil {
 		var err error
 		if a, err = s.cfg.Engine.Answer(ctx, s.lastSt, true); err != nil {
-			s.error(err)
-			return
+			return err
 		}
 	}
 	f, err := os.Create(args[0])
 	if err != nil {
-		s.error(err)
-		return
+		return err
 	}
 	w := output.NewWriter(f, format)
 	if err := errors.Join(w.Write(a), w.Flush(), f.Close()); err != nil {
-		s.error(err)
-		return
+		return err
 	}
-	fmt.Fprintf(s.cfg.Stdout, "(%s written to %s as %s)\n", rowsText(a.Len()), args[0], format)
+	_, err = fmt.Fprintf(s.cfg.Stdout, "(%s written to %s as %s)\n", rowsText(a.Len()), args[0], format)
+	return err
 }
 
 func (s *Shell) closeOut() {
