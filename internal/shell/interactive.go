@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/chzyer/readline"
 	"golang.org/x/term"
@@ -36,11 +34,14 @@ func (s *Shell) interactive(ctx context.Context) error {
 	s.hist = hist
 	var saved *term.State
 	comp := &lineCompleter{s: s}
-	winch := make(chan os.Signal, 1)
-	defer func() {
-		signal.Stop(winch)
-		close(winch)
-	}()
+	width := func() int {
+		if w, _, err := term.GetSize(outFd); err == nil && w > 0 {
+			return w
+		}
+		return 80
+	}
+	stopResize := func() {}
+	defer func() { stopResize() }()
 	rl, err := readline.NewEx(&readline.Config{
 		Prompt:                 s.prompt(),
 		Stdin:                  readline.NewCancelableStdin(in),
@@ -64,20 +65,8 @@ func (s *Shell) interactive(ctx context.Context) error {
 			saved = nil
 			return term.Restore(int(in.Fd()), st)
 		},
-		FuncGetWidth: func() int {
-			if w, _, err := term.GetSize(outFd); err == nil && w > 0 {
-				return w
-			}
-			return 80
-		},
-		FuncOnWidthChanged: func(f func()) {
-			signal.Notify(winch, syscall.SIGWINCH)
-			go func() {
-				for range winch {
-					f()
-				}
-			}()
-		},
+		FuncGetWidth:       width,
+		FuncOnWidthChanged: func(f func()) { stopResize = onResize(f, width) },
 	})
 	if err != nil {
 		return err
