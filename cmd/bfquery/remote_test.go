@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -152,7 +151,7 @@ func TestServe(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	require.Equal(t, "610\n", out)
 
-	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGINT))
+	interrupt(t)
 	select {
 	case code := <-done:
 		require.Equal(t, 0, code, errOut.String())
