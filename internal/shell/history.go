@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/bfquery/bfquery/internal/robustio"
 )
 
 // HistoryLimit is how many entries the history file keeps.
@@ -95,7 +97,7 @@ func (h *history) rewrite() error {
 	if err := os.WriteFile(tmp, []byte(strings.Join(h.entries, "\n")+"\n"), 0o600); err != nil {
 		return err
 	}
-	return os.Rename(tmp, h.path)
+	return robustio.Rename(tmp, h.path)
 }
 
 // add appends an entry to the file, which it creates with mode 0600: the
