@@ -418,7 +418,9 @@ func readPlan(name string) (*plan, error) {
 	if err := json.Unmarshal(b, &pl); err != nil {
 		return nil, fmt.Errorf("pull: %s: %w", name, err)
 	}
-	if !fs.ValidPath(pl.Dir) || strings.Contains(pl.Dir, "/") {
+	// One name in the cache directory, on every system: a backslash
+	// separates names on Windows, and a colon there names a stream.
+	if !fs.ValidPath(pl.Dir) || strings.ContainsAny(pl.Dir, `/\:`) {
 		return nil, fmt.Errorf("pull: %s: bad directory %q", name, pl.Dir)
 	}
 	return &pl, nil
