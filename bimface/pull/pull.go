@@ -495,7 +495,7 @@ func (p *puller) targetManifest(gen string, pl *plan) (eval.TargetManifest, erro
 	tm := eval.TargetManifest{
 		Type:   p.opts.Type,
 		ID:     p.opts.ID,
-		Source: p.c.BaseURL.String() + p.prefix() + "elements",
+		Source: p.c.BaseURL().String() + p.prefix() + "elements",
 		Pulled: time.Now().UTC().Truncate(time.Second),
 	}
 	for i, b := range pl.Batches {

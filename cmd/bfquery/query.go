@@ -137,7 +137,7 @@ func remoteEngine(e *env, conn Remote, opts plan.Options) (runner.Engine, error)
 	if err != nil {
 		return nil, err
 	}
-	return runner.Remote(client, &bimface.QueryOptions{PageSize: conn.PageSize}, opts, "BIMFACE at "+client.BaseURL.String()), nil
+	return runner.Remote(client, &bimface.QueryOptions{PageSize: conn.PageSize}, opts, "BIMFACE at "+client.BaseURL().String()), nil
 }
 
 func (c *QueryCmd) format(e *env) (output.Format, error) {
