@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/bfquery/bfquery/bimface"
@@ -47,13 +49,12 @@ func (c *FilesListCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	return c.print(e.stdout, files, func() {
-		tw := table(e.stdout)
-		fmt.Fprintln(tw, "FILE ID\tSTATUS\tBYTES\tUPLOADED\tNAME")
+	return c.print(e.stdout, files, func(w io.Writer) {
+		rows := [][]string{{"FILE ID", "STATUS", "BYTES", "UPLOADED", "NAME"}}
 		for _, f := range files {
-			fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\n", f.FileID, f.Status, f.Length, f.CreateTime, f.Name)
+			rows = append(rows, []string{strconv.FormatInt(f.FileID, 10), f.Status, strconv.FormatInt(f.Length, 10), f.CreateTime, f.Name})
 		}
-		tw.Flush()
+		columns(w, rows)
 	})
 }
 
@@ -83,12 +84,12 @@ func (c *FilesInfoCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	return c.print(e.stdout, f, func() {
-		tw := table(e.stdout)
+	return c.print(e.stdout, f, func(w io.Writer) {
+		var rows [][]string
 		for _, row := range [][2]any{{"file id", f.FileID}, {"name", f.Name}, {"status", f.Status}, {"bytes", f.Length}, {"suffix", f.Suffix}, {"etag", f.Etag}, {"uploaded", f.CreateTime}} {
-			fmt.Fprintf(tw, "%s:\t%v\n", row[0], row[1])
+			rows = append(rows, []string{fmt.Sprint(row[0]) + ":", fmt.Sprint(row[1])})
 		}
-		tw.Flush()
+		columns(w, rows)
 	})
 }
 
@@ -107,12 +108,12 @@ func (c *FilesStatusCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	return c.print(e.stdout, st, func() {
-		fmt.Fprintf(e.stdout, "file %d (%s): upload %s", st.FileID, st.Name, st.Status)
+	return c.print(e.stdout, st, func(w io.Writer) {
+		fmt.Fprintf(w, "file %d (%s): upload %s", st.FileID, st.Name, st.Status)
 		if st.FailedReason != "" {
-			fmt.Fprintf(e.stdout, ": %s", st.FailedReason)
+			fmt.Fprintf(w, ": %s", st.FailedReason)
 		}
-		fmt.Fprintln(e.stdout)
+		fmt.Fprintln(w)
 	})
 }
 
@@ -132,7 +133,7 @@ func (c *FilesURLCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	return c.print(e.stdout, u, func() { fmt.Fprintln(e.stdout, u) })
+	return c.print(e.stdout, u, func(w io.Writer) { fmt.Fprintln(w, u) })
 }
 
 // FilesDeleteCmd is "bfquery files delete FILE_ID".
@@ -167,184 +168,7 @@ func (c *FilesTypesCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	return c.print(e.stdout, sup, func() {
-		fmt.Fprintf(e.stdout, "types: %s\nlargest file: %d bytes\n", strings.Join(sup.Types, ", "), sup.Length)
+	return c.print(e.stdout, sup, func(w io.Writer) {
+		fmt.Fprintf(w, "types: %s\nlargest file: %d bytes\n", strings.Join(sup.Types, ", "), sup.Length)
 	})
-}
-
-// ShareCmd is "bfquery share": share links of translated files and
-// integrations.
-type ShareCmd struct {
-	Create ShareCreateCmd `cmd:"" help:"Make a share link of a translated file or an integration."`
-	Show   ShareShowCmd   `cmd:"" help:"Show the share link of a file or an integration."`
-	List   ShareListCmd   `cmd:"" help:"List the application's share links."`
-	Delete ShareDeleteCmd `cmd:"" help:"Revoke the share link of a file or an integration."`
-}
-
-// ShareTarget names what a share link is of.
-type ShareTarget struct {
-	File        string `xor:"of" required:"" placeholder:"ID" help:"A translated file."`
-	Integration string `xor:"of" required:"" placeholder:"ID" help:"An integration."`
-	Remote      Remote `embed:""`
-}
-
-// open reads the target and makes the client.
-func (t ShareTarget) open(e *env) (bimface.ShareOf, *bimface.Client, error) {
-	var of bimface.ShareOf
-	var err error
-	if t.File != "" {
-		of.FileID, err = parseID("file id", t.File)
-	} else {
-		of.IntegrateID, err = parseID("integration id", t.Integration)
-	}
-	if err != nil {
-		return of, nil, err
-	}
-	client, err := t.Remote.client(e)
-	return of, client, err
-}
-
-func printShare(e *env, out Output, l *bimface.ShareLink) error {
-	return out.print(e.stdout, l, func() {
-		fmt.Fprint(e.stdout, l.URL)
-		if l.Password != "" {
-			fmt.Fprintf(e.stdout, " password %s", l.Password)
-		}
-		if l.ExpireTime != "" {
-			fmt.Fprintf(e.stdout, " (expires %s)", l.ExpireTime)
-		}
-		fmt.Fprintln(e.stdout)
-	})
-}
-
-// ShareCreateCmd is "bfquery share create".
-type ShareCreateCmd struct {
-	ShareTarget
-	Hours    int    `xor:"expiry" placeholder:"N" help:"The link works for N hours (default: forever)."`
-	Until    string `xor:"expiry" placeholder:"DATE" help:"The link works until DATE (2006-01-02)."`
-	Password bool   `help:"The link needs a password, which BIMFACE makes."`
-	Output   `embed:""`
-}
-
-func (c *ShareCreateCmd) Run(e *env) error {
-	if c.Hours < 0 {
-		return inputError{fmt.Errorf("--hours %d: must be positive", c.Hours)}
-	}
-	if err := checkDate("until", c.Until); err != nil {
-		return err
-	}
-	of, client, err := c.open(e)
-	if err != nil {
-		return err
-	}
-	l, err := client.Shares.Create(e.ctx, of, &bimface.ShareOptions{ActiveHours: c.Hours, ExpireDate: c.Until, NeedPassword: c.Password})
-	if err != nil {
-		return err
-	}
-	return printShare(e, c.Output, l)
-}
-
-// ShareShowCmd is "bfquery share show".
-type ShareShowCmd struct {
-	ShareTarget
-	Output `embed:""`
-}
-
-func (c *ShareShowCmd) Run(e *env) error {
-	of, client, err := c.open(e)
-	if err != nil {
-		return err
-	}
-	l, err := client.Shares.Get(e.ctx, of)
-	if err != nil {
-		return err
-	}
-	return printShare(e, c.Output, l)
-}
-
-// ShareListCmd is "bfquery share list".
-type ShareListCmd struct {
-	Output `embed:""`
-	Remote Remote `embed:""`
-}
-
-func (c *ShareListCmd) Run(e *env) error {
-	client, err := c.Remote.client(e)
-	if err != nil {
-		return err
-	}
-	list, err := client.Shares.List(e.ctx)
-	if err != nil {
-		return err
-	}
-	return c.print(e.stdout, list, func() {
-		tw := table(e.stdout)
-		fmt.Fprintln(tw, "SHARE ID\tOF\tEXPIRES\tURL")
-		for _, l := range list {
-			exp := l.ExpireTime
-			if exp == "" {
-				exp = "never"
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", l.SourceID, shareOf(l), exp, l.URL)
-		}
-		tw.Flush()
-	})
-}
-
-// shareOf names what l is of: BIMFACE gives the id as sourceName and
-// its kind as sourceType "1" (a file) or "2" (an integration).
-func shareOf(l bimface.ShareLink) string {
-	switch l.SourceType {
-	case "1":
-		return "file " + l.SourceName
-	case "2":
-		return "integration " + l.SourceName
-	}
-	return strings.TrimSpace(l.SourceType + " " + l.SourceName)
-}
-
-// ShareDeleteCmd is "bfquery share delete".
-type ShareDeleteCmd struct {
-	ShareTarget
-}
-
-func (c *ShareDeleteCmd) Run(e *env) error {
-	of, client, err := c.open(e)
-	if err != nil {
-		return err
-	}
-	if err := client.Shares.Delete(e.ctx, of); err != nil {
-		return err
-	}
-	fmt.Fprintln(e.stdout, "share link revoked")
-	return nil
-}
-
-// ViewTokenCmd is "bfquery viewtoken": a token for BIMFACE's viewer,
-// valid for twelve hours, to hand to a web page. It is the one command
-// that prints a token, because that is what it is for.
-type ViewTokenCmd struct {
-	ModelTarget
-	Output `embed:""`
-}
-
-func (c *ViewTokenCmd) Run(e *env) error {
-	of, _, client, err := c.open(e)
-	if err != nil {
-		return err
-	}
-	var f bimface.ViewTokenFor
-	switch {
-	case of.FileID != 0:
-		f.FileID = c.File
-	case of.IntegrateID != 0:
-		f.IntegrateID = c.Integration
-	default:
-		f.CompareID = c.Comparison
-	}
-	tok, err := client.ViewToken(e.ctx, f)
-	if err != nil {
-		return err
-	}
-	return c.print(e.stdout, tok, func() { fmt.Fprintln(e.stdout, tok) })
 }

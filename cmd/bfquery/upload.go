@@ -80,8 +80,8 @@ func (c *UploadCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	return c.print(e.stdout, f, func() {
-		fmt.Fprintf(e.stdout, "uploaded %s as file %d (%d bytes)\n", f.Name, f.FileID, f.Length)
+	return c.print(e.stdout, f, func(w io.Writer) {
+		fmt.Fprintf(w, "uploaded %s as file %d (%d bytes)\n", f.Name, f.FileID, f.Length)
 	})
 }
 

@@ -39,3 +39,33 @@ func Grid(w io.Writer, header []string, rows [][]string) error {
 	}
 	return ow.w.Flush()
 }
+
+// Columns writes rows as plain columns two spaces apart, aligned by
+// display width (Chinese text takes two columns a character), without
+// rules or a count: the listings of files, translations and share links.
+// The first row is usually a header.
+func Columns(w io.Writer, rows [][]string) error {
+	var widths []int
+	for _, row := range rows {
+		for i, cell := range row {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], runewidth.StringWidth(sanitize(cell)))
+		}
+	}
+	bw := bufio.NewWriter(w)
+	for _, row := range rows {
+		var line strings.Builder
+		for i, cell := range row {
+			cell = sanitize(cell)
+			line.WriteString(cell)
+			if i < len(row)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(cell)+2))
+			}
+		}
+		bw.WriteString(strings.TrimRight(line.String(), " "))
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}
