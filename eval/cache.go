@@ -298,7 +298,9 @@ func openFS(fsys fs.FS, dir string) (*Cache, error) {
 				return nil, manifestError(src, join(ManifestName), fmt.Sprintf("targets.%d.counts.%s", i, part.field),
 					fmt.Sprintf("%s %s counts %d %s but its files hold %d", tm.Type, tm.ID, part.want, part.field, b.n))
 			}
-			*part.dst = b.finish()
+			if *part.dst, err = b.finish(); err != nil {
+				return nil, err
+			}
 		}
 		c.targets = append(c.targets, t)
 	}

@@ -140,16 +140,23 @@
 //
 // # Index
 //
-// Per key the index keeps the distinct values in a text blob (each value
-// followed by a 0 byte) with their offsets and kinds, a hash table over
-// them, and each value's records: a sorted slice for rare values, a
-// roaring bitmap for common ones, and the union of all as the key's
-// "has F" bitmap. match looks values up in the hash table and, for
-// numbers, in a per-key slice of numeric values sorted by float64, which
-// ranges search by bisection; contain runs one substring search over the
-// key's blob; LIKE tests each distinct value once; NOT complements against
-// the record count, IS NOT NULL is the key's "has F" bitmap. Queries never change the index, so a
-// loaded Index or Cache may serve concurrent queries.
+// The index is a few flat arrays, however many keys the records have, so
+// that a key costs a few words besides its name and values, even when
+// every record has keys of its own. Keys are numbered in the order first
+// read and found through a hash table of their names. Values are numbered
+// key after key, each key's in the order first read: a kind byte, the
+// text in one blob (each value followed by a 0 byte) and its offset. Each
+// key with more than 8 values has a hash table of them, for exact
+// lookups; smaller keys are searched one value at a time. Each value has a
+// set of records, and each key the set of every record holding it ("has
+// F"): a sorted slice for a small set, a roaring bitmap (in roaring's
+// portable format) from 64 records. match looks values up in the hash
+// table and, for numbers, in a per-key list of numeric values sorted by
+// float64, which ranges search by bisection; contain runs one substring
+// search over the key's part of the blob; LIKE tests each distinct value
+// once; NOT complements against the record count, IS NOT NULL is the
+// key's own set. Queries never change the index, so a loaded Index or
+// Cache may serve concurrent queries.
 //
 // The index keeps, besides, each record's ID and the first value of name,
 // categoryName, floor, family and familyType for tables (Index.Record);
