@@ -73,8 +73,14 @@ type Index struct {
 	numF []float64
 	numV []uint32
 
-	// views caches the views of the keys used so far, by key number.
+	// views caches the views of the keys used so far, by key number, or
+	// the error that checking a key of an index file found.
 	views sync.Map
+
+	// mapped says the index was read from an index file: its keys' data
+	// is checked on first use against keyCRCs.
+	mapped  bool
+	keyCRCs []uint32
 }
 
 // bigPosting is the number of records from which a set of records is
@@ -105,26 +111,64 @@ func (k *keyIndex) text(v uint32) []byte { return k.blob[k.off[v]-k.off[0] : k.o
 
 func (k *keyIndex) len() int { return len(k.kinds) }
 
-// key returns the key named name, or nil.
+// key returns the key named name, or nil. A key of an index file that
+// fails its checks panics with a damage, which the exported methods
+// recover as their error (see guard).
 func (ix *Index) key(name string) *keyIndex {
+	k := ix.keyNumber(name)
+	if k < 0 {
+		return nil
+	}
+	kv, err := ix.keyAt(k)
+	if err != nil {
+		panic(damage{err})
+	}
+	return kv
+}
+
+// keyNumber returns the number of the key named name, or -1.
+func (ix *Index) keyNumber(name string) int {
 	mask := uint64(len(ix.keyHash) - 1)
 	for h := hashText(0, []byte(name)) & mask; ; h = (h + 1) & mask {
 		e := ix.keyHash[h]
 		if e == 0 {
-			return nil
+			return -1
 		}
 		if ix.keyName(int(e-1)) == name {
-			return ix.keyAt(int(e - 1))
+			return int(e - 1)
 		}
+	}
+}
+
+// damage carries the error of a damaged index file through a query.
+type damage struct{ err error }
+
+// guard turns a damage panic into *err.
+func guard(err *error) {
+	if r := recover(); r != nil {
+		d, ok := r.(damage)
+		if !ok {
+			panic(r)
+		}
+		*err = d.err
 	}
 }
 
 func (ix *Index) keyName(k int) string { return string(ix.keyNames[ix.keyOff[k]:ix.keyOff[k+1]]) }
 
 // keyAt returns the view of key k, making it on first use.
-func (ix *Index) keyAt(k int) *keyIndex {
-	if kv, ok := ix.views.Load(k); ok {
-		return kv.(*keyIndex)
+func (ix *Index) keyAt(k int) (*keyIndex, error) {
+	if got, ok := ix.views.Load(k); ok {
+		if err, ok := got.(error); ok {
+			return nil, err
+		}
+		return got.(*keyIndex), nil
+	}
+	if ix.mapped {
+		if err := ix.checkKey(k); err != nil {
+			ix.views.Store(k, err)
+			return nil, err
+		}
 	}
 	v0, v1 := ix.keyVal[k], ix.keyVal[k+1]
 	s0 := v0 + uint32(k)
@@ -147,13 +191,20 @@ func (ix *Index) keyAt(k int) *keyIndex {
 	for j := range kv.bigSet {
 		g := b0 + j
 		bm := roaring.New()
-		if err := bm.UnmarshalBinary(ix.bigs[ix.bigOff[g]:ix.bigOff[g+1]]); err != nil {
-			panic(err) // the index was built in this process
+		var err error
+		if ix.mapped {
+			// In place: the file's pages are read as queries touch them.
+			_, err = bm.FromBuffer(ix.bigs[ix.bigOff[g]:ix.bigOff[g+1]])
+		} else {
+			err = bm.UnmarshalBinary(ix.bigs[ix.bigOff[g]:ix.bigOff[g+1]])
+		}
+		if err != nil {
+			return nil, err // checkKey read it without error
 		}
 		kv.bms[j] = bm
 	}
 	got, _ := ix.views.LoadOrStore(k, kv)
-	return got.(*keyIndex)
+	return got.(*keyIndex), nil
 }
 
 // set returns the records of local set i (i == len() for the key's

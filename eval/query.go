@@ -43,10 +43,11 @@ func (ix *Index) Record(i int) Record {
 // that the caller owns. q may use the whole language (NOT, ranges, LIKE,
 // IS NOT NULL). It reports an error for a query that dsl.CheckQuery
 // rejects (an empty in or boolAnd, an invalid value...).
-func (ix *Index) Search(q dsl.Query) (*roaring.Bitmap, error) {
+func (ix *Index) Search(q dsl.Query) (bm *roaring.Bitmap, err error) {
 	if err := dsl.CheckQuery(q); err != nil {
 		return nil, err
 	}
+	defer guard(&err)
 	return ix.eval(q, nil), nil
 }
 
@@ -92,10 +93,11 @@ func (p *Plan) write(b *strings.Builder, indent string) {
 }
 
 // Explain evaluates q and returns how many records each clause matched.
-func (ix *Index) Explain(q dsl.Query) (*Plan, error) {
+func (ix *Index) Explain(q dsl.Query) (_ *Plan, err error) {
 	if err := dsl.CheckQuery(q); err != nil {
 		return nil, err
 	}
+	defer guard(&err)
 	var root Plan
 	ix.eval(q, &root)
 	return &root, nil

@@ -34,11 +34,23 @@ type ValueCount struct {
 // Values returns the distinct values of key, as /query/propertyValues
 // does: strings first in byte order, then numbers by value (equal numbers
 // written differently, like 30 and 30.0, are distinct values), then
-// booleans. A key no record holds has no values.
+// booleans. A key no record holds has no values. On an index read from a
+// damaged index file it panics with its *IndexFileError: ValueCounts
+// returns it.
 func (ix *Index) Values(key dsl.Key) []ValueCount {
+	vs, err := ix.ValueCounts(key)
+	if err != nil {
+		panic(err)
+	}
+	return vs
+}
+
+// ValueCounts is Values, with the error of a damaged index file.
+func (ix *Index) ValueCounts(key dsl.Key) (_ []ValueCount, err error) {
+	defer guard(&err)
 	k := ix.key(string(key))
 	if k == nil {
-		return nil
+		return nil, nil
 	}
 	order := make([]uint32, k.len())
 	// Numbers are parsed once, not at every comparison.
@@ -74,5 +86,5 @@ func (ix *Index) Values(key dsl.Key) []ValueCount {
 		}
 		out[i] = ValueCount{Value: val, Count: k.count(v)}
 	}
-	return out
+	return out, nil
 }

@@ -108,7 +108,10 @@ func (l local) Values(_ context.Context, t Target, sel dsl.Select, key dsl.Key) 
 	if err != nil {
 		return nil, err
 	}
-	vals := ix.Values(key)
+	vals, err := ix.ValueCounts(key)
+	if err != nil {
+		return nil, err
+	}
 	if vals == nil {
 		return nil, fmt.Errorf("no %s of %s has the key %s: \\keys lists the keys", strings.TrimSuffix(noun(sel), "s"), t, parser.FormatKey(key))
 	}
