@@ -325,8 +325,11 @@ func parseIndexFile(data []byte, name string) (ix *Index, meta *indexMeta, err e
 	bad := func(format string, args ...any) error {
 		return &IndexFileError{Path: name, Msg: fmt.Sprintf(format, args...)}
 	}
-	if len(data) < headerSize || string(data[:8]) != indexMagic {
+	if len(data) < len(indexMagic) || string(data[:8]) != indexMagic {
 		return nil, nil, bad("not a bfquery index (no %q at its start)", indexMagic)
+	}
+	if len(data) < headerSize {
+		return nil, nil, bad("truncated: %d bytes, shorter than its header", len(data))
 	}
 	if crc32.Checksum(data[:20], castagnoli) != binary.LittleEndian.Uint32(data[20:]) {
 		return nil, nil, bad("header checksum mismatch")

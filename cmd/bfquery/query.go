@@ -13,7 +13,6 @@ import (
 	"github.com/bfquery/bfquery/bimface"
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/eval"
-	"github.com/bfquery/bfquery/internal/demo"
 	"github.com/bfquery/bfquery/internal/output"
 	"github.com/bfquery/bfquery/parser"
 	"github.com/bfquery/bfquery/plan"
@@ -50,7 +49,7 @@ func (c *QueryCmd) Run(e *env) error {
 	}
 	var cache *eval.Cache
 	if !c.Remote {
-		if cache, err = openCache(c.Cache); err != nil {
+		if cache, err = openCache(c.Cache, e.stderr); err != nil {
 			return err
 		}
 	}
@@ -108,6 +107,8 @@ func (c *QueryCmd) Run(e *env) error {
 			return nil
 		case c.Remote:
 			a, err = remote(st)
+		case format == output.Count:
+			a, err = output.CountFromCache(cache, st)
 		default:
 			a, err = output.FromCache(cache, st, records)
 		}
@@ -244,14 +245,6 @@ func (c *QueryCmd) format(e *env) (output.Format, error) {
 		return output.Table, nil
 	}
 	return output.IDs, nil
-}
-
-// openCache opens a cache path, or the demo model for "".
-func openCache(path string) (*eval.Cache, error) {
-	if path == "" {
-		return demo.Open()
-	}
-	return eval.Open(path)
 }
 
 // eachLine reads DSL requests, one per line, from a file or standard input

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -44,7 +45,7 @@ func (c *ShellCmd) Run(e *env, kctx *kong.Context) error {
 		}
 		return inputError{fmt.Errorf("expected one of %s\nRun \"bfquery --help\" for usage, or \"bfquery shell\" on a terminal", strings.Join(names, ", "))}
 	}
-	backend, err := c.backend()
+	backend, err := c.backend(e.stderr)
 	if err != nil {
 		return err
 	}
@@ -95,7 +96,7 @@ func explicit(kctx *kong.Context, name string) bool {
 	return false
 }
 
-func (c *ShellCmd) backend() (shell.Backend, error) {
+func (c *ShellCmd) backend(stderr io.Writer) (shell.Backend, error) {
 	if c.Remote {
 		client, err := c.Conn.client()
 		if err != nil {
@@ -103,7 +104,7 @@ func (c *ShellCmd) backend() (shell.Backend, error) {
 		}
 		return shell.Remote(client, &bimface.QueryOptions{PageSize: c.Conn.PageSize}, "BIMFACE at "+client.BaseURL.String()), nil
 	}
-	cache, err := openCache(c.Cache)
+	cache, err := openCache(c.Cache, stderr)
 	if err != nil {
 		return nil, err
 	}
