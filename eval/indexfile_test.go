@@ -218,3 +218,32 @@ func TestIndexFileDamage(t *testing.T) {
 	require.Positive(t, rebuilt)
 	require.Positive(t, failed)
 }
+
+// TestIndexFile100k compares the index file of a generated 100,000
+// element model with its JSON on random queries.
+func TestIndexFile100k(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 100,000 element model")
+	}
+	dir := t.TempDir()
+	_, err := modelgen.WriteCache(dir, modelgen.CacheConfig{Seed: 5, FileID: "1001", Elements: 100_000, Format: modelgen.NDJSON})
+	require.NoError(t, err)
+	require.NoError(t, eval.WriteIndexes(dir, "", ""))
+	mapped, err := eval.Open(dir)
+	require.NoError(t, err)
+	defer mapped.Close()
+	loaded, err := eval.OpenOptions(dir, eval.Options{NoIndex: true})
+	require.NoError(t, err)
+	want, got := loaded.Targets()[0].Elements, mapped.Targets()[0].Elements
+	require.Equal(t, want.Keys(), got.Keys())
+	for i, q := range queriesFor(t, loaded, 200, 5) {
+		w, err := want.Search(q)
+		require.NoError(t, err)
+		g, err := got.Search(q)
+		require.NoError(t, err)
+		require.True(t, w.Equals(g), "query %d", i)
+	}
+	for _, i := range []int{0, 4_999, 99_999} {
+		require.Equal(t, want.Record(i), got.Record(i))
+	}
+}
