@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tidwall/gjson"
 
@@ -286,6 +287,98 @@ func BenchmarkLoad(b *testing.B) {
 			var after runtime.MemStats
 			runtime.ReadMemStats(&after)
 			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(len(raw)), "heap/raw")
+			runtime.KeepAlive(ix)
+		})
+	}
+}
+
+// distinctKeys returns n records in NDJSON, each holding k property keys
+// no other record has: the worst case for per-key costs.
+func distinctKeys(n, k int) []byte {
+	var b []byte
+	for r := range n {
+		b = fmt.Appendf(b, `{"elementId":"%d","name":"element %d","properties":[{"group":"g","items":[`, r, r)
+		for j := range k {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = fmt.Appendf(b, `{"key":"k%d_%d","value":"v%d"}`, r, j, j%100)
+		}
+		b = append(b, "]}]}\n"...)
+	}
+	return b
+}
+
+// peakHeap samples the heap in use while f runs, and returns its
+// highest value above the heap in use before.
+func peakHeap(f func()) uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	var peak uint64
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	f()
+	close(stop)
+	<-done
+	runtime.ReadMemStats(&ms)
+	peak = max(peak, ms.HeapAlloc)
+	return peak - min(peak, base)
+}
+
+// BenchmarkLoadKeys loads 10 records holding 100,000 keys each, which no
+// other record has (36 MB), against typical data of about the same size
+// in the same run: MB/s, the heap kept after load and the peak heap while
+// loading, both as ratios to the JSON's size.
+func BenchmarkLoadKeys(b *testing.B) {
+	distinct := distinctKeys(10, 100_000)
+	var typical bytes.Buffer
+	n := len(distinct) / 1240 // modelgen writes about 1.24 KB an element
+	if err := modelgen.WriteElements(&typical, modelgen.Config{Elements: n, Seed: 1}, modelgen.NDJSON); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		raw  []byte
+	}{{"distinct_keys", distinct}, {"typical", typical.Bytes()}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.raw)))
+			var ix *eval.Index
+			var before runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			load := func() {
+				var err error
+				if ix, err = eval.LoadIndex(bytes.NewReader(c.raw), "model.ndjson", dsl.SelectElements); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				load()
+			}
+			b.StopTimer()
+			runtime.GC()
+			var after runtime.MemStats
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(len(c.raw)), "heap/raw")
+			ix = nil
+			peak := peakHeap(load)
+			b.ReportMetric(float64(peak)/float64(len(c.raw)), "peak/raw")
 			runtime.KeepAlive(ix)
 		})
 	}

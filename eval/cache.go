@@ -216,6 +216,7 @@ func (t *Target) Index(sel dsl.Select) *Index {
 // concurrent use.
 type Cache struct {
 	targets []*Target
+	release []func() error // unmap the index files in use
 }
 
 // NewCache makes a cache of already loaded targets. A target with an
@@ -223,14 +224,34 @@ type Cache struct {
 func NewCache(targets ...*Target) *Cache { return &Cache{targets: targets} }
 
 // Open loads a cache directory (one holding manifest.json) or a single
-// file of elements, which then answers whatever target a query names.
-func Open(name string) (*Cache, error) {
+// file of elements, which then answers whatever target a query names. A
+// directory's index files are used where they are current (see
+// OpenOptions).
+func Open(name string) (*Cache, error) { return OpenOptions(name, Options{}) }
+
+// Options says how OpenOptions treats the index files of a cache
+// directory.
+type Options struct {
+	// NoIndex loads the JSON and neither reads nor writes index files.
+	NoIndex bool
+	// Notify, if not nil, gets one line for each index file that is not
+	// used as it is: stale or damaged, and then rebuilt or ignored.
+	Notify func(msg string)
+}
+
+// OpenOptions is Open with options. Without an index file a target's
+// records are loaded from its JSON; with a current one, the index is
+// mapped from it, and opening costs what queries read of it. An index
+// file that is stale (its files changed since) or damaged is never used:
+// it is rebuilt from the JSON where the directory is writable, ignored
+// otherwise, and opts.Notify is told which.
+func OpenOptions(name string, opts Options) (*Cache, error) {
 	fi, err := os.Stat(name)
 	if err != nil {
 		return nil, err
 	}
 	if fi.IsDir() {
-		return openFS(os.DirFS(name), name)
+		return openFS(os.DirFS(name), name, opts)
 	}
 	f, err := os.Open(name)
 	if err != nil {
@@ -245,11 +266,12 @@ func Open(name string) (*Cache, error) {
 }
 
 // OpenFS loads the cache directory at the root of fsys (for instance an
-// embedded one).
-func OpenFS(fsys fs.FS) (*Cache, error) { return openFS(fsys, "") }
+// embedded one). Index files are not used.
+func OpenFS(fsys fs.FS) (*Cache, error) { return openFS(fsys, "", Options{NoIndex: true}) }
 
-// openFS loads a cache directory; dir prefixes file names in errors.
-func openFS(fsys fs.FS, dir string) (*Cache, error) {
+// openFS loads a cache directory; dir prefixes file names in errors, and
+// is where index files are, unless opts.NoIndex.
+func openFS(fsys fs.FS, dir string, opts Options) (*Cache, error) {
 	join := func(p string) string {
 		if dir == "" {
 			return p
@@ -267,17 +289,7 @@ func openFS(fsys fs.FS, dir string) (*Cache, error) {
 	c := &Cache{}
 	for i, tm := range m.Targets {
 		t := &Target{Type: tm.Type, ID: tm.ID, Source: tm.Source, Pulled: tm.Pulled}
-		for _, part := range []struct {
-			sel   dsl.Select
-			parts []Part
-			want  int
-			field string
-			dst   **Index
-		}{
-			{dsl.SelectElements, tm.Elements, tm.Counts.Elements, "elements", &t.Elements},
-			{dsl.SelectRooms, tm.Rooms, tm.Counts.Rooms, "rooms", &t.Rooms},
-			{dsl.SelectAreas, tm.Areas, tm.Counts.Areas, "areas", &t.Areas},
-		} {
+		for _, part := range targetLists(&tm, t) {
 			if len(part.parts) == 0 {
 				if part.want != 0 {
 					return nil, manifestError(src, join(ManifestName), fmt.Sprintf("targets.%d.counts.%s", i, part.field),
@@ -285,27 +297,85 @@ func openFS(fsys fs.FS, dir string) (*Cache, error) {
 				}
 				continue
 			}
-			b := newBuilder(join(part.parts[0].Path), part.sel)
-			for _, p := range part.parts {
-				f, err := fsys.Open(p.Path)
-				if err != nil {
-					return nil, fmt.Errorf("%s: %w", join(ManifestName), err)
-				}
-				err = b.read(f, join(p.Path), p.FileID)
-				f.Close()
-				if err != nil {
-					return nil, err
+			var st indexState
+			if !opts.NoIndex && dir != "" {
+				if st = openIndex(dir, &tm, part.sel, part.parts, part.want); st.ix != nil {
+					*part.dst = st.ix
+					c.release = append(c.release, st.release)
+					continue
 				}
 			}
-			if int(b.n) != part.want {
+			ix, err := loadParts(fsys, join, part.sel, part.parts)
+			if err != nil {
+				c.Close()
+				return nil, err
+			}
+			if ix.n != part.want {
+				c.Close()
 				return nil, manifestError(src, join(ManifestName), fmt.Sprintf("targets.%d.counts.%s", i, part.field),
-					fmt.Sprintf("%s %s counts %d %s but its files hold %d", tm.Type, tm.ID, part.want, part.field, b.n))
+					fmt.Sprintf("%s %s counts %d %s but its files hold %d", tm.Type, tm.ID, part.want, part.field, ix.n))
 			}
-			*part.dst = b.finish()
+			*part.dst = ix
+			if st.problem != "" {
+				// A damaged or stale index file is never used: rebuilt where
+				// the directory is writable, ignored otherwise.
+				msg := "rebuilt"
+				if err := writeIndex(dir, st.path, ix, part.parts); err != nil {
+					msg = "ignored, as it cannot be rebuilt (" + err.Error() + "); the JSON answers"
+				}
+				if opts.Notify != nil {
+					opts.Notify(fmt.Sprintf("index file %s: %s: %s", st.path, st.problem, msg))
+				}
+			}
 		}
 		c.targets = append(c.targets, t)
 	}
 	return c, nil
+}
+
+// list is one list of records of a target: elements, rooms or areas.
+type list struct {
+	sel   dsl.Select
+	parts []Part
+	want  int
+	field string
+	dst   **Index
+}
+
+func targetLists(tm *TargetManifest, t *Target) []list {
+	return []list{
+		{dsl.SelectElements, tm.Elements, tm.Counts.Elements, "elements", &t.Elements},
+		{dsl.SelectRooms, tm.Rooms, tm.Counts.Rooms, "rooms", &t.Rooms},
+		{dsl.SelectAreas, tm.Areas, tm.Counts.Areas, "areas", &t.Areas},
+	}
+}
+
+// loadParts loads the JSON of one list of records.
+func loadParts(fsys fs.FS, join func(string) string, sel dsl.Select, parts []Part) (*Index, error) {
+	b := newBuilder(join(parts[0].Path), sel)
+	for _, p := range parts {
+		f, err := fsys.Open(p.Path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", join(ManifestName), err)
+		}
+		err = b.read(f, join(p.Path), p.FileID)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return b.finish()
+}
+
+// Close releases the index files a cache maps. The cache must not be
+// used after.
+func (c *Cache) Close() error {
+	var errs []error
+	for _, r := range c.release {
+		errs = append(errs, r())
+	}
+	c.release = nil
+	return errors.Join(errs...)
 }
 
 func cmpOr(s, def string) string {

@@ -79,6 +79,57 @@
 // Open takes a cache directory or a single file of elements; a single file
 // answers for whatever target a query names.
 //
+// # Index files
+//
+// Beside the first file of each list of records (elements, rooms, areas)
+// of a target, a cache may hold its index, {type}-{id}.{list}.bfqidx,
+// written by pull at the end of a pull, by "bfquery index DIR" and by
+// WriteIndexes. Open maps a current one instead of loading the JSON, so
+// that opening costs what queries read of it; without one it loads the
+// JSON. An index file records the size, modification time and CRC-32C of
+// each file it was built from; one whose files changed in size, or in
+// time and content, is stale. A stale or damaged index file is never
+// used: it is rebuilt where the directory is writable and ignored
+// otherwise, and Options.Notify gets one line saying which. It is
+// written to a temporary file and renamed, so a reader sees the old one
+// or the new one.
+//
+// The format (version 1) is little-endian:
+//
+//	header, 24 bytes: "BFQINDEX", version u32, section count u32,
+//	  CRC-32C of the section table u32, CRC-32C of the 20 bytes before u32
+//	section table: per section, offset u64 (a multiple of 8), length u64,
+//	  CRC-32C u32 (0 for the keys' data), 4 bytes of zeros
+//	sections, in this order, each at its offset, zero-padded between:
+//	  0 meta, JSON: {"records":n,"parts":[{"path","fileId","size","mtime","crc32c"}]}
+//	  1 record IDs as printed, one after the other
+//	  2 their end offsets, u32[n+1] (starting with 0)
+//	  3–7 per record, value number+1 of its first name, categoryName,
+//	    floor, family and familyType (0: none), u32[n] each
+//	  8 key names, one after the other; 9 their offsets, u32[K+1]
+//	  10 hash table of key number+1 by name (a power of two in size)
+//	  11 per key, its first value number, u32[K+1]
+//	  12 per key, the start of its hash table of values, u32[K+1]
+//	  13 per key, the start of its numeric view, u32[K+1]
+//	  14 per key, the records holding it, u32[K]
+//	  15 per key, the CRC-32C of its data in sections 16–26, u32[K]
+//	  16 value kinds, u8[V]; 17 value text offsets, u32[V+1]
+//	  18 value texts, each followed by a 0 byte
+//	  19 the keys' hash tables of local value number+1
+//	  20 set offsets into 21, u32[V+K+1]; 21 record numbers, u32
+//	  22 the sets kept as bitmaps, u32 (ascending); 23 their offsets
+//	    into 24, u64; 24 roaring bitmaps, portable format, 8-aligned
+//	  25 numeric values sorted, f64; 26 their local value numbers, u32
+//
+// The hash of a text t of kind c (1 string, 2 number, 3 boolean; 0 for
+// key names) is fixed: see hashText. Sections 0–15 are checked against
+// their CRC-32C when the file is opened; a key's data in sections 16–26
+// (the byte ranges of its kinds, text offsets, texts, hash table, set
+// offsets, record numbers, numeric values and their value numbers, bitmap
+// set numbers, bitmap offsets and bitmaps, in that order) is checked against its CRC-32C the first
+// time a query uses the key, and a mismatch is an error naming the file
+// and the key, never an answer.
+//
 // # Semantics
 //
 // For a key F and a record R, the candidate values are:
@@ -140,16 +191,23 @@
 //
 // # Index
 //
-// Per key the index keeps the distinct values in a text blob (each value
-// followed by a 0 byte) with their offsets and kinds, a hash table over
-// them, and each value's records: a sorted slice for rare values, a
-// roaring bitmap for common ones, and the union of all as the key's
-// "has F" bitmap. match looks values up in the hash table and, for
-// numbers, in a per-key slice of numeric values sorted by float64, which
-// ranges search by bisection; contain runs one substring search over the
-// key's blob; LIKE tests each distinct value once; NOT complements against
-// the record count, IS NOT NULL is the key's "has F" bitmap. Queries never change the index, so a
-// loaded Index or Cache may serve concurrent queries.
+// The index is a few flat arrays, however many keys the records have, so
+// that a key costs a few words besides its name and values, even when
+// every record has keys of its own. Keys are numbered in the order first
+// read and found through a hash table of their names. Values are numbered
+// key after key, each key's in the order first read: a kind byte, the
+// text in one blob (each value followed by a 0 byte) and its offset. Each
+// key with more than 8 values has a hash table of them, for exact
+// lookups; smaller keys are searched one value at a time. Each value has a
+// set of records, and each key the set of every record holding it ("has
+// F"): a sorted slice for a small set, a roaring bitmap (in roaring's
+// portable format) from 64 records. match looks values up in the hash
+// table and, for numbers, in a per-key list of numeric values sorted by
+// float64, which ranges search by bisection; contain runs one substring
+// search over the key's part of the blob; LIKE tests each distinct value
+// once; NOT complements against the record count, IS NOT NULL is the
+// key's own set. Queries never change the index, so a loaded Index or
+// Cache may serve concurrent queries.
 //
 // The index keeps, besides, each record's ID and the first value of name,
 // categoryName, floor, family and familyType for tables (Index.Record);

@@ -2,11 +2,11 @@ package eval
 
 import (
 	"bytes"
-	"cmp"
-	"hash/maphash"
 	"math"
 	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -16,79 +16,237 @@ import (
 // Index is the searchable form of one list of records: the elements, the
 // rooms or the areas of one target. It is immutable once loaded and safe
 // for concurrent use.
+//
+// Its data is a few flat arrays, whatever the number of keys, so that a
+// key costs a few words besides its values: the keys in name order, the
+// values of each key one after the other, and each value's set of
+// records. The package documentation describes them.
 type Index struct {
 	name string // the file(s) it was read from, for messages
 	n    int
-	seed maphash.Seed
 
 	// Record IDs as printed, in cache order: ids[idOff[i]:idOff[i+1]].
 	ids   []byte
 	idOff []uint32
 
-	keys   map[string]*keyIndex
-	sorted []string // key names, sorted
-
-	// summary holds, per display key, the value index+1 of each record's
+	// summary holds, per display key, the value number+1 of each record's
 	// first value for that key (0: none), so that tables can show a
 	// record without keeping its JSON.
 	summary [numSummary][]uint32
-}
 
-// keyIndex holds the distinct values of one key and the records holding
-// each. Values are numbered in the order they were first seen.
-type keyIndex struct {
-	name  string
-	kinds []dsl.Kind
+	keyNames []byte   // key names in the order first read, key k at keyNames[keyOff[k]:keyOff[k+1]]
+	keyOff   []uint32 // K+1
+	keyHash  []uint32 // hash table of key number+1 by name; its size is a power of two
+	keyVal   []uint32 // K+1: key k's values are numbered keyVal[k] to keyVal[k+1]-1
+	keyTab   []uint32 // K+1: key k's hash table is table[keyTab[k]:keyTab[k+1]]
+	keyNum   []uint32 // K+1: key k's numeric values are numF/numV[keyNum[k]:keyNum[k+1]]
+	keyRecs  []uint32 // K: records that hold key k
 
-	// blob holds every value's text followed by a 0 byte, so one substring
-	// search over blob answers contain for all values at once:
-	// value v is blob[off[v]:off[v+1]-1].
-	blob []byte
-	off  []uint32
+	// Values, numbered key after key: value v's kind and text, the text
+	// followed by a 0 byte in blob at off[v].
+	kinds []byte
+	off   []uint32 // V+1
+	blob  []byte
 
-	// table is an open-addressing hash table of value index+1 by (kind,
-	// text), for exact lookups.
+	// table holds each key's open-addressing hash table of local value
+	// number+1 by (kind, text); its size is a power of two, or 0 for a
+	// key of at most smallKey values, which are searched one by one.
 	table []uint32
 
-	// Postings: a value held by few records keeps their sorted indexes in
-	// post[postOff[v]:postOff[v+1]]; a value held by many has a bitmap in big
-	// and an empty range in post.
-	post    []uint32
-	postOff []uint32
-	big     map[uint32]*roaring.Bitmap
+	// Sets of records: key k has sets keyVal[k]+k to keyVal[k+1]+k, one
+	// per value then the set of every record holding the key. A set's
+	// sorted record numbers are post[setOff[s]:setOff[s+1]]; a set of
+	// bigPosting records or more has an empty range there and is a
+	// roaring bitmap instead, in roaring's portable format at
+	// bigs[bigOff[j]:bigOff[j+1]] where bigSet[j] = s. The set of a key
+	// of one value is that value's: its range is empty too, and it is not
+	// in bigSet.
+	setOff []uint32 // V+K+1
+	post   []uint32
+	bigSet []uint32
+	bigOff []uint64
+	bigs   []byte
 
-	// numF and numV list the values that are numbers or numeric strings,
-	// sorted by their float64, for numeric equality (and later ranges).
+	// numF and numV list, per key, the values that are numbers or
+	// numeric strings (their local numbers) sorted by float64, for
+	// numeric equality and ranges.
 	numF []float64
 	numV []uint32
 
-	all *roaring.Bitmap // every record that holds the key
+	// views caches the views of the keys used so far, by key number, or
+	// the error that checking a key of an index file found.
+	views sync.Map
+
+	// mapped says the index was read from an index file: its keys' data
+	// is checked on first use against keyCRCs.
+	mapped  bool
+	keyCRCs []uint32
 }
 
-// bigPosting is the number of records from which a value's postings are
+// bigPosting is the number of records from which a set of records is
 // kept as a bitmap rather than a sorted slice.
 const bigPosting = 64
 
-func (k *keyIndex) text(v uint32) []byte { return k.blob[k.off[v] : k.off[v+1]-1] }
+// smallKey is the number of values up to which a key has no hash table.
+const smallKey = 8
+
+// keyIndex is one key's part of the index: its values (numbered from 0
+// here) and their sets of records.
+type keyIndex struct {
+	name   string
+	s0     uint32   // the set number of local value 0
+	kinds  []byte   // nv
+	off    []uint32 // nv+1, offsets in the index's blob: blob starts at off[0]
+	blob   []byte   // the key's texts
+	table  []uint32
+	setOff []uint32 // nv+2: the values' sets, then the key's
+	post   []uint32 // the whole index's post
+	numF   []float64
+	numV   []uint32
+	bigSet []uint32
+	bms    []*roaring.Bitmap // the bitmaps of bigSet
+}
+
+func (k *keyIndex) text(v uint32) []byte { return k.blob[k.off[v]-k.off[0] : k.off[v+1]-k.off[0]-1] }
 
 func (k *keyIndex) len() int { return len(k.kinds) }
 
-func hashValue(seed maphash.Seed, kind dsl.Kind, text []byte) uint64 {
-	return maphash.Bytes(seed, text) ^ uint64(kind)*0x9e3779b97f4a7c15
+// key returns the key named name, or nil. A key of an index file that
+// fails its checks panics with a damage, which the exported methods
+// recover as their error (see guard).
+func (ix *Index) key(name string) *keyIndex {
+	k := ix.keyNumber(name)
+	if k < 0 {
+		return nil
+	}
+	kv, err := ix.keyAt(k)
+	if err != nil {
+		panic(damage{err})
+	}
+	return kv
+}
+
+// keyNumber returns the number of the key named name, or -1.
+func (ix *Index) keyNumber(name string) int {
+	mask := uint64(len(ix.keyHash) - 1)
+	for h := hashText(0, []byte(name)) & mask; ; h = (h + 1) & mask {
+		e := ix.keyHash[h]
+		if e == 0 {
+			return -1
+		}
+		if ix.keyName(int(e-1)) == name {
+			return int(e - 1)
+		}
+	}
+}
+
+// damage carries the error of a damaged index file through a query.
+type damage struct{ err error }
+
+// guard turns a damage panic into *err.
+func guard(err *error) {
+	if r := recover(); r != nil {
+		d, ok := r.(damage)
+		if !ok {
+			panic(r)
+		}
+		*err = d.err
+	}
+}
+
+func (ix *Index) keyName(k int) string { return string(ix.keyNames[ix.keyOff[k]:ix.keyOff[k+1]]) }
+
+// keyAt returns the view of key k, making it on first use.
+func (ix *Index) keyAt(k int) (*keyIndex, error) {
+	if got, ok := ix.views.Load(k); ok {
+		if err, ok := got.(error); ok {
+			return nil, err
+		}
+		return got.(*keyIndex), nil
+	}
+	if ix.mapped {
+		if err := ix.checkKey(k); err != nil {
+			ix.views.Store(k, err)
+			return nil, err
+		}
+	}
+	v0, v1 := ix.keyVal[k], ix.keyVal[k+1]
+	s0 := v0 + uint32(k)
+	b0, _ := slices.BinarySearch(ix.bigSet, s0)
+	b1, _ := slices.BinarySearch(ix.bigSet, s0+(v1-v0)+1)
+	kv := &keyIndex{
+		name:   ix.keyName(k),
+		s0:     s0,
+		kinds:  ix.kinds[v0:v1],
+		off:    ix.off[v0 : v1+1],
+		blob:   ix.blob[ix.off[v0]:ix.off[v1]],
+		table:  ix.table[ix.keyTab[k]:ix.keyTab[k+1]],
+		setOff: ix.setOff[s0 : s0+(v1-v0)+2],
+		post:   ix.post,
+		numF:   ix.numF[ix.keyNum[k]:ix.keyNum[k+1]],
+		numV:   ix.numV[ix.keyNum[k]:ix.keyNum[k+1]],
+		bigSet: ix.bigSet[b0:b1],
+	}
+	kv.bms = make([]*roaring.Bitmap, len(kv.bigSet))
+	for j := range kv.bigSet {
+		g := b0 + j
+		bm := roaring.New()
+		var err error
+		if ix.mapped {
+			// In place: the file's pages are read as queries touch them.
+			_, err = bm.FromBuffer(ix.bigs[ix.bigOff[g]:ix.bigOff[g+1]])
+		} else {
+			err = bm.UnmarshalBinary(ix.bigs[ix.bigOff[g]:ix.bigOff[g+1]])
+		}
+		if err != nil {
+			return nil, err // checkKey read it without error
+		}
+		kv.bms[j] = bm
+	}
+	got, _ := ix.views.LoadOrStore(k, kv)
+	return got.(*keyIndex), nil
+}
+
+// set returns the records of local set i (i == len() for the key's
+// own): a sorted slice, or a bitmap when the set is big.
+func (k *keyIndex) set(i uint32) ([]uint32, *roaring.Bitmap) {
+	lo, hi := k.setOff[i], k.setOff[i+1]
+	if lo < hi {
+		return k.post[lo:hi], nil
+	}
+	j, found := slices.BinarySearch(k.bigSet, k.s0+i)
+	if !found {
+		return k.set(0) // the key's own set, when it has one value
+	}
+	return nil, k.bms[j]
+}
+
+// all returns a new bitmap of every record that holds the key.
+func (k *keyIndex) all() *roaring.Bitmap {
+	ids, bm := k.set(uint32(k.len()))
+	if bm != nil {
+		return bm.Clone()
+	}
+	return roaring.BitmapOf(ids...)
 }
 
 // lookup returns the index of the value (kind, text).
-func (k *keyIndex) lookup(seed maphash.Seed, kind dsl.Kind, text []byte) (uint32, bool) {
+func (k *keyIndex) lookup(kind dsl.Kind, text []byte) (uint32, bool) {
 	if len(k.table) == 0 {
+		for v := range uint32(k.len()) {
+			if k.kinds[v] == byte(kind) && bytes.Equal(k.text(v), text) {
+				return v, true
+			}
+		}
 		return 0, false
 	}
 	mask := uint64(len(k.table) - 1)
-	for h := hashValue(seed, kind, text) & mask; ; h = (h + 1) & mask {
+	for h := hashText(byte(kind), text) & mask; ; h = (h + 1) & mask {
 		e := k.table[h]
 		if e == 0 {
 			return 0, false
 		}
-		if v := e - 1; k.kinds[v] == kind && bytes.Equal(k.text(v), text) {
+		if v := e - 1; k.kinds[v] == byte(kind) && bytes.Equal(k.text(v), text) {
 			return v, true
 		}
 	}
@@ -96,19 +254,21 @@ func (k *keyIndex) lookup(seed maphash.Seed, kind dsl.Kind, text []byte) (uint32
 
 // add puts the records holding value v into acc.
 func (k *keyIndex) add(acc *collector, v uint32) {
-	if bm := k.big[v]; bm != nil {
+	ids, bm := k.set(v)
+	if bm != nil {
 		acc.bms = append(acc.bms, bm)
 		return
 	}
-	acc.ids = append(acc.ids, k.post[k.postOff[v]:k.postOff[v+1]]...)
+	acc.ids = append(acc.ids, ids...)
 }
 
 // count is the number of records holding value v.
 func (k *keyIndex) count(v uint32) int {
-	if bm := k.big[v]; bm != nil {
+	ids, bm := k.set(v)
+	if bm != nil {
 		return int(bm.GetCardinality())
 	}
-	return int(k.postOff[v+1] - k.postOff[v])
+	return len(ids)
 }
 
 // numRange returns the positions in numF of the values equal to f.
@@ -134,126 +294,6 @@ func (c *collector) set() *roaring.Bitmap {
 	return bm
 }
 
-// keyBuilder accumulates one key while loading.
-type keyBuilder struct {
-	name  string
-	sum   int               // index in summaryKeys, or -1
-	vals  map[string]uint32 // kind byte + text → value index
-	texts []string          // the map keys, by value index
-	last  []uint32          // last record+1 that held each value, to drop repeats
-	pv    []uint32          // (value, record) pairs in record order
-	pr    []uint32
-}
-
-func newKeyBuilder(name string) *keyBuilder {
-	return &keyBuilder{name: name, sum: -1, vals: map[string]uint32{}}
-}
-
-// add records that record rec holds (kind, text); scratch is reused to
-// build the map key without allocating when the value is known.
-func (b *keyBuilder) add(rec uint32, kind dsl.Kind, text []byte, scratch *[]byte) uint32 {
-	sk := append(append((*scratch)[:0], byte(kind)), text...)
-	*scratch = sk
-	v, ok := b.vals[string(sk)]
-	if !ok {
-		s := string(sk)
-		v = uint32(len(b.texts))
-		b.vals[s] = v
-		b.texts = append(b.texts, s)
-		b.last = append(b.last, 0)
-	}
-	if b.last[v] != rec+1 {
-		b.last[v] = rec + 1
-		b.pv = append(b.pv, v)
-		b.pr = append(b.pr, rec)
-	}
-	return v
-}
-
-// build turns the builder into a keyIndex and frees the builder.
-func (b *keyBuilder) build(seed maphash.Seed) *keyIndex {
-	nv := len(b.texts)
-	k := &keyIndex{name: b.name, kinds: make([]dsl.Kind, nv), off: make([]uint32, nv+1)}
-	size := 0
-	for _, t := range b.texts {
-		size += len(t) // kind byte counts for the 0 separator
-	}
-	k.blob = make([]byte, 0, size)
-	for v, t := range b.texts {
-		k.kinds[v] = dsl.Kind(t[0])
-		k.off[v] = uint32(len(k.blob))
-		k.blob = append(append(k.blob, t[1:]...), 0)
-	}
-	k.off[nv] = uint32(len(k.blob))
-	b.vals, b.texts = nil, nil
-
-	tsize := 1
-	for tsize < 2*nv {
-		tsize <<= 1
-	}
-	k.table = make([]uint32, tsize)
-	mask := uint64(tsize - 1)
-	for v := range nv {
-		h := hashValue(seed, k.kinds[v], k.text(uint32(v))) & mask
-		for k.table[h] != 0 {
-			h = (h + 1) & mask
-		}
-		k.table[h] = uint32(v) + 1
-	}
-
-	// Counting sort of the pairs by value keeps each value's records in
-	// record order.
-	cnt := make([]uint32, nv+1)
-	for _, v := range b.pv {
-		cnt[v+1]++
-	}
-	k.postOff = make([]uint32, nv+1)
-	var small uint32
-	for v := range nv {
-		k.postOff[v] = small
-		if cnt[v+1] < bigPosting {
-			small += cnt[v+1]
-		}
-	}
-	k.postOff[nv] = small
-	k.post = make([]uint32, small)
-	fillAt := slices.Clone(k.postOff[:nv])
-	bigIDs := map[uint32][]uint32{}
-	for i, v := range b.pv {
-		if cnt[v+1] >= bigPosting {
-			bigIDs[v] = append(bigIDs[v], b.pr[i])
-			continue
-		}
-		k.post[fillAt[v]] = b.pr[i]
-		fillAt[v]++
-	}
-	b.pv, b.pr, b.last = nil, nil, nil
-	k.big = make(map[uint32]*roaring.Bitmap, len(bigIDs))
-	bms := make([]*roaring.Bitmap, 0, len(bigIDs)+1)
-	for v, ids := range bigIDs {
-		bm := roaring.BitmapOf(ids...)
-		bm.RunOptimize()
-		k.big[v] = bm
-		bms = append(bms, bm)
-	}
-	all := roaring.BitmapOf(k.post...)
-	k.all = roaring.FastOr(append(bms, all)...)
-	k.all.RunOptimize()
-
-	for v := range nv {
-		t := k.text(uint32(v))
-		switch k.kinds[v] {
-		case dsl.KindNumber, dsl.KindString:
-			if f, ok := parseNumber(t); ok {
-				k.numF = append(k.numF, f)
-				k.numV = append(k.numV, uint32(v))
-			}
-		}
-	}
-	sortNums(k.numF, k.numV)
-	return k
-}
-
 // parseNumber reads a JSON number literal as a float64; literals beyond
 // float64's range become ±Inf, as in dsl.Value.Float.
 func parseNumber(t []byte) (float64, bool) {
@@ -267,17 +307,25 @@ func parseNumber(t []byte) (float64, bool) {
 	return f, true
 }
 
-func sortNums(f []float64, v []uint32) {
-	type num struct {
-		f float64
-		v uint32
+// numericKind reports whether values of kind may be numeric.
+func numericKind(kind byte) bool {
+	return kind == byte(dsl.KindNumber) || kind == byte(dsl.KindString)
+}
+
+// parallel runs f(i) for i in [0, n) on all CPUs.
+func parallel(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(maxProcs(), max(1, n)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		})
 	}
-	ns := make([]num, len(f))
-	for i := range ns {
-		ns[i] = num{f[i], v[i]}
-	}
-	slices.SortFunc(ns, func(a, b num) int { return cmp.Or(cmp.Compare(a.f, b.f), cmp.Compare(a.v, b.v)) })
-	for i, n := range ns {
-		f[i], v[i] = n.f, n.v
-	}
+	wg.Wait()
 }

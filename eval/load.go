@@ -4,13 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"fmt"
-	"hash/maphash"
 	"io"
-	"runtime"
+	"slices"
 	"sort"
 	"strconv"
-	"sync"
 
 	"github.com/bfquery/bfquery/dsl"
 )
@@ -36,7 +35,7 @@ func LoadIndex(r io.Reader, name string, sel dsl.Select) (*Index, error) {
 	if err := b.read(r, name, ""); err != nil {
 		return nil, err
 	}
-	return b.finish(), nil
+	return b.finish()
 }
 
 // builder collects the records of one Index from one or more files.
@@ -45,17 +44,25 @@ type builder struct {
 	sel     dsl.Select
 	idField string
 	noun    string
-	seed    maphash.Seed
 
-	n     uint32
-	keys  map[string]*keyBuilder
-	order []*keyBuilder
+	n uint32
 
-	ids   []byte
-	idOff []uint32
-	idSet map[string]uint32
-
+	// The keys and values, touched only by the indexing goroutine. keySum
+	// is each key's index in summaryKeys, or -1. Each value is
+	// interned as its key's number (4 bytes, little-endian), its kind and
+	// its text. last is the last record+1 that held each value, to drop
+	// repeats; pv lists the values of each record, record after record,
+	// those of record r from pvEnd[r-1] (0 for the first).
+	keys    *interner
+	keySum  []int8
+	vals    *interner
+	last    []uint32
+	pv      []uint32
+	pvEnd   []uint32
 	summary [numSummary][]uint32
+	sink    uint64 // keeps the loads that warm the cache (see index)
+
+	ids *interner // printed IDs, numbered by record
 
 	files    []string
 	fileBase []uint32
@@ -63,9 +70,8 @@ type builder struct {
 
 func newBuilder(name string, sel dsl.Select) *builder {
 	b := &builder{
-		name: name, sel: sel, idField: "id", seed: maphash.MakeSeed(),
-		keys:  map[string]*keyBuilder{},
-		idOff: []uint32{0}, idSet: map[string]uint32{},
+		name: name, sel: sel, idField: "id",
+		keys: newInterner(), vals: newInterner(), ids: newInterner(),
 	}
 	switch sel {
 	case dsl.SelectElements:
@@ -96,7 +102,7 @@ func (b *builder) read(r io.Reader, name, fileID string) error {
 	b.fileBase = append(b.fileBase, b.n)
 	// Reading is a pipeline of two goroutines: this one scans the JSON and
 	// finds each value's key, the other adds the values to the keys'
-	// dictionaries. Only the second touches the dictionaries and the
+	// dictionaries. Only the second touches the values and the
 	// summaries; batches hand values over.
 	out, free, done := make(chan *valueBatch, 4), make(chan *valueBatch, 6), make(chan struct{})
 	go b.index(out, free, done)
@@ -129,25 +135,88 @@ type valueBatch struct {
 	arena []byte
 }
 
+// valueOp is a value: its text is arena[off:end], its key's name
+// arena[koff:off] unless hinted, when the key is that of the previous op
+// at the same place nth in its record.
 type valueOp struct {
-	kb       *keyBuilder
-	rec      uint32
-	kind     dsl.Kind
-	off, end uint32
+	rec, nth       uint32
+	koff, off, end uint32
+	kind           dsl.Kind
+	hinted         bool
 }
 
 // batchSize is how many values a batch carries.
 const batchSize = 4096
 
-// index adds the values of the batches it receives to their keys, and
-// notes the first value of each summary key per record.
+// index adds the values of the batches it receives, and notes the first
+// value of each summary key per record.
 func (b *builder) index(in <-chan *valueBatch, free chan<- *valueBatch, done chan<- struct{}) {
 	defer close(done)
-	var scratch []byte
+	var comp []byte   // the values as interned, one after the other
+	var ends []uint32 // where each ends in comp
+	var hs []uint64
+	var keys []uint32
+	var hint []uint32 // the key of the n-th value of the previous record
 	for batch := range in {
+		// First the hashes, with a look at each one's slot in the table,
+		// so that the cache misses of a batch overlap rather than come one
+		// after the other: keys, then values.
+		hs = hs[:0]
+		var sink uint64
+		mask := uint64(len(b.keys.table) - 1)
 		for _, op := range batch.ops {
-			v := op.kb.add(op.rec, op.kind, batch.arena[op.off:op.end], &scratch)
-			if i := op.kb.sum; i >= 0 {
+			h := uint64(0)
+			if !op.hinted {
+				h = hashText(0, batch.arena[op.koff:op.off])
+				sink += b.keys.table[h>>32&mask]
+			}
+			hs = append(hs, h)
+		}
+		keys = keys[:0]
+		for i, op := range batch.ops {
+			var k uint32
+			if op.hinted {
+				k = hint[op.nth]
+			} else {
+				name := batch.arena[op.koff:op.off]
+				var added bool
+				if k, added = b.keys.add(name, hs[i]); added {
+					b.keySum = append(b.keySum, int8(slices.Index(summaryKeys[:], string(name))))
+				}
+				for uint32(len(hint)) <= op.nth {
+					hint = append(hint, 0)
+				}
+				hint[op.nth] = k
+			}
+			keys = append(keys, k)
+		}
+		comp, ends, hs = comp[:0], ends[:0], hs[:0]
+		mask = uint64(len(b.vals.table) - 1)
+		for i, op := range batch.ops {
+			start := len(comp)
+			comp = binary.LittleEndian.AppendUint32(comp, keys[i])
+			comp = append(append(comp, byte(op.kind)), batch.arena[op.off:op.end]...)
+			h := hashText(0, comp[start:])
+			sink += b.vals.table[h>>32&mask]
+			hs = append(hs, h)
+			ends = append(ends, uint32(len(comp)))
+		}
+		b.sink += sink
+		start := uint32(0)
+		for i, op := range batch.ops {
+			v, added := b.vals.add(comp[start:ends[i]], hs[i])
+			start = ends[i]
+			if added {
+				b.last = append(b.last, 0)
+			}
+			if b.last[v] != op.rec+1 {
+				b.last[v] = op.rec + 1
+				for uint32(len(b.pvEnd)) < op.rec {
+					b.pvEnd = append(b.pvEnd, uint32(len(b.pv)))
+				}
+				b.pv = append(b.pv, v)
+			}
+			if i := b.keySum[keys[i]]; i >= 0 {
 				sum := b.summary[i]
 				for uint32(len(sum)) <= op.rec {
 					sum = append(sum, 0)
@@ -166,21 +235,6 @@ func (b *builder) index(in <-chan *valueBatch, free chan<- *valueBatch, done cha
 	}
 }
 
-func (b *builder) key(path []byte) *keyBuilder {
-	if kb := b.keys[string(path)]; kb != nil {
-		return kb
-	}
-	kb := newKeyBuilder(string(path))
-	b.keys[kb.name] = kb
-	b.order = append(b.order, kb)
-	for i, s := range summaryKeys {
-		if s == kb.name {
-			kb.sum = i
-		}
-	}
-	return kb
-}
-
 // describe names record rec for messages: "element 3" in the file being
 // read, "element 3 of a.json" in an earlier one.
 func (b *builder) describe(rec uint32) string {
@@ -190,42 +244,6 @@ func (b *builder) describe(rec uint32) string {
 		s += " of " + b.files[i]
 	}
 	return s
-}
-
-// finish builds the Index; keys are built on all CPUs.
-func (b *builder) finish() *Index {
-	ix := &Index{
-		name: b.name, n: int(b.n), seed: b.seed,
-		ids: b.ids, idOff: b.idOff, summary: b.summary,
-		keys: make(map[string]*keyIndex, len(b.order)),
-	}
-	for i := range ix.summary {
-		for len(ix.summary[i]) < ix.n {
-			ix.summary[i] = append(ix.summary[i], 0)
-		}
-	}
-	built := make([]*keyIndex, len(b.order))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(1, len(b.order))) {
-		wg.Go(func() {
-			for i := range work {
-				built[i] = b.order[i].build(b.seed)
-			}
-		})
-	}
-	for i := range b.order {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	for _, k := range built {
-		ix.keys[k.name] = k
-		ix.sorted = append(ix.sorted, k.name)
-	}
-	sort.Strings(ix.sorted)
-	b.idSet = nil
-	return ix
 }
 
 // loader reads one file's records into a builder.
@@ -241,9 +259,10 @@ type loader struct {
 	out, free chan *valueBatch
 
 	rec      uint32
-	nth      int           // values emitted so far in the record
-	hint     []*keyBuilder // key of the n-th value of the previous record
+	nth      int      // values emitted so far in the record
+	hint     [][]byte // key of the n-th value of the previous record
 	id       []byte
+	pid      []byte // the printed ID
 	hasID    bool
 	file     []byte
 	hasFile  bool
@@ -426,20 +445,19 @@ func (l *loader) record() error {
 	if !l.hasID {
 		return s.errAt(start, "%s without %s", b.noun, b.idField)
 	}
-	n := len(b.ids)
+	pid := l.pid[:0]
 	switch {
 	case bytes.IndexByte(l.id, '.') >= 0:
 	case l.hasFile:
-		b.ids = append(append(b.ids, l.file...), '.')
+		pid = append(append(pid, l.file...), '.')
 	case l.fileID != "":
-		b.ids = append(append(b.ids, l.fileID...), '.')
+		pid = append(append(pid, l.fileID...), '.')
 	}
-	b.ids = append(b.ids, l.id...)
-	if first, dup := b.idSet[string(b.ids[n:])]; dup {
-		return s.errAt(start, "duplicate %s %q: %s has it too", b.idField, b.ids[n:], b.describe(first))
+	pid = append(pid, l.id...)
+	l.pid = pid
+	if first, added := b.ids.add(pid, hashText(0, pid)); !added {
+		return s.errAt(start, "duplicate %s %q: %s has it too", b.idField, pid, b.describe(first))
 	}
-	b.idSet[string(b.ids[n:])] = l.rec
-	b.idOff = append(b.idOff, uint32(len(b.ids)))
 	b.n++
 	return nil
 }
@@ -538,23 +556,26 @@ func (l *loader) emit(key []byte, kind dsl.Kind, t []byte) {
 	}
 	// Records of one file list their fields in nearly the same order, so
 	// the key of the n-th value is usually that of the previous record's
-	// n-th value: checking it first saves most map lookups.
-	var kb *keyBuilder
-	if l.nth < len(l.hint) && l.hint[l.nth].name == string(key) {
-		kb = l.hint[l.nth]
+	// n-th value: then the op says so, and the indexing goroutine, which
+	// numbers keys, takes the number it found for that one.
+	bt := l.batch
+	op := valueOp{nth: uint32(l.nth), rec: l.rec, kind: kind}
+	if l.nth < len(l.hint) && bytes.Equal(l.hint[l.nth], key) {
+		op.hinted = true
 	} else {
-		kb = l.b.key(key)
 		if l.nth < len(l.hint) {
-			l.hint[l.nth] = kb
+			l.hint[l.nth] = append(l.hint[l.nth][:0], key...)
 		} else {
-			l.hint = append(l.hint, kb)
+			l.hint = append(l.hint, bytes.Clone(key))
 		}
+		op.koff = uint32(len(bt.arena))
+		bt.arena = append(bt.arena, key...)
 	}
 	l.nth++
-	bt := l.batch
-	off := uint32(len(bt.arena))
+	op.off = uint32(len(bt.arena))
 	bt.arena = append(bt.arena, t...)
-	bt.ops = append(bt.ops, valueOp{kb: kb, rec: l.rec, kind: kind, off: off, end: uint32(len(bt.arena))})
+	op.end = uint32(len(bt.arena))
+	bt.ops = append(bt.ops, op)
 	if len(bt.ops) == batchSize {
 		l.flush()
 	}

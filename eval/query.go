@@ -33,7 +33,7 @@ func (ix *Index) Record(i int) Record {
 	var f [numSummary]string
 	for s := range numSummary {
 		if v := ix.summary[s][i]; v != 0 {
-			f[s] = string(ix.keys[summaryKeys[s]].text(v - 1))
+			f[s] = string(ix.blob[ix.off[v-1] : ix.off[v]-1])
 		}
 	}
 	return Record{ID: ix.ID(i), Name: f[sumName], Category: f[sumCategory], Floor: f[sumFloor], Family: f[sumFamily], FamilyType: f[sumFamilyType]}
@@ -43,10 +43,11 @@ func (ix *Index) Record(i int) Record {
 // that the caller owns. q may use the whole language (NOT, ranges, LIKE,
 // IS NOT NULL). It reports an error for a query that dsl.CheckQuery
 // rejects (an empty in or boolAnd, an invalid value...).
-func (ix *Index) Search(q dsl.Query) (*roaring.Bitmap, error) {
+func (ix *Index) Search(q dsl.Query) (bm *roaring.Bitmap, err error) {
 	if err := dsl.CheckQuery(q); err != nil {
 		return nil, err
 	}
+	defer guard(&err)
 	return ix.eval(q, nil), nil
 }
 
@@ -92,10 +93,11 @@ func (p *Plan) write(b *strings.Builder, indent string) {
 }
 
 // Explain evaluates q and returns how many records each clause matched.
-func (ix *Index) Explain(q dsl.Query) (*Plan, error) {
+func (ix *Index) Explain(q dsl.Query) (_ *Plan, err error) {
 	if err := dsl.CheckQuery(q); err != nil {
 		return nil, err
 	}
+	defer guard(&err)
 	var root Plan
 	ix.eval(q, &root)
 	return &root, nil
@@ -113,7 +115,7 @@ func (ix *Index) eval(q dsl.Query, plan *Plan) *roaring.Bitmap {
 	case dsl.InQuery:
 		var acc collector
 		for _, v := range q.Values {
-			ix.match(ix.keys[string(q.Key)], v, &acc)
+			ix.match(ix.key(string(q.Key)), v, &acc)
 		}
 		bm = acc.set()
 	case dsl.AndQuery:
@@ -131,19 +133,19 @@ func (ix *Index) eval(q dsl.Query, plan *Plan) *roaring.Bitmap {
 		bm.AndNot(ix.eval(q.Query, child(plan)))
 	case dsl.RangeQuery:
 		var acc collector
-		if k := ix.keys[string(q.Key)]; k != nil {
+		if k := ix.key(string(q.Key)); k != nil {
 			k.inRange(q, &acc)
 		}
 		bm = acc.set()
 	case dsl.LikeQuery:
 		var acc collector
-		if k := ix.keys[string(q.Key)]; k != nil {
+		if k := ix.key(string(q.Key)); k != nil {
 			k.like(dsl.CompileLike(q.Pattern), &acc)
 		}
 		bm = acc.set()
 	case dsl.ExistsQuery:
-		if k := ix.keys[string(q.Key)]; k != nil {
-			bm = k.all.Clone()
+		if k := ix.key(string(q.Key)); k != nil {
+			bm = k.all()
 		} else {
 			bm = roaring.New()
 		}
@@ -202,14 +204,14 @@ const (
 )
 
 func (ix *Index) leaf(key dsl.Key, v dsl.Value, op leafOp) *roaring.Bitmap {
-	k := ix.keys[string(key)]
+	k := ix.key(string(key))
 	if k == nil {
 		return roaring.New()
 	}
 	var acc collector
 	if op == containOp {
 		if v.Text() == "" {
-			return k.all.Clone()
+			return k.all()
 		}
 		k.contain([]byte(v.Text()), &acc)
 	} else {
@@ -226,7 +228,7 @@ func (ix *Index) match(k *keyIndex, v dsl.Value, acc *collector) {
 	}
 	t := []byte(v.Text())
 	exact := func(kind dsl.Kind) {
-		if i, ok := k.lookup(ix.seed, kind, t); ok {
+		if i, ok := k.lookup(kind, t); ok {
 			k.add(acc, i)
 		}
 	}
@@ -254,7 +256,7 @@ func (ix *Index) match(k *keyIndex, v dsl.Value, acc *collector) {
 func (k *keyIndex) numeric(f float64, strings bool, acc *collector) {
 	lo, hi := k.numRange(f)
 	for _, v := range k.numV[lo:hi] {
-		if strings || k.kinds[v] == dsl.KindNumber {
+		if strings || k.kinds[v] == byte(dsl.KindNumber) {
 			k.add(acc, v)
 		}
 	}
@@ -320,15 +322,16 @@ func (k *keyIndex) contain(t []byte, acc *collector) {
 		}
 		return
 	}
+	base := k.off[0]
 	for i := 0; i < len(k.blob); {
 		j := bytes.Index(k.blob[i:], t)
 		if j < 0 {
 			break
 		}
-		v, _ := slices.BinarySearch(k.off, uint32(i+j)+1)
+		v, _ := slices.BinarySearch(k.off, base+uint32(i+j)+1)
 		v-- // the value whose range holds the hit
 		k.add(acc, uint32(v))
-		i = int(k.off[v+1])
+		i = int(k.off[v+1] - base)
 	}
 }
 

@@ -17,11 +17,11 @@ type KeyStat struct {
 
 // Keys lists every key of the index, sorted by name.
 func (ix *Index) Keys() []KeyStat {
-	out := make([]KeyStat, len(ix.sorted))
-	for i, name := range ix.sorted {
-		k := ix.keys[name]
-		out[i] = KeyStat{Key: dsl.Key(name), Distinct: k.len(), Records: int(k.all.GetCardinality())}
+	out := make([]KeyStat, len(ix.keyRecs))
+	for k := range out {
+		out[k] = KeyStat{Key: dsl.Key(ix.keyName(k)), Distinct: int(ix.keyVal[k+1] - ix.keyVal[k]), Records: int(ix.keyRecs[k])}
 	}
+	slices.SortFunc(out, func(a, b KeyStat) int { return cmp.Compare(a.Key, b.Key) })
 	return out
 }
 
@@ -34,18 +34,30 @@ type ValueCount struct {
 // Values returns the distinct values of key, as /query/propertyValues
 // does: strings first in byte order, then numbers by value (equal numbers
 // written differently, like 30 and 30.0, are distinct values), then
-// booleans. A key no record holds has no values.
+// booleans. A key no record holds has no values. On an index read from a
+// damaged index file it panics with its *IndexFileError: ValueCounts
+// returns it.
 func (ix *Index) Values(key dsl.Key) []ValueCount {
-	k := ix.keys[string(key)]
+	vs, err := ix.ValueCounts(key)
+	if err != nil {
+		panic(err)
+	}
+	return vs
+}
+
+// ValueCounts is Values, with the error of a damaged index file.
+func (ix *Index) ValueCounts(key dsl.Key) (_ []ValueCount, err error) {
+	defer guard(&err)
+	k := ix.key(string(key))
 	if k == nil {
-		return nil
+		return nil, nil
 	}
 	order := make([]uint32, k.len())
 	// Numbers are parsed once, not at every comparison.
 	nums := make([]float64, k.len())
 	for i := range order {
 		order[i] = uint32(i)
-		if k.kinds[i] == dsl.KindNumber {
+		if k.kinds[i] == byte(dsl.KindNumber) {
 			nums[i], _ = parseNumber(k.text(uint32(i)))
 		}
 	}
@@ -53,7 +65,7 @@ func (ix *Index) Values(key dsl.Key) []ValueCount {
 		if c := cmp.Compare(k.kinds[a], k.kinds[b]); c != 0 {
 			return c
 		}
-		if k.kinds[a] == dsl.KindNumber {
+		if k.kinds[a] == byte(dsl.KindNumber) {
 			if c := cmp.Compare(nums[a], nums[b]); c != 0 {
 				return c
 			}
@@ -64,7 +76,7 @@ func (ix *Index) Values(key dsl.Key) []ValueCount {
 	for i, v := range order {
 		t := string(k.text(v))
 		var val dsl.Value
-		switch k.kinds[v] {
+		switch dsl.Kind(k.kinds[v]) {
 		case dsl.KindString:
 			val = dsl.String(t)
 		case dsl.KindNumber:
@@ -74,5 +86,5 @@ func (ix *Index) Values(key dsl.Key) []ValueCount {
 		}
 		out[i] = ValueCount{Value: val, Count: k.count(v)}
 	}
-	return out
+	return out, nil
 }

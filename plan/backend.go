@@ -32,17 +32,22 @@ func (l local) Values(_ context.Context, sel dsl.Select, t dsl.TargetType, ids [
 		}
 		ixs = append(ixs, ix)
 	}
-	return Values{ByKey: valuesOf(ixs, keys)}, nil
+	byKey, err := valuesOf(ixs, keys)
+	return Values{ByKey: byKey}, err
 }
 
 // valuesOf merges the distinct values of keys over several indexes.
-func valuesOf(ixs []*eval.Index, keys []dsl.Key) map[dsl.Key][]dsl.Value {
+func valuesOf(ixs []*eval.Index, keys []dsl.Key) (map[dsl.Key][]dsl.Value, error) {
 	out := make(map[dsl.Key][]dsl.Value, len(keys))
 	for _, k := range keys {
 		seen := map[dsl.Value]bool{}
 		vals := []dsl.Value{}
 		for _, ix := range ixs {
-			for _, vc := range ix.Values(k) {
+			vcs, err := ix.ValueCounts(k)
+			if err != nil {
+				return nil, err
+			}
+			for _, vc := range vcs {
 				if !seen[vc.Value] {
 					seen[vc.Value] = true
 					vals = append(vals, vc.Value)
@@ -51,7 +56,7 @@ func valuesOf(ixs []*eval.Index, keys []dsl.Key) map[dsl.Key][]dsl.Value {
 		}
 		out[k] = vals
 	}
-	return out
+	return out, nil
 }
 
 func (l local) All(_ context.Context, sel dsl.Select, t dsl.TargetType, id string) ([]string, error) {
@@ -137,7 +142,8 @@ func (r remote) Values(ctx context.Context, sel dsl.Select, t dsl.TargetType, id
 			}
 			ixs = append(ixs, ix)
 		}
-		return Values{ByKey: valuesOf(ixs, keys)}, nil
+		byKey, err := valuesOf(ixs, keys)
+		return Values{ByKey: byKey}, err
 	}
 	props := make([]string, len(keys))
 	for i, k := range keys {

@@ -275,6 +275,12 @@ func (p *puller) run(ctx context.Context) (*Result, error) {
 	if err := p.updateManifest(ctx, tm); err != nil {
 		return nil, err
 	}
+	// The index files, so that queries open the cache without parsing its
+	// JSON. They are the target's own files: pulls of other targets do
+	// not touch them.
+	if err := eval.WriteIndexes(p.opts.Dir, p.opts.Type, p.opts.ID); err != nil {
+		return nil, fmt.Errorf("pull: writing the index: %w", err)
+	}
 	res, err := p.finished(tm, pl.Dir)
 	if err != nil {
 		return nil, err

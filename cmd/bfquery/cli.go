@@ -29,6 +29,7 @@ type cli struct {
 	Fmt   FmtCmd   `cmd:"" name:"fmt" help:"Format DSL request JSON as query text."`
 	Pull  PullCmd  `cmd:"" help:"Download a file's or an integration's elements, rooms and areas into a cache directory."`
 	Serve ServeCmd `cmd:"" help:"Serve BIMFACE's API from a cache, for offline use and tests (a simulator)."`
+	Index IndexCmd `cmd:"" help:"Write the index files of a cache directory, which make opening it fast (pull writes them)."`
 
 	Upload       UploadCmd       `cmd:"" help:"Upload a model file to BIMFACE."`
 	Translate    TranslateCmd    `cmd:"" help:"Translate an uploaded file into model data (--wait waits for the end), or show how it goes."`

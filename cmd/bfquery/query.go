@@ -78,7 +78,7 @@ func (c *QueryCmd) Run(e *env) error {
 			_, err = cmp.WriteTo(e.stdout)
 			return err
 		}
-		res, err := runner.Run(e.ctx, engine, st, format == output.Table || format == output.CSV)
+		res, err := runner.Run(e.ctx, engine, st, runner.WantFor(format))
 		if err != nil {
 			return err
 		}
@@ -152,12 +152,14 @@ func (c *QueryCmd) format(e *env) (output.Format, error) {
 
 // openCache opens a cache path, or the demo model for "". A path may be
 // a FIFO, or a file that takes long to read: a signal ends bfquery
-// meanwhile.
+// meanwhile. An index file that is stale or damaged is rebuilt or
+// ignored, with a line on stderr saying which.
 func openCache(e *env, path string) (cache *eval.Cache, err error) {
 	if path == "" {
 		return demo.Open()
 	}
-	e.sig.blocking(func() { cache, err = eval.Open(path) }, nil)
+	notify := func(msg string) { fmt.Fprintf(e.stderr, "bfquery: %s\n", msg) }
+	e.sig.blocking(func() { cache, err = eval.OpenOptions(path, eval.Options{Notify: notify}) }, nil)
 	return cache, err
 }
 

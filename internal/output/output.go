@@ -52,10 +52,16 @@ type Answer struct {
 	// Records, when not nil, holds for each result the records of its IDs,
 	// in the same order. Without it a table shows the IDs alone.
 	Records [][]eval.Record
+	// Count, when not nil, is the number of IDs, which Results then
+	// leaves out: what the count format prints.
+	Count *int
 }
 
 // Len returns the number of IDs over all targets.
 func (a Answer) Len() int {
+	if a.Count != nil {
+		return *a.Count
+	}
 	n := 0
 	for _, r := range a.Results {
 		n += len(r.IDs)

@@ -37,11 +37,11 @@ func (c Comparison) Differ() bool {
 // Compare answers st on local and on remote and compares the answers. A
 // target one answer leaves out has no IDs there.
 func Compare(ctx context.Context, local, remote Engine, st dsl.Statement) (Comparison, error) {
-	l, err := local.Answer(ctx, st, false)
+	l, err := local.Answer(ctx, st, IDs)
 	if err != nil {
 		return Comparison{}, err
 	}
-	r, err := remote.Answer(ctx, st, false)
+	r, err := remote.Answer(ctx, st, IDs)
 	if err != nil {
 		return Comparison{}, err
 	}

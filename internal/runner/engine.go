@@ -22,9 +22,8 @@ type Engine interface {
 	// Name says what the engine runs on, for the shell's banner and for
 	// errors: "the demo model", "cache DIR", "BIMFACE at URL".
 	Name() string
-	// Answer answers a statement; with records, it also reads what a
-	// table shows of each ID when it can.
-	Answer(ctx context.Context, st dsl.Statement, records bool) (output.Answer, error)
+	// Answer answers a statement with what want asks for, or more.
+	Answer(ctx context.Context, st dsl.Statement, want Want) (output.Answer, error)
 	// Plan returns how a statement is answered: the plan of requests on
 	// BIMFACE, or locally the plan a remote engine would send.
 	Plan(ctx context.Context, st dsl.Statement) (*plan.Plan, error)
@@ -75,8 +74,12 @@ type local struct {
 
 func (l local) Name() string { return l.name }
 
-func (l local) Answer(_ context.Context, st dsl.Statement, records bool) (output.Answer, error) {
-	return output.FromCache(l.c, st, records)
+func (l local) Answer(_ context.Context, st dsl.Statement, want Want) (output.Answer, error) {
+	if want == Count {
+		// The size of each match set, without an ID string.
+		return output.CountFromCache(l.c, st)
+	}
+	return output.FromCache(l.c, st, want == Records)
 }
 
 func (l local) Plan(ctx context.Context, st dsl.Statement) (*plan.Plan, error) {
@@ -150,7 +153,10 @@ func (l local) Values(_ context.Context, t Target, sel dsl.Select, key dsl.Key) 
 	if err != nil {
 		return nil, err
 	}
-	vals := ix.Values(key)
+	vals, err := ix.ValueCounts(key)
+	if err != nil {
+		return nil, err
+	}
 	if vals == nil {
 		return nil, fmt.Errorf("no %s of %s has the key %s: \\keys lists the keys", strings.TrimSuffix(Noun(sel), "s"), t, parser.FormatKey(key))
 	}
@@ -200,7 +206,7 @@ func (r *remote) see(t Target, keys ...dsl.Key) {
 	}
 }
 
-func (r *remote) Answer(ctx context.Context, st dsl.Statement, _ bool) (output.Answer, error) {
+func (r *remote) Answer(ctx context.Context, st dsl.Statement, _ Want) (output.Answer, error) {
 	results, err := plan.Answer(ctx, r.plan, st, r.planOpts)
 	if err != nil {
 		return output.Answer{}, err

@@ -23,16 +23,39 @@ type Result struct {
 	Elapsed time.Duration
 }
 
-// Run runs one statement on e. With records, a query's answer also holds
-// what a table shows of each ID, when e can read it.
-func Run(ctx context.Context, e Engine, st dsl.Statement, records bool) (Result, error) {
+// Want says what an answer must hold.
+type Want int
+
+const (
+	// IDs: the IDs found, per target.
+	IDs Want = iota
+	// Records: the IDs and what a table shows of each, where the engine
+	// can read it.
+	Records
+	// Count: how many IDs, per target; an engine may leave the IDs out.
+	Count
+)
+
+// WantFor is what an answer printed in format f must hold.
+func WantFor(f output.Format) Want {
+	switch f {
+	case output.Table, output.CSV:
+		return Records
+	case output.Count:
+		return Count
+	}
+	return IDs
+}
+
+// Run runs one statement on e, its answer holding what want asks for.
+func Run(ctx context.Context, e Engine, st dsl.Statement, want Want) (Result, error) {
 	start := time.Now()
 	res := Result{Statement: st}
 	var err error
 	if st.Explain {
 		res.Plan, err = e.Plan(ctx, st)
 	} else {
-		res.Answer, err = e.Answer(ctx, st, records)
+		res.Answer, err = e.Answer(ctx, st, want)
 	}
 	res.Elapsed = time.Since(start)
 	return res, err

@@ -36,9 +36,9 @@ func TestRunAnswersAlike(t *testing.T) {
 	} {
 		st, err := parser.Compile(from + q)
 		require.NoError(t, err)
-		l, err := runner.Run(ctx, local, st, false)
+		l, err := runner.Run(ctx, local, st, runner.IDs)
 		require.NoError(t, err)
-		r, err := runner.Run(ctx, remote, st, false)
+		r, err := runner.Run(ctx, remote, st, runner.IDs)
 		require.NoError(t, err)
 		require.NotZero(t, l.Answer.Len(), q)
 		require.ElementsMatch(t, l.Answer.Results[0].IDs, r.Answer.Results[0].IDs, q)
@@ -61,12 +61,12 @@ func TestExplain(t *testing.T) {
 		"2. query/elementIds {\"boolAnd\":[{\"match\":{\"categoryName\":\"墙\"}},{\"match\":{\"floor\":\"F01\"}}]}\n" +
 		"result: (1) − (2)\nrequests: 2\n"
 	for _, e := range []runner.Engine{local, remote} {
-		res, err := runner.Run(ctx, e, st, false)
+		res, err := runner.Run(ctx, e, st, runner.IDs)
 		require.NoError(t, err)
 		require.Equal(t, want, res.Plan.String(), e.Name())
 	}
 	// Locally the records say how many each clause matched.
-	res, err := runner.Run(ctx, local, st, false)
+	res, err := runner.Run(ctx, local, st, runner.IDs)
 	require.NoError(t, err)
 	var b strings.Builder
 	require.NoError(t, runner.Explain(&b, local, res))

@@ -252,9 +252,13 @@ func (s *Shell) statement(ctx context.Context, src string) {
 		s.explain(ctx, st)
 		return
 	}
-	records := s.format == output.Table || s.format == output.CSV
+	want := runner.WantFor(s.format)
+	if want == runner.Count {
+		// \export writes the last result in full: keep its IDs.
+		want = runner.IDs
+	}
 	qctx, cancel := s.cfg.Interrupt(ctx)
-	res, err := runner.Run(qctx, s.cfg.Engine, st, records)
+	res, err := runner.Run(qctx, s.cfg.Engine, st, want)
 	cancelled := qctx.Err() != nil && ctx.Err() == nil
 	cancel()
 	if err != nil {
@@ -273,7 +277,7 @@ func (s *Shell) statement(ctx context.Context, src string) {
 func (s *Shell) explain(ctx context.Context, st dsl.Statement) {
 	qctx, cancel := s.cfg.Interrupt(ctx)
 	defer cancel()
-	res, err := runner.Run(qctx, s.cfg.Engine, st, false)
+	res, err := runner.Run(qctx, s.cfg.Engine, st, runner.IDs)
 	if err != nil {
 		s.error(err)
 		return
@@ -430,7 +434,7 @@ func (s *Shell) export(ctx context.Context, args []string) error {
 	a := *s.last
 	if format == output.CSV && a.Records == nil {
 		var err error
-		if a, err = s.cfg.Engine.Answer(ctx, s.lastSt, true); err != nil {
+		if a, err = s.cfg.Engine.Answer(ctx, s.lastSt, runner.Records); err != nil {
 			return err
 		}
 	}

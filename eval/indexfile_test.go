@@ -1,0 +1,249 @@
+package eval_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/eval"
+	"github.com/bfquery/bfquery/internal/demo"
+	"github.com/bfquery/bfquery/internal/modelgen"
+	"github.com/bfquery/bfquery/internal/refeval"
+)
+
+// genCache writes a generated cache of a file and an integration, with
+// their index files, and returns its directory.
+func genCache(t testing.TB, n int, seed uint64) string {
+	dir := t.TempDir()
+	_, err := modelgen.WriteCache(dir, modelgen.CacheConfig{
+		Seed: seed, FileID: "1001", Elements: n, IntegrationID: "2002", IntegrationFiles: 2,
+		Format: modelgen.NDJSON, Pulled: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
+	})
+	require.NoError(t, err)
+	require.NoError(t, eval.WriteIndexes(dir, "", ""))
+	return dir
+}
+
+// answers runs queries on every list of every target of c, and returns
+// the answers as text, errors included.
+func answers(c *eval.Cache, qs []dsl.Query) []string {
+	var out []string
+	for _, tg := range c.Targets() {
+		for _, sel := range []dsl.Select{dsl.SelectElements, dsl.SelectRooms, dsl.SelectAreas} {
+			ix := tg.Index(sel)
+			if ix == nil {
+				continue
+			}
+			for _, q := range qs {
+				ids, err := ix.Find(q)
+				b, _ := json.Marshal(ids)
+				out = append(out, string(b)+errText(err))
+			}
+			for _, k := range ix.Keys() {
+				vs, err := ix.ValueCounts(k.Key)
+				b, _ := json.Marshal(vs)
+				out = append(out, string(k.Key)+string(b)+errText(err))
+			}
+			for i := range ix.Len() {
+				b, _ := json.Marshal(ix.Record(i))
+				out = append(out, string(b))
+			}
+		}
+	}
+	return out
+}
+
+func errText(err error) string {
+	if err != nil {
+		return " error: " + err.Error()
+	}
+	return ""
+}
+
+func queriesFor(t testing.TB, c *eval.Cache, n int, seed uint64) []dsl.Query {
+	g := refeval.NewGen(c.Targets()[0].Elements, seed)
+	qs := make([]dsl.Query, n)
+	for i := range qs {
+		qs[i] = g.Query(0)
+	}
+	return qs
+}
+
+// TestIndexFileAnswers compares the mapped index files with the JSON on
+// random queries, keys, values and records.
+func TestIndexFileAnswers(t *testing.T) {
+	for _, seed := range []uint64{1, 2} {
+		dir := genCache(t, 500, seed)
+		var notes []string
+		mapped, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
+		require.NoError(t, err)
+		defer mapped.Close()
+		require.Empty(t, notes)
+		loaded, err := eval.OpenOptions(dir, eval.Options{NoIndex: true})
+		require.NoError(t, err)
+		qs := queriesFor(t, loaded, 300, seed)
+		want, got := answers(loaded, qs), answers(mapped, qs)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("seed %d (-JSON +index file):\n%s", seed, diff)
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, "*", "*"+eval.IndexFileExt))
+		require.Len(t, files, 4, "elements, rooms and areas of the file, elements of the integration")
+	}
+}
+
+// TestIndexFileDemo compares the demo model answered from its JSON and
+// from index files written from it.
+func TestIndexFileDemo(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, demo.FS()))
+	require.NoError(t, eval.WriteIndexes(dir, "", ""))
+	mapped, err := eval.Open(dir)
+	require.NoError(t, err)
+	defer mapped.Close()
+	loaded, err := demo.Open()
+	require.NoError(t, err)
+	qs := queriesFor(t, loaded, 300, 3)
+	require.Equal(t, answers(loaded, qs), answers(mapped, qs))
+}
+
+// TestIndexFileStale changes an element file after its index was
+// written: the index is rebuilt, with a note, and answers for the new
+// content; where it cannot be rewritten it is ignored.
+func TestIndexFileStale(t *testing.T) {
+	dir := genCache(t, 200, 1)
+	part, err := filepath.Glob(filepath.Join(dir, "file-1001*", "elements*.ndjson"))
+	require.NoError(t, err)
+	require.Len(t, part, 1)
+	data, err := os.ReadFile(part[0])
+	require.NoError(t, err)
+	i := strings.Index(string(data), `"F01"`)
+	require.Positive(t, i)
+	copy(data[i:], `"G01"`) // same size
+	require.NoError(t, os.WriteFile(part[0], data, 0o644))
+	later := time.Now().Add(time.Hour)
+	require.NoError(t, os.Chtimes(part[0], later, later))
+
+	idx, err := filepath.Glob(filepath.Join(dir, "file-1001*", "*.elements"+eval.IndexFileExt))
+	require.NoError(t, err)
+	require.Len(t, idx, 1)
+	rel, _ := filepath.Rel(dir, part[0])
+	var notes []string
+	c, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
+	require.NoError(t, err)
+	require.Equal(t, []string{"index file " + idx[0] + ": stale: " + filepath.ToSlash(rel) + " changed: rebuilt"}, notes)
+	got, err := c.Targets()[0].Elements.Find(dsl.Match("floor", "G01"))
+	require.NoError(t, err)
+	require.NotEmpty(t, got)
+	c.Close()
+
+	// Now current: used without a note, with the same answer.
+	notes = nil
+	c, err = eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
+	require.NoError(t, err)
+	require.Empty(t, notes)
+	again, err := c.Targets()[0].Elements.Find(dsl.Match("floor", "G01"))
+	require.NoError(t, err)
+	require.Equal(t, got, again)
+	c.Close()
+
+	// A copy of the cache keeps its index: times differ, contents do not.
+	require.NoError(t, os.Chtimes(part[0], later.Add(time.Hour), later.Add(time.Hour)))
+	notes = nil
+	c, err = eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
+	require.NoError(t, err)
+	require.Empty(t, notes)
+	c.Close()
+
+	// Damaged where it cannot be replaced (a directory is in its place):
+	// ignored, and the JSON answers.
+	require.NoError(t, os.Remove(idx[0]))
+	require.NoError(t, os.MkdirAll(filepath.Join(idx[0], "x"), 0o755))
+	notes = nil
+	c, err = eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
+	require.NoError(t, err)
+	require.Len(t, notes, 1)
+	require.Contains(t, notes[0], "index file "+idx[0]+": ")
+	require.Contains(t, notes[0], ": ignored, as it cannot be rebuilt (")
+	again, err = c.Targets()[0].Elements.Find(dsl.Match("floor", "G01"))
+	require.NoError(t, err)
+	require.Equal(t, got, again)
+}
+
+// TestIndexFileDamage flips bytes all over an index file: opening it
+// must rebuild it, or queries must fail with an error naming it; never a
+// different answer.
+func TestIndexFileDamage(t *testing.T) {
+	dir := genCache(t, 300, 2)
+	idx, err := filepath.Glob(filepath.Join(dir, "file-1001*", "*.elements"+eval.IndexFileExt))
+	require.NoError(t, err)
+	good, err := os.ReadFile(idx[0])
+	require.NoError(t, err)
+	loaded, err := eval.OpenOptions(dir, eval.Options{NoIndex: true})
+	require.NoError(t, err)
+	qs := queriesFor(t, loaded, 60, 2)
+	want := answers(loaded, qs)
+	step := max(1, len(good)/400)
+	rebuilt, failed := 0, 0
+	for off := 0; off < len(good); off += step {
+		bad := slices.Clone(good)
+		bad[off] ^= 0x5a
+		require.NoError(t, os.WriteFile(idx[0], bad, 0o644))
+		var notes []string
+		c, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
+		require.NoError(t, err, "offset %d", off)
+		got := answers(c, qs)
+		c.Close()
+		if len(notes) > 0 {
+			rebuilt++
+			require.Len(t, notes, 1)
+			require.True(t, strings.HasPrefix(notes[0], "index file "+idx[0]+": "), notes[0])
+			require.Equal(t, want, got, "offset %d", off)
+			continue
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				require.Contains(t, got[i], " error: index file "+idx[0]+": key ", "offset %d: a different answer", off)
+				failed++
+			}
+		}
+	}
+	require.Positive(t, rebuilt)
+	require.Positive(t, failed)
+}
+
+// TestIndexFile100k compares the index file of a generated 100,000
+// element model with its JSON on random queries.
+func TestIndexFile100k(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 100,000 element model")
+	}
+	dir := t.TempDir()
+	_, err := modelgen.WriteCache(dir, modelgen.CacheConfig{Seed: 5, FileID: "1001", Elements: 100_000, Format: modelgen.NDJSON})
+	require.NoError(t, err)
+	require.NoError(t, eval.WriteIndexes(dir, "", ""))
+	mapped, err := eval.Open(dir)
+	require.NoError(t, err)
+	defer mapped.Close()
+	loaded, err := eval.OpenOptions(dir, eval.Options{NoIndex: true})
+	require.NoError(t, err)
+	want, got := loaded.Targets()[0].Elements, mapped.Targets()[0].Elements
+	require.Equal(t, want.Keys(), got.Keys())
+	for i, q := range queriesFor(t, loaded, 200, 5) {
+		w, err := want.Search(q)
+		require.NoError(t, err)
+		g, err := got.Search(q)
+		require.NoError(t, err)
+		require.True(t, w.Equals(g), "query %d", i)
+	}
+	for _, i := range []int{0, 4_999, 99_999} {
+		require.Equal(t, want.Record(i), got.Record(i))
+	}
+}
