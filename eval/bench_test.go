@@ -231,7 +231,7 @@ func BenchmarkQuery(b *testing.B) {
 			b.Run(c.name+"/n="+strconv.Itoa(n)+"/indexed", func(b *testing.B) {
 				for b.Loop() {
 					bm, _ := d.ix.Search(c.q)
-					_ = bm.GetCardinality()
+					_ = bm.Len()
 				}
 			})
 			b.Run(c.name+"/n="+strconv.Itoa(n)+"/gjson", func(b *testing.B) {

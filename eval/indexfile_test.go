@@ -241,7 +241,7 @@ func TestIndexFile100k(t *testing.T) {
 		require.NoError(t, err)
 		g, err := got.Search(q)
 		require.NoError(t, err)
-		require.True(t, w.Equals(g), "query %d", i)
+		require.True(t, w.Equal(g), "query %d", i)
 	}
 	for _, i := range []int{0, 4_999, 99_999} {
 		require.Equal(t, want.Record(i), got.Record(i))

@@ -39,16 +39,16 @@ func (ix *Index) Record(i int) Record {
 	return Record{ID: ix.ID(i), Name: f[sumName], Category: f[sumCategory], Floor: f[sumFloor], Family: f[sumFamily], FamilyType: f[sumFamilyType]}
 }
 
-// Search returns the records q matches, as a new bitmap of record indexes
-// that the caller owns. q may use the whole language (NOT, ranges, LIKE,
-// IS NOT NULL). It reports an error for a query that dsl.CheckQuery
-// rejects (an empty in or boolAnd, an invalid value...).
-func (ix *Index) Search(q dsl.Query) (bm *roaring.Bitmap, err error) {
+// Search returns the set of records q matches. q may use the whole
+// language (NOT, ranges, LIKE, IS NOT NULL). It reports an error for a
+// query that dsl.CheckQuery rejects (an empty in or boolAnd, an invalid
+// value...).
+func (ix *Index) Search(q dsl.Query) (s Set, err error) {
 	if err := dsl.CheckQuery(q); err != nil {
-		return nil, err
+		return Set{}, err
 	}
 	defer guard(&err)
-	return ix.eval(q, nil), nil
+	return Set{ix.eval(q, nil)}, nil
 }
 
 // Find returns the IDs of the records q matches, in cache order.
@@ -60,12 +60,11 @@ func (ix *Index) Find(q dsl.Query) ([]string, error) {
 	return ix.IDs(bm), nil
 }
 
-// IDs returns the printed IDs of the records in bm, in cache order.
-func (ix *Index) IDs(bm *roaring.Bitmap) []string {
-	ids := make([]string, 0, bm.GetCardinality())
-	it := bm.Iterator()
-	for it.HasNext() {
-		ids = append(ids, ix.ID(int(it.Next())))
+// IDs returns the printed IDs of the records of s, in cache order.
+func (ix *Index) IDs(s Set) []string {
+	ids := make([]string, 0, s.Len())
+	for pos := range s.All() {
+		ids = append(ids, ix.ID(pos))
 	}
 	return ids
 }

@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/RoaringBitmap/roaring/v2"
-
 	"github.com/bfquery/bfquery/bimface"
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/eval"
@@ -79,10 +77,10 @@ func (s *Simulator) query(w http.ResponseWriter, r *http.Request, sel dsl.Select
 				writeError(w, http.StatusUnauthorized, bimface.CodeAuthenticationFailed, "view token is not valid for "+string(key.typ)+" "+id)
 				return nil, false
 			}
-			part := listPart{t: t, id: id, bm: roaring.New()}
+			part := listPart{t: t, id: id}
 			if rs := t.sets[sel]; rs != nil {
 				part.ix = rs.ix
-				if part.bm, err = rs.ix.Search(req.Query()); err != nil {
+				if part.set, err = rs.ix.Search(req.Query()); err != nil {
 					badRequest(w, "invalid DSL: %v", err)
 					return nil, false
 				}
@@ -100,9 +98,9 @@ func (s *Simulator) query(w http.ResponseWriter, r *http.Request, sel dsl.Select
 	}
 	for _, sp := range spans {
 		part := list[sp.part]
-		positions(part.bm, sp.from, sp.to, func(pos int) {
+		for pos := range part.set.Range(sp.from, sp.to) {
 			results[sp.part].IDs = append(results[sp.part].IDs, part.ix.ID(pos))
-		})
+		}
 	}
 	writeData(w, results)
 }
@@ -196,7 +194,7 @@ var filterKeys = []struct{ param, key string }{
 func (s *Simulator) elementIDs(w http.ResponseWriter, r *http.Request, t *target) {
 	q := r.URL.Query()
 	spans, list, ok := s.pages.cut(w, r, func() ([]listPart, bool) {
-		part := listPart{t: t, id: t.key.id, bm: roaring.New()}
+		part := listPart{t: t, id: t.key.id}
 		rs := t.sets[dsl.SelectElements]
 		if rs == nil {
 			return []listPart{part}, true
@@ -209,14 +207,14 @@ func (s *Simulator) elementIDs(w http.ResponseWriter, r *http.Request, t *target
 			}
 		}
 		if len(clauses) == 0 {
-			part.bm.AddRange(0, uint64(rs.ix.Len()))
+			part.set = rs.ix.Records()
 		} else {
-			bm, err := rs.ix.Search(dsl.And(clauses...))
+			set, err := rs.ix.Search(dsl.And(clauses...))
 			if err != nil {
 				badRequest(w, "%v", err)
 				return nil, false
 			}
-			part.bm = bm
+			part.set = set
 		}
 		if roomID := q.Get("roomId"); roomID != "" {
 			room, ok := s.roomBox(t, roomID)
@@ -225,15 +223,10 @@ func (s *Simulator) elementIDs(w http.ResponseWriter, r *http.Request, t *target
 				return nil, false
 			}
 			info := t.info()
-			inRoom := roaring.New()
-			for it := part.bm.Iterator(); it.HasNext(); {
-				i := it.Next()
+			part.set = part.set.Filter(func(i int) bool {
 				e := info.elems[i]
-				if e.hasBox && inside(e.box, room, q.Get("roomToleranceXY"), q.Get("roomToleranceZ")) {
-					inRoom.Add(i)
-				}
-			}
-			part.bm = inRoom
+				return e.hasBox && inside(e.box, room, q.Get("roomToleranceXY"), q.Get("roomToleranceZ"))
+			})
 		}
 		return []listPart{part}, true
 	})
@@ -244,7 +237,9 @@ func (s *Simulator) elementIDs(w http.ResponseWriter, r *http.Request, t *target
 	if t.key.typ != dsl.TargetIntegration {
 		ids := []string{}
 		for _, sp := range spans {
-			positions(part.bm, sp.from, sp.to, func(pos int) { ids = append(ids, part.ix.ID(pos)) })
+			for pos := range part.set.Range(sp.from, sp.to) {
+				ids = append(ids, part.ix.ID(pos))
+			}
 		}
 		writeData(w, ids)
 		return
@@ -257,7 +252,7 @@ func (s *Simulator) elementIDs(w http.ResponseWriter, r *http.Request, t *target
 	var around *box
 	info := part.t.info()
 	for _, sp := range spans {
-		positions(part.bm, sp.from, sp.to, func(i int) {
+		for i := range part.set.Range(sp.from, sp.to) {
 			fid, eid, ok := strings.Cut(part.ix.ID(i), ".")
 			if !ok {
 				// An element the cache gave no file.
@@ -273,7 +268,7 @@ func (s *Simulator) elementIDs(w http.ResponseWriter, r *http.Request, t *target
 					around.max[k] = max(around.max[k], e.box.max[k])
 				}
 			}
-		})
+		}
 	}
 	ans := struct {
 		BoundingBox *bimface.BoundingBox `json:"boundingBox,omitempty"`

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/RoaringBitmap/roaring/v2"
-
 	"github.com/bfquery/bfquery/bimface"
 	"github.com/bfquery/bfquery/eval"
 )
@@ -143,10 +141,10 @@ type pageContext struct {
 // listPart is one target's part of an ID list: the positions of its
 // records in the target's index.
 type listPart struct {
-	t  *target
-	id string
-	ix *eval.Index // nil when the target has none of what is listed
-	bm *roaring.Bitmap
+	t   *target
+	id  string
+	ix  *eval.Index // nil when the target has none of what is listed
+	set eval.Set
 }
 
 // add registers a new context ID.
@@ -277,7 +275,7 @@ func (p *pager) take(parts []listPart, sent []int, size int) []span {
 	var out []span
 	if p.perTarget {
 		for i, part := range parts {
-			n := int(part.bm.GetCardinality())
+			n := part.set.Len()
 			from := min(sent[i], n)
 			to := min(n, from+size)
 			sent[i] = to
@@ -289,7 +287,7 @@ func (p *pager) take(parts []listPart, sent []int, size int) []span {
 	}
 	skip, left := sent[0], size
 	for i, part := range parts {
-		n := int(part.bm.GetCardinality())
+		n := part.set.Len()
 		if skip >= n {
 			skip -= n
 			continue
@@ -304,20 +302,4 @@ func (p *pager) take(parts []listPart, sent []int, size int) []span {
 		}
 	}
 	return out
-}
-
-// positions calls fn with the record positions of ranks from to to-1 of bm.
-func positions(bm *roaring.Bitmap, from, to int, fn func(pos int)) {
-	if from >= to {
-		return
-	}
-	first, err := bm.Select(uint32(from))
-	if err != nil {
-		return
-	}
-	it := bm.Iterator()
-	it.AdvanceIfNeeded(first)
-	for n := from; n < to && it.HasNext(); n++ {
-		fn(int(it.Next()))
-	}
 }

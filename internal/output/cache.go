@@ -24,13 +24,13 @@ func FromCache(c *eval.Cache, st dsl.Statement, records bool) (Answer, error) {
 		if err != nil {
 			return Answer{}, err
 		}
-		bm, err := ix.Search(st.Request.Query())
+		set, err := ix.Search(st.Request.Query())
 		if err != nil {
 			return Answer{}, err
 		}
-		recs := make([]eval.Record, 0, bm.GetCardinality())
-		for it := bm.Iterator(); it.HasNext(); {
-			recs = append(recs, ix.Record(int(it.Next())))
+		recs := make([]eval.Record, 0, set.Len())
+		for pos := range set.All() {
+			recs = append(recs, ix.Record(pos))
 		}
 		a.Records = append(a.Records, recs)
 	}
@@ -49,11 +49,11 @@ func CountFromCache(c *eval.Cache, st dsl.Statement) (Answer, error) {
 		if err != nil {
 			return Answer{}, err
 		}
-		bm, err := ix.Search(st.Request.Query())
+		set, err := ix.Search(st.Request.Query())
 		if err != nil {
 			return Answer{}, err
 		}
-		*a.Count += int(bm.GetCardinality())
+		*a.Count += set.Len()
 	}
 	return a, nil
 }
