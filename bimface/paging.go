@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -102,7 +103,7 @@ func (c *Client) listOnce(ctx context.Context, name string, size int, page pageF
 	q.Set("paginationContextId", pctx)
 	q.Set("paginationSize", strconv.Itoa(size))
 	var out []string
-	seen := map[string]struct{}{}
+	seen := newIDSet(2 * size)
 	for n := 1; ; n++ {
 		ids, err := page(ctx, q)
 		if err != nil {
@@ -116,16 +117,54 @@ func (c *Client) listOnce(ctx context.Context, name string, size int, page pageF
 			return nil, &listError{err: fmt.Errorf("bimface: %s: page %d holds %d IDs for paginationSize %d: %w", name, n, len(ids), size, errPagingIgnored)}
 		}
 		for _, id := range ids {
-			if _, dup := seen[id]; dup {
+			if !seen.add(id) {
 				return nil, &listError{err: fmt.Errorf("bimface: %s: page %d of pagination context %s repeats ID %s", name, n, pctx, id), restart: true}
 			}
-			seen[id] = struct{}{}
 		}
 		out = append(out, ids...)
 		if len(ids) < size {
 			return out, nil
 		}
 	}
+}
+
+// idSet is a set of IDs, kept by a 64-bit hash of each: a listing of a
+// million IDs checks each once, and a map of hashes costs a third of a
+// map of strings. Two IDs of one hash, which is rare, are told apart by
+// their text.
+type idSet struct {
+	hash   func(string) uint64
+	hashes map[uint64]string
+	more   map[string]struct{} // IDs whose hash an earlier ID has
+}
+
+func newIDSet(size int) *idSet {
+	seed := maphash.MakeSeed()
+	return &idSet{
+		hash:   func(id string) uint64 { return maphash.String(seed, id) },
+		hashes: make(map[uint64]string, size),
+	}
+}
+
+// add adds id and reports whether it was new.
+func (s *idSet) add(id string) bool {
+	h := s.hash(id)
+	first, ok := s.hashes[h]
+	switch {
+	case !ok:
+		s.hashes[h] = id
+		return true
+	case first == id:
+		return false
+	}
+	if _, dup := s.more[id]; dup {
+		return false
+	}
+	if s.more == nil {
+		s.more = map[string]struct{}{}
+	}
+	s.more[id] = struct{}{}
+	return true
 }
 
 // transient reports whether err may not happen again: a connection
