@@ -354,6 +354,7 @@ func TestDirectUploadMemory(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	require.Equal(t, http.StatusOK, status, body)
+	t.Logf("a %d MiB upload: %d KiB allocated, heap %+d KiB after", size>>20, (after.TotalAlloc-before.TotalAlloc)>>10, (int64(after.HeapAlloc)-int64(before.HeapAlloc))>>10)
 	// Generous bounds: both sides of the upload run in this process.
 	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(size/4), "allocated during the upload")
 	require.Less(t, int64(after.HeapAlloc)-int64(before.HeapAlloc), int64(size/8), "heap kept after the upload")
