@@ -22,8 +22,9 @@ import (
 // TestTranslateIntegrateCallbacks runs translations and an integration
 // on the simulator, whose signed callbacks reach a CallbackHandler.
 func TestTranslateIntegrateCallbacks(t *testing.T) {
+	// The callback receiver listens on loopback.
 	srv, wires := recorded(t, []string{"Content-Type"}, bimfacetest.WithTranslateDelay(20*time.Millisecond),
-		bimfacetest.WithTranslateFailure(bimfacetest.FailFile("bad.rvt"), "corrupt model"))
+		bimfacetest.WithTranslateFailure(bimfacetest.FailFile("bad.rvt"), "corrupt model"), bimfacetest.WithInternalURLs())
 	c := srv.Client()
 	ctx := context.Background()
 	got := make(chan *bimface.Callback, 4)
@@ -283,7 +284,7 @@ func TestDatabagListShapes(t *testing.T) {
 // its offline databag and a view token; and the errors of a comparison
 // that does not exist.
 func TestCompare(t *testing.T) {
-	srv, wires := recorded(t, []string{"Content-Type"}, bimfacetest.WithTranslateDelay(20*time.Millisecond))
+	srv, wires := recorded(t, []string{"Content-Type"}, bimfacetest.WithTranslateDelay(20*time.Millisecond), bimfacetest.WithInternalURLs())
 	c := srv.Client()
 	ctx := context.Background()
 	got := make(chan *bimface.Callback, 1)

@@ -117,7 +117,8 @@ func mustData(t *testing.T) *bimfacetest.Data {
 }
 
 func TestUploadDirectAndURL(t *testing.T) {
-	srv, wires := recorded(t, []string{"Content-Type", "Authorization"})
+	// The URL's server listens on loopback.
+	srv, wires := recorded(t, []string{"Content-Type", "Authorization"}, bimfacetest.WithInternalURLs())
 	c := srv.Client()
 	ctx := context.Background()
 	body := []byte("a small dwg")

@@ -91,6 +91,42 @@
 // and view tokens. Faults.CutUploadAfter cuts append uploads
 // mid-body; UploadedBytes counts what arrived.
 //
+// Uploaded files are kept on disk, in a temporary directory that Close
+// removes (NewServer closes its simulator when the test ends), so a large
+// upload costs disk rather than memory.
+//
+// # Serving others
+//
+// Serve runs the simulator for other programs and hosts (bfquery serve),
+// and the simulator guards what such a server must:
+//
+//   - tokens, view tokens, callback nonces and upload keys are 130 random
+//     bits from crypto/rand; access tokens expire after WithTokenTTL (7
+//     days), view tokens ViewTokenTTL (12 hours) after their last use, and
+//     at most WithMaxTokens of each are kept, the first to expire going
+//     first;
+//   - download URLs carry an HMAC-SHA256 of the file ID and expiry under a
+//     key drawn at New, checked in constant time, and expire after
+//     DownloadURLTTL (5 minutes), so sequential file IDs reveal nothing;
+//   - a direct upload's policy and signature are checked before its file
+//     is read, its body is capped at the supported size, and every upload
+//     streams to disk;
+//   - uploads from a URL and callbacks use a client with timeouts, the
+//     request's context and no proxy, and the dialer refuses internal
+//     addresses (loopback, private, link-local, carrier NAT and other
+//     special ranges) as it connects, after name resolution and on every
+//     redirect, unless WithInternalURLs;
+//   - Serve times out headers, requests, answers and idle connections and
+//     holds at most MaxConns connections (Limits, WithLimits); uploads and
+//     downloads move the deadlines on while their bytes move.
+//
+// It does not: speak TLS (put a TLS proxy in front), tell users apart
+// (one app key and secret, WithCredentials, open everything), bound the
+// number or total size of uploads or of jobs, keep anything across
+// restarts, or limit request rates. Its default credentials, AppKey and
+// AppSecret, are published: a simulator that others can reach needs its
+// own.
+//
 // # Faults
 //
 // Faults makes the simulator fail on purpose: 5xx system.error, 429 with

@@ -5,12 +5,15 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,6 +28,9 @@ const bucket = "bf-sim-srcfile"
 
 // maxFromURL bounds what an upload from a URL fetches.
 const maxFromURL = 64 << 20
+
+// formSlack is what a policy upload's form may hold beside the file.
+const formSlack = 1 << 20
 
 func (s *Simulator) fileRoutes(m *http.ServeMux) {
 	a := s.accessOnly
@@ -85,25 +91,17 @@ func (s *Simulator) checkName(w http.ResponseWriter, name string, size int64) bo
 }
 
 // addFile stores a complete upload; st.mu is held.
-func (s *Simulator) addFile(name, sourceID string, data []byte) *storedFile {
+func (s *Simulator) addFile(name, sourceID string, b *blob) *storedFile {
 	st := s.store
 	f := &storedFile{
 		bean: bimface.File{
 			FileID: st.newID(), Name: name, Status: bimface.StatusSuccess, Suffix: suffix(name),
-			Length: int64(len(data)), CreateTime: chinaNow(), Etag: fmt.Sprintf("%08x%08x", len(data), crc(data)),
+			Length: b.size, CreateTime: chinaNow(), Etag: b.etag(),
 		},
-		data: data, sourceID: sourceID, created: time.Now(),
+		blob: b, sourceID: sourceID, created: time.Now(),
 	}
 	st.files[f.bean.FileID] = f
 	return f
-}
-
-func crc(b []byte) uint32 {
-	h := uint32(2166136261)
-	for _, c := range b {
-		h = (h ^ uint32(c)) * 16777619
-	}
-	return h
 }
 
 // sourceIDTaken answers 400 if sourceID was used before; st.mu is held.
@@ -125,20 +123,9 @@ func (s *Simulator) sourceIDTaken(w http.ResponseWriter, sourceID string) bool {
 func (s *Simulator) upload(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	name, sourceID := q.Get("name"), q.Get("sourceId")
-	var data []byte
+	var data *blob
 	if src := q.Get("url"); src != "" {
-		resp, err := http.Get(src)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, "file.download.failed", "fetching the url failed")
-			return
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			writeError(w, http.StatusBadRequest, "file.download.failed", "fetching the url answered "+resp.Status)
-			return
-		}
-		if data, err = io.ReadAll(io.LimitReader(resp.Body, maxFromURL)); err != nil {
-			writeError(w, http.StatusBadRequest, "file.download.failed", "fetching the url failed")
+		if data = s.fetch(w, r, src); data == nil {
 			return
 		}
 	} else {
@@ -154,47 +141,64 @@ func (s *Simulator) upload(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var err error
-		data, err = s.readUpload(r.Body, r.ContentLength)
-		if err != nil {
+		if data, err = s.spool(w, r, r.Body, r.ContentLength); err != nil {
 			badRequest(w, "reading the file: %v", err)
 			return
 		}
 	}
-	if !s.checkName(w, name, int64(len(data))) {
+	if !s.checkName(w, name, data.size) {
+		os.Remove(data.path)
 		return
 	}
+	s.keepFile(w, name, sourceID, data)
+}
+
+// keepFile stores an upload, unless its sourceID is taken.
+func (s *Simulator) keepFile(w http.ResponseWriter, name, sourceID string, data *blob) {
 	st := s.store
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if s.sourceIDTaken(w, sourceID) {
+		os.Remove(data.path)
 		return
 	}
 	writeData(w, s.addFile(name, sourceID, data).bean)
 }
 
-// readUpload reads exactly n bytes of body, counting them as received.
-func (s *Simulator) readUpload(body io.Reader, n int64) ([]byte, error) {
-	b := make([]byte, 0, max(0, min(n, 1<<20)))
-	buf := make([]byte, 32<<10)
-	for {
-		k, err := body.Read(buf)
-		if k > 0 {
-			b = append(b, buf[:k]...)
-			s.store.mu.Lock()
-			s.store.received += int64(k)
-			s.store.mu.Unlock()
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+// fetch downloads src for an upload from a URL, with the outbound
+// client: within the request's life and fetchTimeout, at most maxFromURL
+// bytes, never from an internal address unless WithInternalURLs. It
+// answers the request and returns nil if it fails.
+func (s *Simulator) fetch(w http.ResponseWriter, r *http.Request, src string) *blob {
+	if u, err := url.Parse(src); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		writeError(w, http.StatusBadRequest, bimface.CodeURLInvalid, fmt.Sprintf("url %q is not an http or https URL", src))
+		return nil
 	}
-	if n >= 0 && int64(len(b)) != n {
-		return nil, fmt.Errorf("%d bytes sent, Content-Length says %d", len(b), n)
+	req, err := http.NewRequestWithContext(r.Context(), http.MethodGet, src, nil)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, bimface.CodeURLInvalid, fmt.Sprintf("url %q is not an http or https URL", src))
+		return nil
 	}
-	return b, nil
+	resp, err := s.outbound.Do(req)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "file.download.failed", fetchError(err))
+		return nil
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		writeError(w, http.StatusBadRequest, "file.download.failed", "fetching the url answered "+resp.Status)
+		return nil
+	}
+	data, err := s.spool(w, r, resp.Body, maxFromURL)
+	switch {
+	case errors.Is(err, errTooLarge):
+		writeError(w, http.StatusBadRequest, "file.size.exceed", fmt.Sprintf("the url's file is over the limit of %d bytes", int64(maxFromURL)))
+		return nil
+	case err != nil:
+		writeError(w, http.StatusBadRequest, "file.download.failed", fetchError(err))
+		return nil
+	}
+	return data
 }
 
 // policyDoc is what the simulator's policies say; it signs them with the
@@ -235,7 +239,10 @@ func (s *Simulator) uploadPolicy(w http.ResponseWriter, r *http.Request) {
 }
 
 // ossPost answers the form POST of a policy upload, as object storage
-// does with BIMFACE's callback: the new file's FileBean.
+// does with BIMFACE's callback: the new file's FileBean. The form's file
+// comes last (object storage ignores fields after it), so the policy and
+// its signature are checked before a byte of the file is read, and the
+// file streams to disk within the policy's limit.
 func (s *Simulator) ossPost(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != "" {
 		writeError(w, http.StatusBadRequest, "InvalidArgument", "object storage takes the policy's signature, not an Authorization header")
@@ -246,59 +253,96 @@ func (s *Simulator) ossPost(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "InvalidArgument", "the body must be multipart/form-data")
 		return
 	}
+	limit := s.store.support.Length
+	tooLarge := func() {
+		writeError(w, http.StatusBadRequest, "EntityTooLarge", fmt.Sprintf("the file is over the policy's limit of %d bytes", limit))
+	}
+	if r.ContentLength > limit+formSlack {
+		tooLarge()
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit+formSlack)
 	mr := multipart.NewReader(r.Body, params["boundary"])
 	fields := map[string]string{}
-	var data []byte
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
-			break
+			writeError(w, http.StatusBadRequest, "InvalidArgument", "form field file is missing")
+			return
 		}
 		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				tooLarge()
+				return
+			}
 			writeError(w, http.StatusBadRequest, "InvalidArgument", "reading the form: "+err.Error())
 			return
 		}
-		if p.FormName() == "file" {
-			if data, err = s.readUpload(p, -1); err != nil {
-				writeError(w, http.StatusBadRequest, "InvalidArgument", "reading the file: "+err.Error())
-				return
-			}
+		if p.FormName() != "file" {
+			b, _ := io.ReadAll(io.LimitReader(p, 64<<10))
+			fields[p.FormName()] = string(b)
 			continue
 		}
-		if data != nil {
-			writeError(w, http.StatusBadRequest, "InvalidArgument", "form field "+p.FormName()+" comes after the file")
+		g, ok := s.checkPolicy(w, fields)
+		if !ok {
 			return
 		}
-		b, _ := io.ReadAll(io.LimitReader(p, 64<<10))
-		fields[p.FormName()] = string(b)
+		data, err := s.spool(w, r, p, limit)
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.Is(err, errTooLarge), errors.As(err, &mbe):
+			tooLarge()
+			return
+		case err != nil:
+			writeError(w, http.StatusBadRequest, "InvalidArgument", "reading the file: "+err.Error())
+			return
+		}
+		if !s.checkName(w, g.name, data.size) {
+			os.Remove(data.path)
+			return
+		}
+		st := s.store
+		st.mu.Lock()
+		_, unused := st.policies[fields["key"]]
+		delete(st.policies, fields["key"])
+		st.mu.Unlock()
+		if !unused {
+			os.Remove(data.path)
+			writeError(w, http.StatusForbidden, "AccessDenied", "the policy has been used")
+			return
+		}
+		s.keepFile(w, g.name, g.sourceID, data)
+		return
 	}
+}
+
+// checkPolicy checks the fields of a policy upload that come before its
+// file: all there, a policy this server handed out, signed, not expired,
+// for a name and sourceId still valid.
+func (s *Simulator) checkPolicy(w http.ResponseWriter, fields map[string]string) (policyGrant, bool) {
 	for _, k := range []string{"name", "key", "policy", "OSSAccessKeyId", "callback", "signature", "success_action_status"} {
 		if _, ok := fields[k]; !ok {
 			writeError(w, http.StatusBadRequest, "InvalidArgument", "form field "+k+" is missing")
-			return
+			return policyGrant{}, false
 		}
-	}
-	if data == nil {
-		writeError(w, http.StatusBadRequest, "InvalidArgument", "form field file is missing")
-		return
 	}
 	st := s.store
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	g, ok := st.policies[fields["key"]]
-	if !ok || g.policy != fields["policy"] || fields["signature"] != s.sign(fields["policy"]) || fields["OSSAccessKeyId"] != "sim-"+bucket {
+	if !ok || g.policy != fields["policy"] || !hmac.Equal([]byte(fields["signature"]), []byte(s.sign(fields["policy"]))) || fields["OSSAccessKeyId"] != "sim-"+bucket {
 		writeError(w, http.StatusForbidden, "SignatureDoesNotMatch", "the policy or its signature is not valid")
-		return
+		return g, false
 	}
 	if time.Now().After(g.expire) {
 		writeError(w, http.StatusForbidden, "AccessDenied", "the policy has expired")
-		return
+		return g, false
 	}
-	if !s.checkName(w, g.name, int64(len(data))) || s.sourceIDTaken(w, g.sourceID) {
-		return
+	if !s.checkName(w, g.name, 0) || s.sourceIDTaken(w, g.sourceID) {
+		return g, false
 	}
-	delete(st.policies, fields["key"])
-	writeData(w, s.addFile(g.name, g.sourceID, data).bean)
+	return g, true
 }
 
 func pathID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
@@ -331,13 +375,20 @@ func (s *Simulator) createAppend(w http.ResponseWriter, r *http.Request) {
 	if !s.checkName(w, q.Get("name"), n) {
 		return
 	}
+	f, err := s.spoolFile()
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, bimface.CodeSystemError, "storing the file: "+err.Error())
+		return
+	}
+	f.Close()
 	st := s.store
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if s.sourceIDTaken(w, q.Get("sourceId")) {
+		os.Remove(f.Name())
 		return
 	}
-	af := &appendFile{src: q.Get("sourceId"), bean: bimface.AppendFile{
+	af := &appendFile{src: q.Get("sourceId"), path: f.Name(), hash: fnv.New32a(), bean: bimface.AppendFile{
 		AppendFileID: st.newID(), Name: q.Get("name"), Length: n, Status: "uploading", CreateTime: chinaNow(),
 	}}
 	st.appends[af.bean.AppendFileID] = af
@@ -349,10 +400,9 @@ func (s *Simulator) createAppend(w http.ResponseWriter, r *http.Request) {
 
 // completeAppend turns a complete append file into a file; st.mu is held.
 func (s *Simulator) completeAppend(af *appendFile) {
-	f := s.addFile(af.bean.Name, af.src, af.data)
+	f := s.addFile(af.bean.Name, af.src, &blob{path: af.path, size: af.bean.Position, sum: af.hash.Sum32()})
 	af.bean.Status = bimface.StatusSuccess
 	af.bean.File = &f.bean
-	af.data = nil
 }
 
 func (s *Simulator) appendByID(w http.ResponseWriter, r *http.Request) *appendFile {
@@ -413,6 +463,13 @@ func (s *Simulator) appendData(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	cut := s.faults.CutUploadAfter
 	s.mu.Unlock()
+	out, err := os.OpenFile(af.path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, bimface.CodeSystemError, "storing the file: "+err.Error())
+		return
+	}
+	defer out.Close()
+	tick := keepAlive(w, r)
 	buf := make([]byte, 32<<10)
 	var got int64
 	for {
@@ -436,10 +493,18 @@ func (s *Simulator) appendData(w http.ResponseWriter, r *http.Request) {
 				badRequest(w, "the data goes past the file's length of %d bytes", length)
 				return
 			}
-			af.data = append(af.data, chunk[:k]...)
+			st.mu.Unlock()
+			if _, err := out.Write(chunk[:k]); err != nil {
+				out.Truncate(af.bean.Position) // the next append starts clean
+				writeError(w, http.StatusInternalServerError, bimface.CodeSystemError, "storing the file: "+err.Error())
+				return
+			}
+			af.hash.Write(chunk[:k])
+			st.mu.Lock()
 			af.bean.Position += int64(k)
 			st.mu.Unlock()
 			got += int64(k)
+			tick()
 		}
 		if err == io.EOF {
 			break
@@ -451,6 +516,7 @@ func (s *Simulator) appendData(w http.ResponseWriter, r *http.Request) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if af.bean.Position == length && af.bean.File == nil {
+		out.Close() // before the file is readable as an upload
 		s.completeAppend(af)
 	}
 	writeData(w, af.bean)
@@ -554,23 +620,44 @@ func (s *Simulator) downloadURL(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = f.bean.Name
 	}
-	writeData(w, baseURL(r)+"download/"+strconv.FormatInt(id, 10)+"?name="+url.QueryEscape(name))
+	writeData(w, baseURL(r)+"download/"+strconv.FormatInt(id, 10)+"?name="+url.QueryEscape(name)+"&"+s.signedDownload(id))
 }
 
-// download serves a file's bytes, as the URL of downloadURL does.
+// download serves a file's bytes to the holder of a URL downloadURL
+// signed, for DownloadURLTTL.
 func (s *Simulator) download(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(w, r, "id")
-	if !ok {
+	if !ok || !s.checkDownload(w, r, id) {
 		return
 	}
 	f := s.fileByQuery(w, id)
 	if f == nil {
 		return
 	}
+	in, err := os.Open(f.blob.path)
+	if err != nil {
+		// Deleted since it was looked up.
+		writeError(w, http.StatusNotFound, bimface.CodeFileNotFound, fmt.Sprintf("file %d not found", id))
+		return
+	}
+	defer in.Close()
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": r.URL.Query().Get("name")}))
-	w.Header().Set("Content-Length", strconv.Itoa(len(f.data)))
-	w.Write(f.data)
+	w.Header().Set("Content-Length", strconv.FormatInt(f.blob.size, 10))
+	tick := keepAlive(w, r)
+	buf := make([]byte, 32<<10)
+	for {
+		k, err := in.Read(buf)
+		if k > 0 {
+			if _, werr := w.Write(buf[:k]); werr != nil {
+				return
+			}
+			tick()
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 func (s *Simulator) deleteFile(w http.ResponseWriter, r *http.Request) {
@@ -585,6 +672,7 @@ func (s *Simulator) deleteFile(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, bimface.CodeFileNotFound, fmt.Sprintf("file %d not found", id))
 		return
 	}
+	os.Remove(st.files[id].blob.path)
 	delete(st.files, id)
 	delete(st.targets, targetKey{dsl.TargetFile, strconv.FormatInt(id, 10)})
 	writeData(w, "success")

@@ -31,7 +31,12 @@ func NewServer(tb testing.TB, data *Data, opts ...Option) *Server {
 		tb.Fatal(err)
 	}
 	hs := httptest.NewServer(sim)
-	tb.Cleanup(hs.Close)
+	tb.Cleanup(func() {
+		hs.Close()
+		if err := sim.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
 	return &Server{Simulator: sim, URL: hs.URL, tb: tb}
 }
 
@@ -64,10 +69,20 @@ const ShutdownTimeout = 5 * time.Second
 // Serve answers requests on ln until ctx is done, then stops accepting,
 // lets requests in flight finish (for at most ShutdownTimeout) and
 // returns nil. It returns the server's error if it stops otherwise.
+// It holds at most the Limits' connections at once and times them out
+// as the Limits say.
 func (s *Simulator) Serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	l := s.limits
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: l.ReadHeaderTimeout,
+		ReadTimeout:       l.ReadTimeout,
+		WriteTimeout:      l.WriteTimeout,
+		IdleTimeout:       l.IdleTimeout,
+		BaseContext:       func(net.Listener) context.Context { return s.limitsContext(context.Background()) },
+	}
 	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
+	go func() { done <- hs.Serve(newLimitListener(ln, l.MaxConns)) }()
 	select {
 	case err := <-done:
 		return err

@@ -53,9 +53,7 @@ type Simulator struct {
 
 	mu          sync.Mutex
 	tokens      map[string]time.Time // access token → expiry
-	viewTokens  map[string]targetKey
-	nextID      uint64
-	tokenRNG    *rand.Rand
+	viewTokens  map[string]*viewGrant
 	faults      Faults
 	faultRNG    *rand.Rand
 	sinceExpiry int
@@ -65,6 +63,17 @@ type Simulator struct {
 	tokensIssued atomic.Int64
 
 	store *store // uploaded files and the jobs on them
+
+	// What guards a simulator that serves others (security.go, limits.go,
+	// spool.go).
+	now          func() time.Time // for expiries
+	urlKey       []byte           // signs download URLs
+	maxTokens    int
+	internalURLs bool
+	outbound     *http.Client // for upload URLs and callbacks
+	limits       Limits
+	spoolMu      sync.Mutex
+	spoolDir     string // uploaded files, made on first upload
 }
 
 // An Option configures a Simulator.
@@ -136,17 +145,18 @@ func New(data *Data, opts ...Option) (*Simulator, error) {
 		tokenTTL:   DefaultTokenTTL,
 		maxBatch:   bimface.MaxBatchIDs,
 		tokens:     map[string]time.Time{},
-		viewTokens: map[string]targetKey{},
+		viewTokens: map[string]*viewGrant{},
 		pages:      newPager(),
-		tokenRNG:   rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
 		faultRNG:   rand.New(rand.NewPCG(0, 0)),
 		store:      newStore(),
+		limits:     DefaultLimits(),
 	}
 	for _, opt := range opts {
 		if err := opt(s); err != nil {
 			return nil, fmt.Errorf("bimfacetest: %w", err)
 		}
 	}
+	s.initSecurity()
 	s.routes()
 	return s, nil
 }
@@ -261,19 +271,13 @@ func (s *Simulator) token(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, bimface.CodeAuthenticationFailed, "appKey or appSecret is not valid")
 		return
 	}
-	exp := time.Now().Add(s.tokenTTL)
+	exp := s.now().Add(s.tokenTTL)
 	s.mu.Lock()
 	tok := s.newToken("tok")
-	s.tokens[tok] = exp
+	s.addToken(tok, exp)
 	s.mu.Unlock()
 	s.tokensIssued.Add(1)
 	writeData(w, bimface.AccessToken{Token: tok, ExpireTime: exp.In(chinaTime).Format("2006-01-02 15:04:05")})
-}
-
-// newToken makes a fresh random token; s.mu is held.
-func (s *Simulator) newToken(prefix string) string {
-	s.nextID++
-	return fmt.Sprintf("%s-%d-%016x", prefix, s.nextID, s.tokenRNG.Uint64())
 }
 
 // auth wraps a data endpoint: it needs a valid access token, or a view
@@ -281,9 +285,7 @@ func (s *Simulator) newToken(prefix string) string {
 func (s *Simulator) auth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if vt := r.URL.Query().Get("view_token"); vt != "" && r.URL.Path != "/view/token" {
-			s.mu.Lock()
-			key, ok := s.viewTokens[vt]
-			s.mu.Unlock()
+			key, ok := s.useViewToken(vt)
 			if !ok {
 				writeError(w, http.StatusUnauthorized, bimface.CodeAuthenticationFailed, "view token is not valid")
 				return
@@ -295,7 +297,7 @@ func (s *Simulator) auth(h http.HandlerFunc) http.HandlerFunc {
 		s.mu.Lock()
 		exp, known := s.tokens[tok]
 		s.mu.Unlock()
-		if !ok || !known || !time.Now().Before(exp) {
+		if !ok || !known || !s.now().Before(exp) {
 			writeError(w, http.StatusUnauthorized, bimface.CodeAuthenticationFailed, "access token is not valid or has expired")
 			return
 		}
@@ -333,7 +335,7 @@ func (s *Simulator) viewToken(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	tok := s.newToken("view")
-	s.viewTokens[tok] = key
+	s.addViewToken(tok, key)
 	s.mu.Unlock()
 	writeData(w, tok)
 }

@@ -2,12 +2,15 @@ package bimfacetest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path"
 	"slices"
 	"strconv"
@@ -73,7 +76,7 @@ type store struct {
 
 type storedFile struct {
 	bean     bimface.File
-	data     []byte
+	blob     *blob
 	sourceID string
 	created  time.Time
 	tr       *job // its translation, once started
@@ -81,9 +84,11 @@ type storedFile struct {
 
 type appendFile struct {
 	mu sync.Mutex // held for a whole data request, so a position read waits for it
+	// guarded by mu: the bytes so far, on disk, and their hash
+	path string
+	hash hash.Hash32
 	// guarded by store.mu:
 	bean bimface.AppendFile
-	data []byte
 	src  string
 }
 
@@ -220,7 +225,8 @@ func (s *Simulator) FileContent(fileID int64) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	return slices.Clone(f.data), true
+	b, err := os.ReadFile(f.blob.path)
+	return b, err == nil
 }
 
 // firstFile is the first file target of d, or nil.
@@ -492,7 +498,8 @@ type notice struct {
 }
 
 // sendCallback tells a job's callback URL that it ended, signed as
-// BIMFACE signs it. A callback that cannot be delivered is dropped.
+// BIMFACE signs it. A callback that cannot be delivered is dropped, as
+// is one to an internal address unless WithInternalURLs.
 func (s *Simulator) sendCallback(n notice) {
 	u, err := url.Parse(n.url)
 	if err != nil {
@@ -511,13 +518,14 @@ func (s *Simulator) sendCallback(n notice) {
 	q.Set("nonce", nonce)
 	q.Set("signature", bimface.CallbackSignature(s.appKey, s.appSecret, id, status, nonce))
 	u.RawQuery = q.Encode()
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return
 	}
 	req.Header.Set("Content-Type", "application/json")
-	client := &http.Client{Timeout: 10 * time.Second}
-	if resp, err := client.Do(req); err == nil {
+	if resp, err := s.outbound.Do(req); err == nil {
 		resp.Body.Close()
 	}
 }

@@ -2,8 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -231,9 +235,20 @@ func TestFilesCommands(t *testing.T) {
 	code, out, errOut := bfquery(t, "", append([]string{"files", "info", id}, ep...)...)
 	require.Equal(t, 0, code, errOut)
 	require.Regexp(t, `^file id: +`+id+`\nname: +tower.rvt\nstatus: +success\nbytes: +100\nsuffix: +rvt\netag: +\S+\nuploaded: +\S+ \S+\n$`, out)
+	// The download URL is signed; it serves the file.
+	code, out, errOut = bfquery(t, "", append([]string{"files", "url", id}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.Regexp(t, `^`+regexp.QuoteMeta(srv.URL+"/download/"+id+"?name=tower.rvt&expires=")+`\d+&signature=[\w-]+\n$`, out)
+	resp, err := http.Get(strings.TrimSpace(out))
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	want, _ := srv.FileContent(f64(t, id))
+	require.Equal(t, want, body)
 	runCases(t, ep, []cliCase{
 		{"upload status", []string{"files", "status", id}, 0, "file " + id + " (tower.rvt): upload success\n", ""},
-		{"download url", []string{"files", "url", id}, 0, srv.URL + "/download/" + id + "?name=tower.rvt\n", ""},
 		{"types", []string{"files", "types", "-f", "json"}, 0, `{"length":1073741824,"types":["rvt","rfa","dwg","dxf","skp","ifc","dgn","obj","stl","3ds","dae","ply","igms","zip","gtj","bfcatzip"]}` + "\n", ""},
 		{"delete", []string{"files", "delete", id}, 0, "file " + id + " deleted\n", ""},
 		{"info after delete", []string{"files", "info", id}, 1, "", "bfquery: bimface: GET " + srv.URL + "/files/" + id + ": 404 file.not.found: file " + id + " not found\n"},
@@ -306,4 +321,12 @@ func TestCompareCommand(t *testing.T) {
 		{"unknown file", []string{"compare", "--previous", "42", "--following", b}, 1, "", "bfquery: bimface: POST " + srv.URL + "/v2/compare: 404 file.not.found: file 42 not found, or not translated\n"},
 		{"bad id", []string{"compare", "--previous", "x", "--following", b}, 2, "", "bfquery: --previous id \"x\": must be a positive number\n"},
 	})
+}
+
+// f64 is a file ID the CLI printed, as a number.
+func f64(t *testing.T, id string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(id, 10, 64)
+	require.NoError(t, err)
+	return n
 }
