@@ -28,6 +28,10 @@ type Index struct {
 	keys   map[string]*keyIndex
 	sorted []string // key names, sorted
 
+	// cols are the record → value columns of keys, built on first use
+	// (columns.go).
+	cols columns
+
 	// summary holds, per display key, the value index+1 of each record's
 	// first value for that key (0: none), so that tables can show a
 	// record without keeping its JSON.
@@ -63,6 +67,13 @@ type keyIndex struct {
 	numV []uint32
 
 	all *roaring.Bitmap // every record that holds the key
+
+	// unit is the unit of the key's first property item that had one.
+	unit string
+	// multiRec lists, in order, the records holding more than one value
+	// of the key, and multiFirst the value (index) of each one's first
+	// candidate: the postings alone cannot tell it (see columns.go).
+	multiRec, multiFirst []uint32
 }
 
 // bigPosting is the number of records from which a value's postings are
@@ -143,6 +154,15 @@ type keyBuilder struct {
 	last  []uint32          // last record+1 that held each value, to drop repeats
 	pv    []uint32          // (value, record) pairs in record order
 	pr    []uint32
+
+	unit string // written by the scanning goroutine only (loader.emit)
+
+	// The record being added (record+1), its first candidate so far,
+	// whether that came from a property item, and whether the record has
+	// several values; records with several go to multiRec/multiFirst.
+	curRec, curFirst     uint32
+	curItem, curMulti    bool
+	multiRec, multiFirst []uint32
 }
 
 func newKeyBuilder(name string) *keyBuilder {
@@ -151,7 +171,7 @@ func newKeyBuilder(name string) *keyBuilder {
 
 // add records that record rec holds (kind, text); scratch is reused to
 // build the map key without allocating when the value is known.
-func (b *keyBuilder) add(rec uint32, kind dsl.Kind, text []byte, scratch *[]byte) uint32 {
+func (b *keyBuilder) add(rec uint32, kind dsl.Kind, text []byte, item bool, scratch *[]byte) uint32 {
 	sk := append(append((*scratch)[:0], byte(kind)), text...)
 	*scratch = sk
 	v, ok := b.vals[string(sk)]
@@ -167,13 +187,40 @@ func (b *keyBuilder) add(rec uint32, kind dsl.Kind, text []byte, scratch *[]byte
 		b.pv = append(b.pv, v)
 		b.pr = append(b.pr, rec)
 	}
+	b.first(rec, v, item)
 	return v
+}
+
+// first follows the first candidate of each record: the first top-level
+// value, or failing one the first property item's, in document order.
+func (b *keyBuilder) first(rec, v uint32, item bool) {
+	if b.curRec != rec+1 {
+		b.endRecord()
+		b.curRec, b.curFirst, b.curItem, b.curMulti = rec+1, v, item, false
+		return
+	}
+	if v != b.curFirst {
+		b.curMulti = true
+		if b.curItem && !item {
+			b.curFirst, b.curItem = v, false
+		}
+	}
+}
+
+func (b *keyBuilder) endRecord() {
+	if b.curMulti {
+		b.multiRec = append(b.multiRec, b.curRec-1)
+		b.multiFirst = append(b.multiFirst, b.curFirst)
+	}
+	b.curRec = 0
 }
 
 // build turns the builder into a keyIndex and frees the builder.
 func (b *keyBuilder) build(seed maphash.Seed) *keyIndex {
 	nv := len(b.texts)
-	k := &keyIndex{name: b.name, kinds: make([]dsl.Kind, nv), off: make([]uint32, nv+1)}
+	b.endRecord()
+	k := &keyIndex{name: b.name, kinds: make([]dsl.Kind, nv), off: make([]uint32, nv+1),
+		unit: b.unit, multiRec: b.multiRec, multiFirst: b.multiFirst}
 	size := 0
 	for _, t := range b.texts {
 		size += len(t) // kind byte counts for the 0 separator

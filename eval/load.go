@@ -133,6 +133,7 @@ type valueOp struct {
 	kb       *keyBuilder
 	rec      uint32
 	kind     dsl.Kind
+	item     bool // from a property item, not a top-level field
 	off, end uint32
 }
 
@@ -146,7 +147,7 @@ func (b *builder) index(in <-chan *valueBatch, free chan<- *valueBatch, done cha
 	var scratch []byte
 	for batch := range in {
 		for _, op := range batch.ops {
-			v := op.kb.add(op.rec, op.kind, batch.arena[op.off:op.end], &scratch)
+			v := op.kb.add(op.rec, op.kind, batch.arena[op.off:op.end], op.item, &scratch)
 			if i := op.kb.sum; i >= 0 {
 				sum := b.summary[i]
 				for uint32(len(sum)) <= op.rec {
@@ -249,6 +250,7 @@ type loader struct {
 	hasFile  bool
 	itemKey  []byte
 	itemVal  []byte
+	itemUnit []byte
 	itemKind dsl.Kind
 }
 
@@ -527,12 +529,12 @@ func (l *loader) scalar(top bool) error {
 		}
 	}
 	if kind != dsl.KindInvalid {
-		l.emit(l.path, kind, t)
+		l.emit(l.path, kind, t, false)
 	}
 	return nil
 }
 
-func (l *loader) emit(key []byte, kind dsl.Kind, t []byte) {
+func (l *loader) emit(key []byte, kind dsl.Kind, t []byte, item bool) {
 	if len(key) == 0 {
 		return // a query cannot name the empty key
 	}
@@ -551,10 +553,13 @@ func (l *loader) emit(key []byte, kind dsl.Kind, t []byte) {
 		}
 	}
 	l.nth++
+	if item && kb.unit == "" && len(l.itemUnit) > 0 {
+		kb.unit = string(l.itemUnit)
+	}
 	bt := l.batch
 	off := uint32(len(bt.arena))
 	bt.arena = append(bt.arena, t...)
-	bt.ops = append(bt.ops, valueOp{kb: kb, rec: l.rec, kind: kind, off: off, end: uint32(len(bt.arena))})
+	bt.ops = append(bt.ops, valueOp{kb: kb, rec: l.rec, kind: kind, item: item, off: off, end: uint32(len(bt.arena))})
 	if len(bt.ops) == batchSize {
 		l.flush()
 	}
@@ -629,6 +634,7 @@ func (l *loader) items() error {
 		}
 		hasKey := false
 		l.itemKind = dsl.KindInvalid
+		l.itemUnit = l.itemUnit[:0]
 		imore, ierr := s.open('{')
 		for imore && ierr == nil {
 			var k []byte
@@ -657,6 +663,15 @@ func (l *loader) items() error {
 					l.itemKind, t, ierr = s.scalar()
 				}
 				l.itemVal = append(l.itemVal[:0], t...)
+			case "unit":
+				if s.peek() != '"' {
+					ierr = s.skip(2)
+					break
+				}
+				var t []byte
+				if t, ierr = s.str(); ierr == nil {
+					l.itemUnit = append(l.itemUnit[:0], t...)
+				}
 			default:
 				ierr = s.skip(2)
 			}
@@ -668,7 +683,7 @@ func (l *loader) items() error {
 			return err
 		}
 		if hasKey && l.itemKind != dsl.KindInvalid {
-			l.emit(l.itemKey, l.itemKind, l.itemVal)
+			l.emit(l.itemKey, l.itemKind, l.itemVal, true)
 		}
 		more, err = s.next(']')
 	}
