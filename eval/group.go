@@ -83,12 +83,12 @@ type vref struct {
 
 // aggState is one aggregate of one group.
 type aggState struct {
-	n           int64   // COUNT, or the numeric values of SUM and AVG
-	sum         float64 // SUM, AVG
-	hasNum      bool    // MIN, MAX: the best numeric value so far
-	f           float64
-	num, text   vref
-	hasText     bool
+	n         int64   // COUNT, or the numeric values of SUM and AVG
+	sum       float64 // SUM, AVG
+	hasNum    bool    // MIN, MAX: the best numeric value so far
+	f         float64
+	num, text vref
+	hasText   bool
 }
 
 // aggregate groups the records and computes the aggregates of each group,
