@@ -52,10 +52,16 @@ type Answer struct {
 	// Records, when not nil, holds for each result the records of its IDs,
 	// in the same order. Without it a table shows the IDs alone.
 	Records [][]eval.Record
+	// Table, when not nil, is the answer of a statement with a SELECT
+	// list, which the formats write instead of Results (table.go).
+	Table *eval.Table
 }
 
-// Len returns the number of IDs over all targets.
+// Len returns the number of IDs over all targets, or a table's rows.
 func (a Answer) Len() int {
+	if a.Table != nil {
+		return len(a.Table.Rows)
+	}
 	n := 0
 	for _, r := range a.Results {
 		n += len(r.IDs)
@@ -85,6 +91,9 @@ func NewWriter(w io.Writer, f Format) *Writer {
 
 // Write writes one answer.
 func (w *Writer) Write(a Answer) error {
+	if a.Table != nil {
+		return w.writeTable(a.Table)
+	}
 	switch w.format {
 	case IDs:
 		for _, r := range a.Results {
