@@ -77,7 +77,7 @@ func (c *Client) fetchToken(ctx context.Context) (string, error) {
 	// Asking for a token has no side effect worth guarding: retry it like
 	// a read.
 	var at AccessToken
-	if _, err := c.do(ctx, Idempotent(req), &at, authBasic); err != nil {
+	if _, err := c.do(ctx, req, &at, authBasic, Idempotent(true)); err != nil {
 		return "", err
 	}
 	if at.Token == "" {

@@ -62,8 +62,8 @@ func TestBaseURLs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := bimface.NewClient(append([]bimface.Option{bimface.WithViewToken("v")}, tc.opts...)...)
 			require.NoError(t, err)
-			require.Equal(t, tc.wantAPI, c.BaseURL.String())
-			require.Equal(t, tc.wantF, c.FileBaseURL.String())
+			require.Equal(t, tc.wantAPI, c.BaseURL().String())
+			require.Equal(t, tc.wantF, c.FileBaseURL().String())
 		})
 	}
 }

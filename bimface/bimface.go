@@ -41,13 +41,13 @@ const (
 type Client struct {
 	client *http.Client
 
-	// BaseURL is the API server, FileBaseURL the file (upload) server.
-	// Both end in a slash; endpoint paths are resolved against them.
-	BaseURL     *url.URL
-	FileBaseURL *url.URL
+	// baseURL is the API server, fileBaseURL the file (upload) server,
+	// set by WithBaseURL, WithFileBaseURL or WithEndpoint. Both end in a
+	// slash; endpoint paths are resolved against them.
+	baseURL     *url.URL
+	fileBaseURL *url.URL
 
-	// UserAgent is sent with every request.
-	UserAgent string
+	userAgent string // sent with every request
 
 	appKey, appSecret string
 	viewToken         string
@@ -90,6 +90,21 @@ type Client struct {
 
 type service struct{ client *Client }
 
+// BaseURL returns the API server's URL, ending in a slash.
+func (c *Client) BaseURL() *url.URL {
+	u := *c.baseURL
+	return &u
+}
+
+// FileBaseURL returns the file server's URL, ending in a slash.
+func (c *Client) FileBaseURL() *url.URL {
+	u := *c.fileBaseURL
+	return &u
+}
+
+// UserAgent returns the User-Agent header the client sends.
+func (c *Client) UserAgent() string { return c.userAgent }
+
 // NewClient returns a client configured by opts. It needs either
 // WithCredentials (the usual access-token mode) or WithViewToken.
 func NewClient(opts ...Option) (*Client, error) {
@@ -101,10 +116,10 @@ func NewClient(opts ...Option) (*Client, error) {
 	tr.MaxIdleConnsPerHost = 32
 	c := &Client{
 		client:           &http.Client{Transport: tr},
-		BaseURL:          base,
-		FileBaseURL:      fileBase,
-		UserAgent:        defaultUserAgent,
-		retry:            DefaultRetryPolicy,
+		baseURL:          base,
+		fileBaseURL:      fileBase,
+		userAgent:        defaultUserAgent,
+		retry:            DefaultRetryPolicy(),
 		timeout:          defaultTimeout,
 		batchConcurrency: defaultBatchConcurrency,
 		pageSize:         MaxPageSize,
@@ -140,7 +155,7 @@ func NewClient(opts ...Option) (*Client, error) {
 // Authentication is not set here but in Do, because a token may have to be
 // fetched or refreshed between attempts.
 func (c *Client) NewRequest(method, urlStr string, body any) (*http.Request, error) {
-	return c.newRequest(c.BaseURL, "BaseURL", method, urlStr, body)
+	return c.newRequest(c.baseURL, "BaseURL", method, urlStr, body)
 }
 
 func (c *Client) newRequest(base *url.URL, baseName, method, urlStr string, body any) (*http.Request, error) {
@@ -174,8 +189,8 @@ func (c *Client) newRequest(base *url.URL, baseName, method, urlStr string, body
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
-	if c.UserAgent != "" {
-		req.Header.Set("User-Agent", c.UserAgent)
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
 	}
 	return req, nil
 }
@@ -197,7 +212,7 @@ func resolve(base *url.URL, baseName, urlStr string) (*url.URL, error) {
 // the request can be sent again and Do may retry it; otherwise Do sends
 // it once.
 func (c *Client) NewUploadRequest(method, urlStr string, body io.Reader, size int64, mediaType string) (*http.Request, error) {
-	u, err := resolve(c.FileBaseURL, "FileBaseURL", urlStr)
+	u, err := resolve(c.fileBaseURL, "FileBaseURL", urlStr)
 	if err != nil {
 		return nil, err
 	}
@@ -224,8 +239,8 @@ func (c *Client) NewUploadRequest(method, urlStr string, body io.Reader, size in
 	}
 	req.Header.Set("Content-Type", mediaType)
 	req.Header.Set("Accept", "application/json")
-	if c.UserAgent != "" {
-		req.Header.Set("User-Agent", c.UserAgent)
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
 	}
 	return req, nil
 }
@@ -251,14 +266,16 @@ type envelope struct {
 // Do sends req, authenticated, and decodes the data field of BIMFACE's
 // answer into v (which may be nil, or a *json.RawMessage to keep the bytes).
 // It retries as the client's RetryPolicy says: GET and HEAD requests, and
-// requests marked with Idempotent, on connection errors, 5xx and 429;
+// requests sent with Idempotent(true), on connection errors, 5xx and 429;
 // others only on 429, which means the request was not processed. An
 // authentication failure fetches a new access token and retries once.
+// ctx governs the whole call, retries included; opts change how this one
+// request is sent.
 //
 // Any answer other than a 2xx with code "success" is returned as an
 // *Error. If ctx is cancelled, Do returns ctx.Err().
-func (c *Client) Do(ctx context.Context, req *http.Request, v any) (*Response, error) {
-	return c.do(ctx, req, v, authDefault)
+func (c *Client) Do(ctx context.Context, req *http.Request, v any, opts ...CallOption) (*Response, error) {
+	return c.do(ctx, req, v, authDefault, opts...)
 }
 
 type authMode int
@@ -269,23 +286,33 @@ const (
 	authBasic                   // appKey:appSecret (the token endpoint)
 )
 
-type idempotentKey struct{}
+// A CallOption changes how Do sends one request, as go-github's
+// RequestOption does for its requests.
+type CallOption func(*callConfig)
 
-// Idempotent marks req as safe to send more than once, so that Do retries
-// it on connection errors and 5xx like a GET. The query endpoints are
-// POSTs of this kind: they only read.
-func Idempotent(req *http.Request) *http.Request { return markIdempotent(req, true) }
-
-// markIdempotent overrides what the method says, either way: a page of a
-// paged query is a GET under WithQueryGET, yet asking for it twice skips
-// a page.
-func markIdempotent(req *http.Request, idem bool) *http.Request {
-	return req.WithContext(context.WithValue(req.Context(), idempotentKey{}, idem))
+type callConfig struct {
+	idempotent  *bool  // nil: as the method says
+	successCode string // a code meaning success besides "success"
 }
 
-func isIdempotent(req *http.Request) bool {
-	if v, ok := req.Context().Value(idempotentKey{}).(bool); ok {
-		return v
+// Idempotent says whether a request may be sent more than once, whatever
+// its method: the query endpoints are POSTs that only read (true), and a
+// page of a paged list is a GET that the server counts (false): asking for
+// it twice skips a page.
+func Idempotent(yes bool) CallOption {
+	return func(c *callConfig) { c.idempotent = &yes }
+}
+
+// SuccessCode makes code mean success too, for the endpoints that answer
+// success with their own code: the newer /v1 endpoints say
+// "bimfaceservice-0000".
+func SuccessCode(code string) CallOption {
+	return func(c *callConfig) { c.successCode = code }
+}
+
+func (cfg *callConfig) isIdempotent(req *http.Request) bool {
+	if cfg.idempotent != nil {
+		return *cfg.idempotent
 	}
 	switch req.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
@@ -294,19 +321,23 @@ func isIdempotent(req *http.Request) bool {
 	return false
 }
 
-func (c *Client) do(ctx context.Context, req *http.Request, v any, mode authMode) (*Response, error) {
+func (c *Client) do(ctx context.Context, req *http.Request, v any, mode authMode, opts ...CallOption) (*Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	var cfg callConfig
+	for _, opt := range opts {
+		opt(&cfg)
+	}
 	start := time.Now()
-	idem := isIdempotent(req)
+	idem := cfg.isIdempotent(req)
 	// A body that cannot be produced again is sent once, whatever the
 	// answer: a retry would send it empty.
 	once := req.Body != nil && req.Body != http.NoBody && req.GetBody == nil
 	refreshed := false
 	var lastErr error
 	for attempt := 0; ; attempt++ {
-		resp, used, err := c.attempt(ctx, req, v, mode)
+		resp, used, err := c.attempt(ctx, req, v, mode, &cfg)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -359,7 +390,7 @@ func (c *Client) do(ctx context.Context, req *http.Request, v any, mode authMode
 
 // attempt sends req once. It returns the access token it used, if any, so
 // that an authentication failure can invalidate exactly that token.
-func (c *Client) attempt(ctx context.Context, req *http.Request, v any, mode authMode) (*Response, string, error) {
+func (c *Client) attempt(ctx context.Context, req *http.Request, v any, mode authMode, cfg *callConfig) (*Response, string, error) {
 	actx, cancel := ctx, context.CancelFunc(func() {})
 	if c.timeout > 0 {
 		actx, cancel = context.WithTimeout(ctx, c.timeout)
@@ -416,14 +447,14 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, v any, mode aut
 		}
 		return resp, used, c.wrapErr(req, fmt.Errorf("reading response: %w", err))
 	}
-	return resp, used, c.decode(req, resp, body, v)
+	return resp, used, c.decode(req, resp, body, v, cfg.successCode)
 }
 
 // isDataURL reports whether u is one of the data endpoints (/data/... on
 // the API server), the only ones that take a view token; file, job and
 // share endpoints need an access token.
 func (c *Client) isDataURL(u *url.URL) bool {
-	return u.Host == c.BaseURL.Host && strings.HasPrefix(u.Path, c.BaseURL.Path+"data/")
+	return u.Host == c.baseURL.Host && strings.HasPrefix(u.Path, c.baseURL.Path+"data/")
 }
 
 // tokenError marks a failure to get an access token, so that do does not
@@ -454,7 +485,7 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 
 // decode reads BIMFACE's envelope and turns anything but a 2xx "success"
 // into an *Error.
-func (c *Client) decode(req *http.Request, resp *Response, body []byte, v any) error {
+func (c *Client) decode(req *http.Request, resp *Response, body []byte, v any, altCode string) error {
 	env := envelope{Data: v}
 	ok2xx := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if v == nil || !ok2xx {
@@ -477,7 +508,7 @@ func (c *Client) decode(req *http.Request, resp *Response, body []byte, v any) e
 			msg = c.snippet(body, urlSecrets(req.URL)...)
 		}
 		return c.newError(req, resp.Response, env.Code, msg)
-	case env.Code != CodeSuccess && !altSuccess(req, env.Code):
+	case env.Code != CodeSuccess && (altCode == "" || env.Code != altCode):
 		msg := env.Message
 		if decErr != nil && env.Code == "" {
 			msg = "malformed answer: " + c.snippet(body, urlSecrets(req.URL)...)
@@ -487,20 +518,6 @@ func (c *Client) decode(req *http.Request, resp *Response, body []byte, v any) e
 		return c.newError(req, resp.Response, env.Code, "decoding data: "+decErr.Error())
 	}
 	return nil
-}
-
-type successCodeKey struct{}
-
-// withSuccessCode marks req as one whose endpoint answers success with
-// code rather than "success": the newer /v1 endpoints say
-// "bimfaceservice-0000".
-func withSuccessCode(req *http.Request, code string) *http.Request {
-	return req.WithContext(context.WithValue(req.Context(), successCodeKey{}, code))
-}
-
-func altSuccess(req *http.Request, code string) bool {
-	alt, ok := req.Context().Value(successCodeKey{}).(string)
-	return ok && alt == code
 }
 
 // skipValue decodes any JSON value into nothing.
@@ -537,7 +554,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, v any) erro
 
 // fileGet is get on the file server.
 func (c *Client) fileGet(ctx context.Context, path string, q url.Values, v any) error {
-	return c.send(ctx, c.FileBaseURL, "FileBaseURL", http.MethodGet, path, q, nil, v)
+	return c.send(ctx, c.fileBaseURL, "FileBaseURL", http.MethodGet, path, q, nil, v)
 }
 
 // send sends one request with a JSON body (if body is not nil) to base.
@@ -568,6 +585,6 @@ func (c *Client) sendRead(ctx context.Context, path string, q url.Values, body, 
 	if err != nil {
 		return err
 	}
-	_, err = c.Do(ctx, Idempotent(req), v)
+	_, err = c.Do(ctx, req, v, Idempotent(true))
 	return err
 }

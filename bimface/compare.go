@@ -58,7 +58,7 @@ func (s *CompareService) Start(ctx context.Context, r *CompareRequest) (*Compari
 		r = &cp
 	}
 	var c Comparison
-	if err := s.client.send(ctx, s.client.BaseURL, "BaseURL", http.MethodPost, "v2/compare", nil, r, &c); err != nil {
+	if err := s.client.send(ctx, s.client.baseURL, "BaseURL", http.MethodPost, "v2/compare", nil, r, &c); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -75,5 +75,5 @@ func (s *CompareService) Status(ctx context.Context, compareID int64) (*Comparis
 
 // Delete deletes a comparison (DELETE /v2/compare?compareId=).
 func (s *CompareService) Delete(ctx context.Context, compareID int64) error {
-	return s.client.send(ctx, s.client.BaseURL, "BaseURL", http.MethodDelete, "v2/compare", url.Values{"compareId": {strconv.FormatInt(compareID, 10)}}, nil, nil)
+	return s.client.send(ctx, s.client.baseURL, "BaseURL", http.MethodDelete, "v2/compare", url.Values{"compareId": {strconv.FormatInt(compareID, 10)}}, nil, nil)
 }

@@ -94,7 +94,7 @@ func (s *DatabagsService) Create(ctx context.Context, of DatabagOf, opts *Databa
 		body.Config = opts.Config
 	}
 	var d Databag
-	if err := s.client.send(ctx, s.client.BaseURL, "BaseURL", http.MethodPut, p, q, body, &d); err != nil {
+	if err := s.client.send(ctx, s.client.baseURL, "BaseURL", http.MethodPut, p, q, body, &d); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -126,7 +126,7 @@ func (s *DatabagsService) List(ctx context.Context, of DatabagOf) ([]Databag, er
 		err = json.Unmarshal(raw, &out)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("bimface: GET %s%s: decoding data: %w", s.client.BaseURL, p, err)
+		return nil, fmt.Errorf("bimface: GET %s%s: decoding data: %w", s.client.baseURL, p, err)
 	}
 	return out, nil
 }

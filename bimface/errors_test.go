@@ -182,10 +182,11 @@ func TestRetriesOfWritesOnlyOn429(t *testing.T) {
 			c := f.client()
 			req, err := c.NewRequest(http.MethodPost, "things", map[string]int{"a": 1})
 			require.NoError(t, err)
+			var opts []bimface.CallOption
 			if tc.idempotent {
-				req = bimface.Idempotent(req)
+				opts = append(opts, bimface.Idempotent(true))
 			}
-			_, _ = c.Do(context.Background(), req, nil)
+			_, _ = c.Do(context.Background(), req, nil, opts...)
 			require.Equal(t, tc.wantCalls, s.calls.Load())
 		})
 	}

@@ -95,7 +95,7 @@ func (i *Integration) Done() bool { return i.Status == StatusSuccess || i.Status
 // Start starts an integration (PUT /integrate).
 func (s *IntegrateService) Start(ctx context.Context, r *IntegrateRequest) (*Integration, error) {
 	var in Integration
-	if err := s.client.send(ctx, s.client.BaseURL, "BaseURL", http.MethodPut, "integrate", nil, r, &in); err != nil {
+	if err := s.client.send(ctx, s.client.baseURL, "BaseURL", http.MethodPut, "integrate", nil, r, &in); err != nil {
 		return nil, err
 	}
 	return &in, nil
@@ -112,5 +112,5 @@ func (s *IntegrateService) Status(ctx context.Context, integrateID int64) (*Inte
 
 // Delete deletes an integrated model (DELETE /integrate?integrateId=).
 func (s *IntegrateService) Delete(ctx context.Context, integrateID int64) error {
-	return s.client.send(ctx, s.client.BaseURL, "BaseURL", http.MethodDelete, "integrate", url.Values{"integrateId": {strconv.FormatInt(integrateID, 10)}}, nil, nil)
+	return s.client.send(ctx, s.client.baseURL, "BaseURL", http.MethodDelete, "integrate", url.Values{"integrateId": {strconv.FormatInt(integrateID, 10)}}, nil, nil)
 }

@@ -87,7 +87,7 @@ func (m model) elementIDs(ctx context.Context, f *ElementFilter) ([]string, erro
 			return nil, err
 		}
 		var raw json.RawMessage
-		if _, err := m.c.Do(ctx, markIdempotent(req, false), &raw); err != nil {
+		if _, err := m.c.Do(ctx, req, &raw, Idempotent(false)); err != nil {
 			return nil, err
 		}
 		return decodeElementIDs(raw)

@@ -50,7 +50,7 @@ func WithBaseURL(rawURL string) Option {
 		if err != nil {
 			return fmt.Errorf("WithBaseURL: %w", err)
 		}
-		c.BaseURL = u
+		c.baseURL = u
 		return nil
 	}
 }
@@ -63,7 +63,7 @@ func WithFileBaseURL(rawURL string) Option {
 		if err != nil {
 			return fmt.Errorf("WithFileBaseURL: %w", err)
 		}
-		c.FileBaseURL = u
+		c.fileBaseURL = u
 		return nil
 	}
 }
@@ -76,9 +76,9 @@ func WithEndpoint(rawURL string) Option {
 		if err != nil {
 			return fmt.Errorf("WithEndpoint: %w", err)
 		}
-		c.BaseURL = u
+		c.baseURL = u
 		f := *u
-		c.FileBaseURL = &f
+		c.fileBaseURL = &f
 		return nil
 	}
 }
@@ -129,7 +129,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option {
 	return func(c *Client) error {
-		c.UserAgent = ua
+		c.userAgent = ua
 		return nil
 	}
 }
@@ -232,12 +232,14 @@ type RetryPolicy struct {
 	MaxElapsed  time.Duration // time budget across attempts; 0 means none
 }
 
-// DefaultRetryPolicy is the policy of a new Client.
-var DefaultRetryPolicy = RetryPolicy{
-	MaxAttempts: 5,
-	BaseDelay:   250 * time.Millisecond,
-	MaxDelay:    10 * time.Second,
-	MaxElapsed:  time.Minute,
+// DefaultRetryPolicy returns the policy of a new Client.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{
+		MaxAttempts: 5,
+		BaseDelay:   250 * time.Millisecond,
+		MaxDelay:    10 * time.Second,
+		MaxElapsed:  time.Minute,
+	}
 }
 
 // backoff returns the wait before retry number attempt+1.

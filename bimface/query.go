@@ -174,7 +174,7 @@ func (s *QueryService) page(ctx context.Context, sel dsl.Select, path string, op
 		return nil, err
 	}
 	var ans []queryAnswer
-	if _, err := s.client.Do(ctx, markIdempotent(req, false), &ans); err != nil {
+	if _, err := s.client.Do(ctx, req, &ans, Idempotent(false)); err != nil {
 		return nil, err
 	}
 	if len(ans) == 1 && (ans[0].TargetID == "" || ans[0].TargetID == target) {

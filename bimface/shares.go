@@ -71,7 +71,7 @@ func (s *SharesService) Create(ctx context.Context, of ShareOf, opts *ShareOptio
 		}
 	}
 	var l ShareLink
-	if err := s.client.send(ctx, s.client.BaseURL, "BaseURL", http.MethodPost, "share", q, nil, &l); err != nil {
+	if err := s.client.send(ctx, s.client.baseURL, "BaseURL", http.MethodPost, "share", q, nil, &l); err != nil {
 		return nil, err
 	}
 	return &l, nil
@@ -154,7 +154,7 @@ func (s *SharesService) Delete(ctx context.Context, of ShareOf) error {
 	if !ok {
 		return errShareOf
 	}
-	return s.client.send(ctx, s.client.BaseURL, "BaseURL", http.MethodDelete, "share", q, nil, nil)
+	return s.client.send(ctx, s.client.baseURL, "BaseURL", http.MethodDelete, "share", q, nil, nil)
 }
 
 // DeleteMany revokes share links by their SourceID (DELETE
@@ -164,5 +164,5 @@ func (s *SharesService) DeleteMany(ctx context.Context, sourceIDs ...int64) erro
 	for _, id := range sourceIDs {
 		q.Add("sourceIds", strconv.FormatInt(id, 10))
 	}
-	return s.client.send(ctx, s.client.BaseURL, "BaseURL", http.MethodDelete, "shares", q, nil, nil)
+	return s.client.send(ctx, s.client.baseURL, "BaseURL", http.MethodDelete, "shares", q, nil, nil)
 }

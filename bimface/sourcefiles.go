@@ -151,7 +151,7 @@ func (s *SourceFilesService) UploadURL(ctx context.Context, name, rawURL, etag s
 		q.Set("etag", etag)
 	}
 	var f File
-	if err := s.client.send(ctx, s.client.FileBaseURL, "FileBaseURL", http.MethodPut, "upload", q, nil, &f); err != nil {
+	if err := s.client.send(ctx, s.client.fileBaseURL, "FileBaseURL", http.MethodPut, "upload", q, nil, &f); err != nil {
 		return nil, err
 	}
 	return &f, nil
@@ -236,7 +236,7 @@ func (s *SourceFilesService) DownloadURL(ctx context.Context, fileID int64, name
 // Delete deletes a file (DELETE /file?fileId=).
 func (s *SourceFilesService) Delete(ctx context.Context, fileID int64) error {
 	q := url.Values{"fileId": {strconv.FormatInt(fileID, 10)}}
-	return s.client.send(ctx, s.client.FileBaseURL, "FileBaseURL", http.MethodDelete, "file", q, nil, nil)
+	return s.client.send(ctx, s.client.fileBaseURL, "FileBaseURL", http.MethodDelete, "file", q, nil, nil)
 }
 
 // withProgress wraps r so that reading it reports base plus the bytes

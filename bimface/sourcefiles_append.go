@@ -28,7 +28,7 @@ func (s *SourceFilesService) CreateAppendFile(ctx context.Context, name string, 
 	q := nameQuery(name, opts)
 	q.Set("length", strconv.FormatInt(length, 10))
 	var af AppendFile
-	if err := s.client.send(ctx, s.client.FileBaseURL, "FileBaseURL", http.MethodPost, "appendFiles", q, nil, &af); err != nil {
+	if err := s.client.send(ctx, s.client.fileBaseURL, "FileBaseURL", http.MethodPost, "appendFiles", q, nil, &af); err != nil {
 		return nil, err
 	}
 	return &af, nil

@@ -73,8 +73,8 @@ func (s *SourceFilesService) PostWithPolicy(ctx context.Context, p *UploadPolicy
 	req.ContentLength = int64(head.Len()) + size + int64(len(tail))
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Accept", "application/json")
-	if s.client.UserAgent != "" {
-		req.Header.Set("User-Agent", s.client.UserAgent)
+	if s.client.userAgent != "" {
+		req.Header.Set("User-Agent", s.client.userAgent)
 	}
 	resp, err := s.client.client.Do(req)
 	if err != nil {
@@ -89,7 +89,7 @@ func (s *SourceFilesService) PostWithPolicy(ctx context.Context, p *UploadPolicy
 		return nil, s.client.wrapErr(req, fmt.Errorf("reading response: %w", err))
 	}
 	var f File
-	if err := s.client.decode(req, &Response{Response: resp}, b, &f); err != nil {
+	if err := s.client.decode(req, &Response{Response: resp}, b, &f, ""); err != nil {
 		return nil, err
 	}
 	return &f, nil

@@ -71,7 +71,7 @@ func (t *Translation) Done() bool { return t.Status == StatusSuccess || t.Status
 // once; Status or a callback tells when the translation ends.
 func (s *TranslateService) Start(ctx context.Context, r *TranslateRequest) (*Translation, error) {
 	var t Translation
-	if err := s.client.send(ctx, s.client.BaseURL, "BaseURL", http.MethodPut, "translate", nil, r, &t); err != nil {
+	if err := s.client.send(ctx, s.client.baseURL, "BaseURL", http.MethodPut, "translate", nil, r, &t); err != nil {
 		return nil, err
 	}
 	return &t, nil
@@ -164,7 +164,7 @@ func (s *TranslateService) ListPage(ctx context.Context, projectID int64, f *Tra
 	}
 	var p TranslationPage
 	// The POST only reads: retry it like a GET.
-	if _, err := s.client.Do(ctx, Idempotent(withSuccessCode(req, CodeServiceSuccess)), &p); err != nil {
+	if _, err := s.client.Do(ctx, req, &p, Idempotent(true), SuccessCode(CodeServiceSuccess)); err != nil {
 		return nil, err
 	}
 	return &p, nil

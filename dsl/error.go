@@ -59,7 +59,14 @@ type Error struct {
 	Path   string
 	Msg    string
 	Source string
+	// Err is the error that caused this one, if any, such as the I/O
+	// error that cut a file short; Msg already says it.
+	Err error
 }
+
+// Unwrap returns the cause, so that errors.Is and errors.As see an I/O
+// error under a load failure.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	var b strings.Builder

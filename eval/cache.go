@@ -16,6 +16,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/internal/robustio"
 )
 
 // ManifestName is the name of the manifest in a cache directory.
@@ -77,7 +78,9 @@ func WriteManifest(dir string, m *Manifest) error {
 		os.Remove(tmp.Name())
 		return err
 	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, ManifestName))
+	// Readers may have the manifest open: robustio waits for them on
+	// Windows, where it could not be replaced meanwhile.
+	return robustio.Rename(tmp.Name(), filepath.Join(dir, ManifestName))
 }
 
 // ReadManifest reads and checks the manifest at the root of fsys. Errors

@@ -61,6 +61,7 @@ func TestOpenDirErrors(t *testing.T) {
 func TestLoadGzipError(t *testing.T) {
 	_, err := eval.LoadIndex(stringsReader("\x1f\x8bnot gzip"), "x.gz", dsl.SelectElements)
 	require.EqualError(t, err, "x.gz:1:1: gzip: invalid header")
+	require.ErrorIs(t, err, gzip.ErrHeader, "the cause is kept")
 }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }

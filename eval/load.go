@@ -85,7 +85,7 @@ func (b *builder) read(r io.Reader, name, fileID string) error {
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return &dsl.Error{Pos: dsl.Position{Filename: name, Line: 1, Column: 1}, Msg: err.Error()}
+			return &dsl.Error{Pos: dsl.Position{Filename: name, Line: 1, Column: 1}, Msg: err.Error(), Err: err}
 		}
 		defer zr.Close()
 		r = skipBOM(bufio.NewReaderSize(zr, 64<<10))

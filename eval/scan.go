@@ -99,10 +99,11 @@ func (s *scanner) offset(i int) int64 { return s.base + int64(i) }
 // errAt returns an error at input offset off, which must not have been
 // dropped from the buffer yet (pinned records guarantee that).
 func (s *scanner) errAt(off int64, format string, args ...any) error {
+	var cause error
 	if s.rerr != nil {
 		// The input could not be read past the end of the buffer: report
 		// that, where it happened, rather than a syntax error it caused.
-		off, format, args = s.offset(len(s.buf)), "%v", []any{s.rerr}
+		off, format, args, cause = s.offset(len(s.buf)), "%v", []any{s.rerr}, s.rerr
 	}
 	p := int(off - s.base)
 	p = max(0, min(p, len(s.buf)))
@@ -114,7 +115,7 @@ func (s *scanner) errAt(off int64, format string, args ...any) error {
 	} else {
 		pos.Column = s.cols + utf8.RuneCount(before) + 1
 	}
-	return &dsl.Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	return &dsl.Error{Pos: pos, Msg: fmt.Sprintf(format, args...), Err: cause}
 }
 
 // errHere is errAt the current position.

@@ -35,9 +35,11 @@ func NewServer(tb testing.TB, data *Data, opts ...Option) *Server {
 	return &Server{Simulator: sim, URL: hs.URL, tb: tb}
 }
 
-// FastRetry is the retry policy Server.Client uses: the client's own
+// FastRetry returns the retry policy Server.Client uses: the client's own
 // attempts, with millisecond waits so that tests of faults stay fast.
-var FastRetry = bimface.RetryPolicy{MaxAttempts: 5, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxElapsed: 10 * time.Second}
+func FastRetry() bimface.RetryPolicy {
+	return bimface.RetryPolicy{MaxAttempts: 5, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxElapsed: 10 * time.Second}
+}
 
 // Client returns a bimface client for the server with its credentials and
 // FastRetry; opts come after, so they may override either.
@@ -46,7 +48,7 @@ func (s *Server) Client(opts ...bimface.Option) *bimface.Client {
 	base := []bimface.Option{
 		bimface.WithEndpoint(s.URL),
 		bimface.WithCredentials(s.appKey, s.appSecret),
-		bimface.WithRetry(FastRetry),
+		bimface.WithRetry(FastRetry()),
 	}
 	c, err := bimface.NewClient(append(base, opts...)...)
 	if err != nil {

@@ -22,11 +22,13 @@ import (
 	"github.com/bfquery/bfquery/internal/modelgen"
 )
 
-// DefaultSupport is what the file server's /support answers unless
+// DefaultSupport returns what the file server's /support answers unless
 // WithSupport says otherwise: BIMFACE's list and its 1 GiB limit.
-var DefaultSupport = bimface.Support{
-	Length: 1 << 30,
-	Types:  []string{"rvt", "rfa", "dwg", "dxf", "skp", "ifc", "dgn", "obj", "stl", "3ds", "dae", "ply", "igms", "zip", "gtj", "bfcatzip"},
+func DefaultSupport() bimface.Support {
+	return bimface.Support{
+		Length: 1 << 30,
+		Types:  []string{"rvt", "rfa", "dwg", "dxf", "skp", "ifc", "dgn", "obj", "stl", "3ds", "dae", "ply", "igms", "zip", "gtj", "bfcatzip"},
+	}
 }
 
 // DefaultProjectID is the project every translation of a simulator
@@ -123,7 +125,7 @@ func newStore() *store {
 		targets:      map[targetKey]*target{},
 		models:       map[string]*Data{},
 		genElements:  DefaultGeneratedElements,
-		support:      DefaultSupport,
+		support:      DefaultSupport(),
 		projectID:    DefaultProjectID,
 	}
 }
@@ -194,7 +196,7 @@ func WithGeneratedElements(n int) Option {
 }
 
 // WithSupport sets the file server's /support answer, which uploads are
-// also checked against (DefaultSupport unless set).
+// also checked against (DefaultSupport() unless set).
 func WithSupport(sup bimface.Support) Option {
 	return func(s *Simulator) error {
 		s.store.support = sup

@@ -24,6 +24,7 @@ import (
 	"github.com/bfquery/bfquery/bimface"
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/eval"
+	"github.com/bfquery/bfquery/internal/robustio"
 )
 
 // DefaultConcurrency is how many batch requests run at once unless
@@ -417,7 +418,9 @@ func readPlan(name string) (*plan, error) {
 	if err := json.Unmarshal(b, &pl); err != nil {
 		return nil, fmt.Errorf("pull: %s: %w", name, err)
 	}
-	if !fs.ValidPath(pl.Dir) || strings.Contains(pl.Dir, "/") {
+	// One name in the cache directory, on every system: a backslash
+	// separates names on Windows, and a colon there names a stream.
+	if !fs.ValidPath(pl.Dir) || strings.ContainsAny(pl.Dir, `/\:`) {
 		return nil, fmt.Errorf("pull: %s: bad directory %q", name, pl.Dir)
 	}
 	return &pl, nil
@@ -492,7 +495,7 @@ func (p *puller) targetManifest(gen string, pl *plan) (eval.TargetManifest, erro
 	tm := eval.TargetManifest{
 		Type:   p.opts.Type,
 		ID:     p.opts.ID,
-		Source: p.c.BaseURL.String() + p.prefix() + "elements",
+		Source: p.c.BaseURL().String() + p.prefix() + "elements",
 		Pulled: time.Now().UTC().Truncate(time.Second),
 	}
 	for i, b := range pl.Batches {
@@ -575,7 +578,7 @@ func writeAtomic(name string, fn func(io.Writer) error) error {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("pull: writing %s: %w", name, err)
 	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
+	if err := robustio.Rename(tmp.Name(), name); err != nil {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("pull: %w", err)
 	}
@@ -584,12 +587,7 @@ func writeAtomic(name string, fn func(io.Writer) error) error {
 
 // syncDir makes renames in dir durable.
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("pull: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, fs.ErrInvalid) {
+	if err := robustio.SyncDir(dir); err != nil {
 		return fmt.Errorf("pull: syncing %s: %w", dir, err)
 	}
 	return nil

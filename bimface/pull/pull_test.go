@@ -292,6 +292,21 @@ func TestPullBadOptions(t *testing.T) {
 	require.Equal(t, bimface.CodeFileNotFound, e.Code)
 }
 
+// TestPullBadPlan refuses a plan whose directory is not one name in the
+// cache directory, on any system.
+func TestPullBadPlan(t *testing.T) {
+	s := bimfacetest.NewServer(t, demoModel(t))
+	for _, bad := range []string{"..", "../x", `..\x`, `a\b`, "C:x", "x:stream"} {
+		t.Run(bad, func(t *testing.T) {
+			dir := t.TempDir()
+			plan := filepath.Join(dir, ".pull-file-"+demo.FileID+".json")
+			require.NoError(t, os.WriteFile(plan, []byte(`{"version":1,"type":"file","id":"`+demo.FileID+`","dir":`+strconv.Quote(bad)+`,"batches":[]}`), 0o644))
+			_, err := pull.Pull(context.Background(), s.Client(), pull.Options{Type: dsl.TargetFile, ID: demo.FileID, Dir: dir})
+			require.EqualError(t, err, "pull: "+plan+": bad directory "+strconv.Quote(bad))
+		})
+	}
+}
+
 // TestConcurrentPulls runs two pulls of different targets into one cache
 // at once: both end in the manifest. A second pull of a target already
 // being pulled there is refused at once.

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"golang.org/x/term"
@@ -15,6 +14,7 @@ import (
 	"github.com/bfquery/bfquery/eval"
 	"github.com/bfquery/bfquery/internal/demo"
 	"github.com/bfquery/bfquery/internal/output"
+	"github.com/bfquery/bfquery/internal/runner"
 	"github.com/bfquery/bfquery/parser"
 	"github.com/bfquery/bfquery/plan"
 )
@@ -48,73 +48,48 @@ func (c *QueryCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	var cache *eval.Cache
+	var local, remote runner.Engine
 	if !c.Remote {
-		if cache, err = openCache(e, c.Cache); err != nil {
+		if local, err = localEngine(e, c.Cache); err != nil {
 			return err
 		}
 	}
-	if c.Explain {
-		return c.explain(e, cache)
-	}
-	var client *bimface.Client
 	if c.Remote || c.Compare {
-		if client, err = c.Conn.client(e); err != nil {
+		if remote, err = remoteEngine(e, c.Conn, plan.Options{LowerIn: c.LowerIn}); err != nil {
 			return err
 		}
 	}
-	records := format == output.Table || format == output.CSV
-	planOpts := plan.Options{LowerIn: c.LowerIn}
-	var backend plan.Backend
-	if client != nil {
-		backend = plan.CacheValues(plan.Remote(client, &bimface.QueryOptions{PageSize: c.Conn.PageSize}))
-	}
-	remote := func(st dsl.Statement) (output.Answer, error) {
-		results, err := plan.Answer(e.ctx, backend, st, planOpts)
-		return output.Answer{Select: st.Select, Results: results}, err
+	engine := local
+	if c.Remote {
+		engine = remote
 	}
 	w := output.NewWriter(e.stdout, format)
 	differ := false
 	answer := func(st dsl.Statement) error {
-		var a output.Answer
-		var err error
-		if st.Explain {
-			b := backend
-			if !c.Remote {
-				b = plan.Local(cache)
-			}
-			p, err := plan.Build(e.ctx, b, st, planOpts)
+		switch {
+		case c.Explain:
+			return runner.Matched(e.stdout, local, st)
+		case c.Compare && !st.Explain:
+			cmp, err := runner.Compare(e.ctx, local, remote, st)
 			if err != nil {
 				return err
 			}
-			if err := w.Flush(); err != nil {
-				return err
-			}
-			_, err = fmt.Fprint(e.stdout, p)
+			differ = cmp.Differ() || differ
+			_, err = cmp.WriteTo(e.stdout)
 			return err
 		}
-		switch {
-		case c.Compare:
-			var local, far output.Answer
-			if local, err = output.FromCache(cache, st, false); err != nil {
-				return err
-			}
-			if far, err = remote(st); err != nil {
-				return err
-			}
-			if compare(e.stdout, local, far) {
-				differ = true
-			}
-			return nil
-		case c.Remote:
-			a, err = remote(st)
-		default:
-			a, err = output.FromCache(cache, st, records)
-		}
+		res, err := runner.Run(e.ctx, engine, st, format == output.Table || format == output.CSV)
 		if err != nil {
 			return err
 		}
-		return w.Write(a)
+		if st.Explain {
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			_, err = fmt.Fprint(e.stdout, res.Plan)
+			return err
+		}
+		return w.Write(res.Answer)
 	}
 	if c.Query != "" {
 		st, err := parser.Compile(c.Query)
@@ -142,98 +117,27 @@ func (c *QueryCmd) Run(e *env) error {
 // errDiffer is what --compare returns when local and remote answers differ.
 var errDiffer = errors.New("local and remote answers differ")
 
-// compare prints, per target, whether the local and remote answers hold
-// the same IDs, and the IDs only one of them has: "-" local only, "+"
-// remote only. It reports whether they differ. Order is not compared:
-// BIMFACE does not promise one.
-func compare(w io.Writer, local, remote output.Answer) bool {
-	byTarget := map[string][]string{}
-	var order []string
-	for _, r := range remote.Results {
-		byTarget[r.TargetID] = r.IDs
-		order = append(order, r.TargetID)
+// localEngine is the engine over --cache: a cache directory, a file of
+// elements, or the demo model for "".
+func localEngine(e *env, path string) (runner.Engine, error) {
+	cache, err := openCache(e, path)
+	if err != nil {
+		return nil, err
 	}
-	differ := false
-	seen := map[string]bool{}
-	for _, l := range local.Results {
-		seen[l.TargetID] = true
-		// A target the remote answer leaves out has no IDs there.
-		differ = compareTarget(w, l.TargetID, l.IDs, byTarget[l.TargetID]) || differ
+	name := "the demo model (file " + demo.FileID + ")"
+	if path != "" {
+		name = path
 	}
-	for _, t := range order {
-		if !seen[t] {
-			differ = compareTarget(w, t, nil, byTarget[t]) || differ
-		}
-	}
-	return differ
+	return runner.Local(cache, name), nil
 }
 
-func compareTarget(w io.Writer, target string, local, remote []string) bool {
-	inLocal := make(map[string]bool, len(local))
-	for _, id := range local {
-		inLocal[id] = true
+// remoteEngine is the engine on BIMFACE that the connection flags name.
+func remoteEngine(e *env, conn Remote, opts plan.Options) (runner.Engine, error) {
+	client, err := conn.client(e)
+	if err != nil {
+		return nil, err
 	}
-	inRemote := make(map[string]bool, len(remote))
-	var onlyRemote []string
-	for _, id := range remote {
-		inRemote[id] = true
-		if !inLocal[id] {
-			onlyRemote = append(onlyRemote, id)
-		}
-	}
-	var onlyLocal []string
-	for _, id := range local {
-		if !inRemote[id] {
-			onlyLocal = append(onlyLocal, id)
-		}
-	}
-	if len(onlyLocal) == 0 && len(onlyRemote) == 0 {
-		fmt.Fprintf(w, "target %s: same %d IDs\n", target, len(inLocal))
-		return false
-	}
-	fmt.Fprintf(w, "target %s: %d IDs local, %d remote; %d only local (-), %d only remote (+)\n", target, len(inLocal), len(inRemote), len(onlyLocal), len(onlyRemote))
-	for _, id := range onlyLocal {
-		fmt.Fprintf(w, "-%s\n", id)
-	}
-	for _, id := range onlyRemote {
-		fmt.Fprintf(w, "+%s\n", id)
-	}
-	return true
-}
-
-// explain prints, per target, the clause tree of the query with the number
-// of records each clause matched.
-func (c *QueryCmd) explain(e *env, cache *eval.Cache) error {
-	explain := func(st dsl.Statement) error {
-		if err := st.Request.Check(); err != nil {
-			return err
-		}
-		for _, id := range st.Request.TargetIDs() {
-			ix, err := cache.Index(st.Request.TargetType(), id, st.Select)
-			if err != nil {
-				return err
-			}
-			plan, err := ix.Explain(st.Request.Query())
-			if err != nil {
-				return err
-			}
-			noun := [...]string{"elements", "rooms", "areas"}[st.Select]
-			fmt.Fprintf(e.stdout, "%s %s (%d %s):\n%s\n", st.Request.TargetType(), id, ix.Len(), noun, plan)
-		}
-		return nil
-	}
-	if c.Query != "" {
-		st, err := parser.Compile(c.Query)
-		if err != nil {
-			return err
-		}
-		return explain(st)
-	}
-	sel := dsl.SelectElements
-	if c.Select != "" {
-		sel, _ = dsl.ParseSelect(c.Select)
-	}
-	return eachLine(e, c.DSL, func(r dsl.Request) error { return explain(dsl.Statement{Select: sel, Request: r}) })
+	return runner.Remote(client, &bimface.QueryOptions{PageSize: conn.PageSize}, opts, "BIMFACE at "+client.BaseURL().String()), nil
 }
 
 func (c *QueryCmd) format(e *env) (output.Format, error) {

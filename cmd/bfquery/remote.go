@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/bfquery/bfquery/bimface"
 )
@@ -83,8 +84,8 @@ func (r *Remote) loadConfig() (config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	if info.Mode().Perm()&0o077 != 0 {
-		return cfg, fmt.Errorf("config file %s holds a secret but others may read it (mode %04o): run chmod 600 %s", path, info.Mode().Perm(), path)
+	if err := checkPrivate(runtime.GOOS, path, info.Mode()); err != nil {
+		return cfg, err
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -97,4 +98,16 @@ func (r *Remote) loadConfig() (config, error) {
 		return cfg, fmt.Errorf("config file %s: %v (it holds appKey, appSecret and endpoint)", path, err)
 	}
 	return cfg, nil
+}
+
+// checkPrivate refuses a config file that others than its owner may read,
+// on the system goos. On Windows it refuses nothing: the mode Go reports
+// there says only whether the file is read-only, access being a matter of
+// ACLs, and a file under %APPDATA% inherits from the user's profile ACLs
+// that keep other users out.
+func checkPrivate(goos, path string, mode fs.FileMode) error {
+	if goos == "windows" || mode.Perm()&0o077 == 0 {
+		return nil
+	}
+	return fmt.Errorf("config file %s holds a secret but others may read it (mode %04o): run chmod 600 %s", path, mode.Perm(), path)
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -110,9 +112,11 @@ func TestCredentials(t *testing.T) {
 
 	cfg := filepath.Join(t.TempDir(), "config.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"appKey":"`+bimfacetest.AppKey+`","appSecret":"`+bimfacetest.AppSecret+`","endpoint":"`+srv.URL+`"}`), 0o644))
-	code, _, errOut = bfquery(t, "", "query", "--remote", "--config", cfg, demoQuery+"floor = 'F01'")
-	require.Equal(t, 1, code)
-	require.Equal(t, "bfquery: config file "+cfg+" holds a secret but others may read it (mode 0644): run chmod 600 "+cfg+"\n", errOut)
+	if runtime.GOOS != "windows" { // where modes mean nothing: TestCheckPrivate
+		code, _, errOut = bfquery(t, "", "query", "--remote", "--config", cfg, demoQuery+"floor = 'F01'")
+		require.Equal(t, 1, code)
+		require.Equal(t, "bfquery: config file "+cfg+" holds a secret but others may read it (mode 0644): run chmod 600 "+cfg+"\n", errOut)
+	}
 	require.NoError(t, os.Chmod(cfg, 0o600))
 	code, out, errOut = bfquery(t, "", "query", "--remote", "--config", cfg, "-f", "count", demoQuery+"floor = 'F01'")
 	require.Equal(t, 0, code, errOut)
@@ -123,6 +127,32 @@ func TestCredentials(t *testing.T) {
 	code, _, errOut = bfquery(t, "", "query", "--remote", "--config", cfg, demoQuery+"floor = 'F01'")
 	require.Equal(t, 1, code)
 	require.Equal(t, "bfquery: config file "+cfg+": json: unknown field \"endpont\" (it holds appKey, appSecret and endpoint)\n", errOut)
+}
+
+func TestCheckPrivate(t *testing.T) {
+	for _, tc := range []struct {
+		goos string
+		mode fs.FileMode
+		err  string
+	}{
+		{"linux", 0o600, ""},
+		{"linux", 0o400, ""},
+		{"linux", 0o640, "config file /c.json holds a secret but others may read it (mode 0640): run chmod 600 /c.json"},
+		{"darwin", 0o604, "config file /c.json holds a secret but others may read it (mode 0604): run chmod 600 /c.json"},
+		{"darwin", 0o700, ""},
+		// What Go reports for any Windows file, and for a read-only one.
+		{"windows", 0o666, ""},
+		{"windows", 0o444, ""},
+	} {
+		t.Run(fmt.Sprintf("%s %04o", tc.goos, tc.mode), func(t *testing.T) {
+			err := checkPrivate(tc.goos, "/c.json", tc.mode)
+			if tc.err == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.EqualError(t, err, tc.err)
+		})
+	}
 }
 
 // TestServe runs "bfquery serve", queries it, and stops it with SIGINT.
@@ -152,7 +182,7 @@ func TestServe(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	require.Equal(t, "610\n", out)
 
-	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGINT))
+	interrupt(t)
 	select {
 	case code := <-done:
 		require.Equal(t, 0, code, errOut.String())

@@ -9,10 +9,10 @@ import (
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"
 
-	"github.com/bfquery/bfquery/bimface"
-	"github.com/bfquery/bfquery/internal/demo"
 	"github.com/bfquery/bfquery/internal/output"
+	"github.com/bfquery/bfquery/internal/runner"
 	"github.com/bfquery/bfquery/internal/shell"
+	"github.com/bfquery/bfquery/plan"
 )
 
 // ShellCmd is "bfquery shell", and "bfquery" alone on a terminal: an
@@ -41,12 +41,18 @@ func (c *ShellCmd) Run(e *env, kctx *kong.Context) error {
 		}
 		return inputError{fmt.Errorf("expected one of %s\nRun \"bfquery --help\" for usage, or \"bfquery shell\" on a terminal", strings.Join(names, ", "))}
 	}
-	backend, err := c.backend(e)
+	var engine runner.Engine
+	var err error
+	if c.Remote {
+		engine, err = remoteEngine(e, c.Conn, plan.Options{})
+	} else {
+		engine, err = localEngine(e, c.Cache)
+	}
 	if err != nil {
 		return err
 	}
 	cfg := shell.Config{
-		Backend:  backend,
+		Engine:   engine,
 		Stdin:    e.sig.reader(e.stdin),
 		Stdout:   e.stdout,
 		Stderr:   e.stderr,
@@ -95,23 +101,4 @@ func explicit(kctx *kong.Context, name string) bool {
 		}
 	}
 	return false
-}
-
-func (c *ShellCmd) backend(e *env) (shell.Backend, error) {
-	if c.Remote {
-		client, err := c.Conn.client(e)
-		if err != nil {
-			return nil, err
-		}
-		return shell.Remote(client, &bimface.QueryOptions{PageSize: c.Conn.PageSize}, "BIMFACE at "+client.BaseURL.String()), nil
-	}
-	cache, err := openCache(e, c.Cache)
-	if err != nil {
-		return nil, err
-	}
-	name := "the demo model (file " + demo.FileID + ")"
-	if c.Cache != "" {
-		name = c.Cache
-	}
-	return shell.Local(cache, name), nil
 }

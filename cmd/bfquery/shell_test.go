@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -154,7 +153,7 @@ func TestShellCtrlCCancelsQuery(t *testing.T) {
 	}
 	// The terminal's Ctrl-C: SIGINT to the process.
 	hold.Store(false)
-	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGINT))
+	interrupt(t)
 	pt.Expect("query cancelled")
 	pt.Expect("=> ")
 	pt.Send("SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01' AND categoryName = '墙';\r")

@@ -129,7 +129,7 @@ func (c *UploadCmd) uploadFile(e *env, client *bimface.Client) (_ *bimface.File,
 	if err != nil {
 		return nil, err
 	}
-	endpoint := client.FileBaseURL.String()
+	endpoint := client.FileBaseURL().String()
 	ropts := &bimface.ResumableOptions{UploadOptions: opts}
 	if b, err := os.ReadFile(sp); err == nil {
 		var st uploadState

@@ -3,8 +3,10 @@
 package ptytest
 
 import (
+	"errors"
 	"os"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -30,10 +32,15 @@ type Session struct {
 	seen int
 }
 
-// Open opens a 50×200 pseudo-terminal, closed when the test ends.
+// Open opens a 50×200 pseudo-terminal, closed when the test ends. Where
+// the system has none (Windows: its consoles are not Unix terminals) the
+// test is skipped, saying so.
 func Open(t *testing.T) *Session {
 	t.Helper()
 	ptmx, tty, err := pty.Open()
+	if errors.Is(err, pty.ErrUnsupported) {
+		t.Skipf("no pseudo-terminal on %s: %v", runtime.GOOS, err)
+	}
 	require.NoError(t, err)
 	require.NoError(t, pty.Setsize(ptmx, &pty.Winsize{Rows: 50, Cols: 200}))
 	s := &Session{t: t, TTY: tty, ptmx: ptmx}

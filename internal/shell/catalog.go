@@ -6,17 +6,18 @@ import (
 	"time"
 
 	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/internal/runner"
 )
 
 // catalogTimeout bounds what one completion may wait for a remote
 // backend: a slow answer is no candidates rather than a frozen line.
 const catalogTimeout = 3 * time.Second
 
-// catalog is the Catalog of a backend, with what it has read kept for the
-// session: a model does not change under a shell, and a remote backend
+// catalog is the Catalog of an engine, with what it has read kept for the
+// session: a model does not change under a shell, and a remote engine
 // should not be asked twice.
 type catalog struct {
-	b Backend
+	e runner.Engine
 
 	mu     sync.Mutex
 	keys   map[keysKey][]dsl.Key
@@ -33,8 +34,8 @@ type valuesKey struct {
 	key dsl.Key
 }
 
-func newCatalog(b Backend) *catalog {
-	return &catalog{b: b, keys: map[keysKey][]dsl.Key{}, values: map[valuesKey][]dsl.Value{}}
+func newCatalog(e runner.Engine) *catalog {
+	return &catalog{e: e, keys: map[keysKey][]dsl.Key{}, values: map[valuesKey][]dsl.Value{}}
 }
 
 func (c *catalog) ctx() (context.Context, context.CancelFunc) {
@@ -44,7 +45,7 @@ func (c *catalog) ctx() (context.Context, context.CancelFunc) {
 func (c *catalog) Targets() []Target {
 	ctx, cancel := c.ctx()
 	defer cancel()
-	ts, _ := c.b.Targets(ctx)
+	ts, _ := c.e.Targets(ctx)
 	out := make([]Target, len(ts))
 	for i, t := range ts {
 		out[i] = t.Target
@@ -62,7 +63,7 @@ func (c *catalog) Keys(t Target, sel dsl.Select) []dsl.Key {
 	}
 	ctx, cancel := c.ctx()
 	defer cancel()
-	stats, err := c.b.Keys(ctx, t, sel)
+	stats, err := c.e.Keys(ctx, t, sel)
 	if err != nil {
 		return nil
 	}
@@ -85,7 +86,7 @@ func (c *catalog) Values(t Target, sel dsl.Select, key dsl.Key) []dsl.Value {
 	}
 	ctx, cancel := c.ctx()
 	defer cancel()
-	vcs, err := c.b.Values(ctx, t, sel, key)
+	vcs, err := c.e.Values(ctx, t, sel, key)
 	if err != nil {
 		return nil
 	}
@@ -104,13 +105,6 @@ func (c *catalog) see(st dsl.Statement) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, id := range st.Request.TargetIDs() {
-		delete(c.keys, keysKey{Target{st.Request.TargetType(), id}, st.Select})
-	}
-}
-
-// seeTarget tells a remote backend of a target named by \use.
-func (c *catalog) seeTarget(t Target) {
-	if r, ok := c.b.(*remote); ok {
-		r.see(t)
+		delete(c.keys, keysKey{Target{Type: st.Request.TargetType(), ID: id}, st.Select})
 	}
 }

@@ -6,19 +6,12 @@ import (
 
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/internal/output"
+	"github.com/bfquery/bfquery/internal/runner"
 	"github.com/bfquery/bfquery/parser"
 )
 
 // Target names one file or integration.
-type Target struct {
-	Type dsl.TargetType
-	ID   string
-}
-
-func (t Target) String() string { return string(t.Type) + " " + t.ID }
-
-// IsZero reports whether t names nothing.
-func (t Target) IsZero() bool { return t.ID == "" }
+type Target = runner.Target
 
 // A Catalog tells completion what exists: the targets, the keys of a
 // target's elements, rooms or areas, and the values of a key. Its answers
@@ -124,7 +117,7 @@ func (c Completer) shape(toks []token) statementShape {
 				s.sel = sel
 			}
 		case (t.is("FILE") || t.is("INTEGRATION")) && i > 0 && toks[i-1].is("FROM") && i+1 < len(toks):
-			s.target = Target{dsl.TargetType(strings.ToLower(t.Text)), unquote(toks[i+1])}
+			s.target = Target{Type: dsl.TargetType(strings.ToLower(t.Text)), ID: unquote(toks[i+1])}
 		case t.is("WHERE") && s.where < 0:
 			s.where = i + 1
 		}

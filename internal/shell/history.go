@@ -8,32 +8,44 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/bfquery/bfquery/internal/robustio"
 )
 
 // HistoryLimit is how many entries the history file keeps.
 const HistoryLimit = 1000
 
 // DefaultHistoryFile returns where the history is kept: BFQUERY_HISTORY if
-// set; else bfquery/history in the user's state directory
-// ($XDG_STATE_HOME, or ~/.local/state, as the XDG base directory spec
-// says), or on macOS and Windows in the user's config directory.
+// set; else bfquery/history in the user's state directory. On Windows that
+// is %LOCALAPPDATA%, since a history belongs to the machine rather than to
+// a roaming profile; elsewhere $XDG_STATE_HOME, or ~/.local/state as the
+// XDG base directory spec says, or on macOS ~/Library/Application Support.
 func DefaultHistoryFile() (string, error) {
-	if p := os.Getenv("BFQUERY_HISTORY"); p != "" {
+	return historyFile(runtime.GOOS, os.Getenv)
+}
+
+// historyFile is DefaultHistoryFile for the system goos and the
+// environment getenv.
+func historyFile(goos string, getenv func(string) string) (string, error) {
+	if p := getenv("BFQUERY_HISTORY"); p != "" {
 		return p, nil
 	}
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "bfquery", "history"), nil
-	}
-	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
-		d, err := os.UserConfigDir()
-		if err != nil {
-			return "", err
+	if goos == "windows" {
+		d := getenv("LOCALAPPDATA")
+		if d == "" {
+			return "", errors.New("%LOCALAPPDATA% is not defined: set BFQUERY_HISTORY")
 		}
 		return filepath.Join(d, "bfquery", "history"), nil
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", err
+	if d := getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "bfquery", "history"), nil
+	}
+	home := getenv("HOME")
+	if home == "" {
+		return "", errors.New("$HOME is not defined: set BFQUERY_HISTORY")
+	}
+	if goos == "darwin" {
+		return filepath.Join(home, "Library", "Application Support", "bfquery", "history"), nil
 	}
 	return filepath.Join(home, ".local", "state", "bfquery", "history"), nil
 }
@@ -85,7 +97,7 @@ func (h *history) rewrite() error {
 	if err := os.WriteFile(tmp, []byte(strings.Join(h.entries, "\n")+"\n"), 0o600); err != nil {
 		return err
 	}
-	return os.Rename(tmp, h.path)
+	return robustio.Rename(tmp, h.path)
 }
 
 // add appends an entry to the file, which it creates with mode 0600: the

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/chzyer/readline"
 	"golang.org/x/term"
@@ -34,51 +32,38 @@ func (s *Shell) interactive(ctx context.Context) error {
 		fmt.Fprintf(s.cfg.Stderr, "warning: history: %v\n", err)
 	}
 	s.hist = hist
-	var saved *term.State
+	con := openConsole(in, s.cfg.Stdout)
+	defer con.close()
+	if !con.vt {
+		s.cfg.Color = false
+	}
 	comp := &lineCompleter{s: s}
-	winch := make(chan os.Signal, 1)
-	defer func() {
-		signal.Stop(winch)
-		close(winch)
-	}()
-	rl, err := readline.NewEx(&readline.Config{
+	width := func() int {
+		if w, _, err := term.GetSize(outFd); err == nil && w > 0 {
+			return w
+		}
+		return 80
+	}
+	stopResize := func() {}
+	defer func() { stopResize() }()
+	rlc := &readline.Config{
 		Prompt:                 s.prompt(),
-		Stdin:                  readline.NewCancelableStdin(in),
-		Stdout:                 s.cfg.Stdout,
+		Stdout:                 con.stdout,
 		Stderr:                 s.cfg.Stderr,
 		AutoComplete:           comp,
 		Listener:               comp,
 		DisableAutoSaveHistory: true,
 		HistoryLimit:           HistoryLimit,
 		FuncIsTerminal:         func() bool { return true },
-		FuncMakeRaw: func() error {
-			st, err := term.MakeRaw(int(in.Fd()))
-			saved = st
-			return err
-		},
-		FuncExitRaw: func() error {
-			if saved == nil {
-				return nil
-			}
-			st := saved
-			saved = nil
-			return term.Restore(int(in.Fd()), st)
-		},
-		FuncGetWidth: func() int {
-			if w, _, err := term.GetSize(outFd); err == nil && w > 0 {
-				return w
-			}
-			return 80
-		},
-		FuncOnWidthChanged: func(f func()) {
-			signal.Notify(winch, syscall.SIGWINCH)
-			go func() {
-				for range winch {
-					f()
-				}
-			}()
-		},
-	})
+		FuncMakeRaw:            con.makeRaw,
+		FuncExitRaw:            con.exitRaw,
+		FuncGetWidth:           width,
+		FuncOnWidthChanged:     func(f func()) { stopResize = onResize(f, width) },
+	}
+	if con.stdin != nil {
+		rlc.Stdin = readline.NewCancelableStdin(con.stdin)
+	}
+	rl, err := readline.NewEx(rlc)
 	if err != nil {
 		return err
 	}
@@ -87,7 +72,7 @@ func (s *Shell) interactive(ctx context.Context) error {
 	for _, e := range hist.entries {
 		rl.SaveHistory(e)
 	}
-	fmt.Fprintf(s.cfg.Stdout, "bfquery shell on %s. Type \\? for help, \\q to quit.\n", s.cfg.Backend.Name())
+	fmt.Fprintf(s.cfg.Stdout, "bfquery shell on %s. Type \\? for help, \\q to quit.\n", s.cfg.Engine.Name())
 	for ctx.Err() == nil {
 		rl.SetPrompt(s.prompt())
 		line, err := rl.Readline()

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,6 +21,8 @@ type Meta struct {
 	Args []string
 	// Query is the query text of \dsl and \explain, as typed.
 	Query string
+
+	cmd *metaCommand
 }
 
 type metaCommand struct {
@@ -30,22 +33,33 @@ type metaCommand struct {
 	help     string
 	min, max int  // number of arguments
 	query    bool // takes the rest of the line as a query
+	// check validates the arguments that have a fixed form.
+	check func(args []string) error
+	// run runs the command; it reports whether the session ends.
+	run func(s *Shell, ctx context.Context, m Meta) (quit bool, err error)
 }
 
-var metaCommands = []metaCommand{
-	{names: []string{"targets"}, psql: []string{"dt", "l"}, usage: `\targets`, help: "list the targets with their numbers of elements, rooms and areas (psql: \\dt, \\l)"},
-	{names: []string{"keys"}, psql: []string{"d"}, usage: `\keys [PATTERN]`, help: "list the keys with their numbers of distinct values (PATTERN: text or * ? glob; psql: \\d)", max: 1},
-	{names: []string{"values"}, usage: `\values KEY`, help: "list the distinct values of KEY with their counts", min: 1, max: 1},
-	{names: []string{"dsl"}, usage: `\dsl QUERY`, help: "show the DSL request a query compiles to", query: true},
-	{names: []string{"explain"}, usage: `\explain QUERY`, help: "show how a query is answered (the same as EXPLAIN QUERY)", query: true},
-	{names: []string{"use"}, psql: []string{"c"}, usage: `\use [file|integration ID]`, help: "set the target of queries without FROM (and of \\keys, \\values, completion); alone, show it (psql: \\c)", max: 2},
-	{names: []string{"format"}, usage: `\format [ids|json|count|table|csv]`, help: "set how results are printed; alone, show it", max: 1},
-	{names: []string{"export"}, usage: `\export FILE [ids|json|csv]`, help: "write the last result to FILE (format from the extension, ids by default)", min: 1, max: 2},
-	{names: []string{"o", "out"}, usage: `\o [FILE]`, help: "send the results of the next queries to FILE, in full; alone, back to the screen", max: 1},
-	{names: []string{"timing"}, usage: `\timing [on|off]`, help: "show how long each query took (on by default)", max: 1},
-	{names: []string{"rows"}, usage: `\rows [N]`, help: "show at most N rows of a result on the screen (0: all); alone, show N", max: 1},
-	{name: "help", names: []string{"?", "h", "help"}, usage: `\?`, help: "this help"},
-	{name: "quit", names: []string{"q", "quit"}, usage: `\q`, help: "quit (or Ctrl-D)"},
+// metaCommands is the table of backslash commands: each row's names,
+// help, argument count and check, and the function that runs it
+// (commands.go). It is set in init, as help prints the table.
+var metaCommands []metaCommand
+
+func init() {
+	metaCommands = []metaCommand{
+		{names: []string{"targets"}, psql: []string{"dt", "l"}, usage: `\targets`, help: "list the targets with their numbers of elements, rooms and areas (psql: \\dt, \\l)", run: cmdTargets},
+		{names: []string{"keys"}, psql: []string{"d"}, usage: `\keys [PATTERN]`, help: "list the keys with their numbers of distinct values (PATTERN: text or * ? glob; psql: \\d)", max: 1, run: cmdKeys},
+		{names: []string{"values"}, usage: `\values KEY`, help: "list the distinct values of KEY with their counts", min: 1, max: 1, run: cmdValues},
+		{names: []string{"dsl"}, usage: `\dsl QUERY`, help: "show the DSL request a query compiles to", query: true, run: cmdDSL},
+		{names: []string{"explain"}, usage: `\explain QUERY`, help: "show how a query is answered (the same as EXPLAIN QUERY)", query: true, run: cmdExplain},
+		{names: []string{"use"}, psql: []string{"c"}, usage: `\use [file|integration ID]`, help: "set the target of queries without FROM (and of \\keys, \\values, completion); alone, show it (psql: \\c)", max: 2, check: checkUse, run: cmdUse},
+		{names: []string{"format"}, usage: `\format [ids|json|count|table|csv]`, help: "set how results are printed; alone, show it", max: 1, check: checkFormat, run: cmdFormat},
+		{names: []string{"export"}, usage: `\export FILE [ids|json|csv]`, help: "write the last result to FILE (format from the extension, ids by default)", min: 1, max: 2, check: checkExport, run: cmdExport},
+		{names: []string{"o", "out"}, usage: `\o [FILE]`, help: "send the results of the next queries to FILE, in full; alone, back to the screen", max: 1, run: cmdOut},
+		{names: []string{"timing"}, usage: `\timing [on|off]`, help: "show how long each query took (on by default)", max: 1, check: checkTiming, run: cmdTiming},
+		{names: []string{"rows"}, usage: `\rows [N]`, help: "show at most N rows of a result on the screen (0: all); alone, show N", max: 1, check: checkRows, run: cmdRows},
+		{name: "help", names: []string{"?", "h", "help"}, usage: `\?`, help: "this help", run: cmdHelp},
+		{name: "quit", names: []string{"q", "quit"}, usage: `\q`, help: "quit (or Ctrl-D)", run: cmdQuit},
+	}
 }
 
 // ParseMeta reads a backslash command: its name, then arguments separated
@@ -70,7 +84,7 @@ func ParseMeta(line string) (Meta, error) {
 	if cmd == nil {
 		return Meta{}, fmt.Errorf(`unknown command \%s: \? lists the commands`, name)
 	}
-	m := Meta{Name: cmd.name}
+	m := Meta{Name: cmd.name, cmd: cmd}
 	if m.Name == "" {
 		m.Name = cmd.names[0]
 	}
@@ -89,48 +103,58 @@ func ParseMeta(line string) (Meta, error) {
 		return Meta{}, fmt.Errorf("usage: %s", cmd.usage)
 	}
 	m.Args = args
-	if err := m.check(); err != nil {
-		return Meta{}, err
+	if cmd.check != nil {
+		if err := cmd.check(args); err != nil {
+			return Meta{}, err
+		}
 	}
 	return m, nil
 }
 
-// check validates the arguments that have a fixed form.
-func (m Meta) check() error {
-	switch m.Name {
-	case "use":
-		if len(m.Args) == 1 {
-			return fmt.Errorf(`usage: \use file ID or \use integration ID`)
+func checkUse(args []string) error {
+	if len(args) == 1 {
+		return fmt.Errorf(`usage: \use file ID or \use integration ID`)
+	}
+	if len(args) == 2 {
+		if t := strings.ToLower(args[0]); t != string(dsl.TargetFile) && t != string(dsl.TargetIntegration) {
+			return fmt.Errorf(`\use: %q is not file or integration`, args[0])
 		}
-		if len(m.Args) == 2 {
-			if t := strings.ToLower(m.Args[0]); t != string(dsl.TargetFile) && t != string(dsl.TargetIntegration) {
-				return fmt.Errorf(`\use: %q is not file or integration`, m.Args[0])
-			}
-		}
-	case "format":
-		if len(m.Args) == 1 {
-			_, err := output.ParseFormat(m.Args[0])
+	}
+	return nil
+}
+
+func checkFormat(args []string) error {
+	if len(args) == 1 {
+		_, err := output.ParseFormat(args[0])
+		return err
+	}
+	return nil
+}
+
+func checkExport(args []string) error {
+	if len(args) == 2 {
+		f, err := output.ParseFormat(args[1])
+		if err != nil {
 			return err
 		}
-	case "export":
-		if len(m.Args) == 2 {
-			f, err := output.ParseFormat(m.Args[1])
-			if err != nil {
-				return err
-			}
-			if f == output.Table {
-				return fmt.Errorf(`\export writes ids, json, count or csv; table is for the screen`)
-			}
+		if f == output.Table {
+			return fmt.Errorf(`\export writes ids, json, count or csv; table is for the screen`)
 		}
-	case "timing":
-		if len(m.Args) == 1 && m.Args[0] != "on" && m.Args[0] != "off" {
-			return fmt.Errorf(`usage: \timing [on|off]`)
-		}
-	case "rows":
-		if len(m.Args) == 1 {
-			if n, err := strconv.Atoi(m.Args[0]); err != nil || n < 0 {
-				return fmt.Errorf(`\rows: %q is not a number of rows`, m.Args[0])
-			}
+	}
+	return nil
+}
+
+func checkTiming(args []string) error {
+	if len(args) == 1 && args[0] != "on" && args[0] != "off" {
+		return fmt.Errorf(`usage: \timing [on|off]`)
+	}
+	return nil
+}
+
+func checkRows(args []string) error {
+	if len(args) == 1 {
+		if n, err := strconv.Atoi(args[0]); err != nil || n < 0 {
+			return fmt.Errorf(`\rows: %q is not a number of rows`, args[0])
 		}
 	}
 	return nil

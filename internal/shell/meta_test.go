@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/bfquery/bfquery/internal/shell"
 )
@@ -66,7 +67,7 @@ func TestParseMeta(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff(tc.want, got); d != "" {
+			if d := cmp.Diff(tc.want, got, cmpopts.IgnoreUnexported(shell.Meta{})); d != "" {
 				t.Errorf("ParseMeta(%q) (-want +got):\n%s", tc.line, d)
 			}
 		})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bfquery/bfquery/internal/demo"
 	"github.com/bfquery/bfquery/internal/ptytest"
+	"github.com/bfquery/bfquery/internal/runner"
 	"github.com/bfquery/bfquery/internal/shell"
 )
 
@@ -27,7 +28,7 @@ func startSession(t *testing.T, history string) *session {
 	cache, err := demo.Open()
 	require.NoError(t, err)
 	sh := shell.New(shell.Config{
-		Backend:     shell.Local(cache, "the demo model"),
+		Engine:      runner.Local(cache, "the demo model"),
 		Stdin:       pt.TTY,
 		Stdout:      pt.TTY,
 		Stderr:      pt.TTY,

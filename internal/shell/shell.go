@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +20,7 @@ import (
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/eval"
 	"github.com/bfquery/bfquery/internal/output"
+	"github.com/bfquery/bfquery/internal/runner"
 	"github.com/bfquery/bfquery/parser"
 )
 
@@ -30,7 +30,8 @@ const DefaultMaxRows = 100
 
 // Config sets up a Shell.
 type Config struct {
-	Backend Backend
+	// Engine is where statements run.
+	Engine runner.Engine
 	// Stdin, Stdout and Stderr are the terminal (or the script and where
 	// its output goes).
 	Stdin          io.Reader
@@ -92,7 +93,7 @@ func New(cfg Config) *Shell {
 			return signal.NotifyContext(ctx, os.Interrupt)
 		}
 	}
-	s.catalog = newCatalog(cfg.Backend)
+	s.catalog = newCatalog(cfg.Engine)
 	return s
 }
 
@@ -253,9 +254,7 @@ func (s *Shell) statement(ctx context.Context, src string) {
 	}
 	records := s.format == output.Table || s.format == output.CSV
 	qctx, cancel := s.cfg.Interrupt(ctx)
-	start := time.Now()
-	a, err := s.cfg.Backend.Answer(qctx, st, records)
-	elapsed := time.Since(start)
+	res, err := runner.Run(qctx, s.cfg.Engine, st, records)
 	cancelled := qctx.Err() != nil && ctx.Err() == nil
 	cancel()
 	if err != nil {
@@ -266,19 +265,25 @@ func (s *Shell) statement(ctx context.Context, src string) {
 		s.error(err)
 		return
 	}
-	s.last, s.lastSt = &a, st
+	s.last, s.lastSt = &res.Answer, st
 	s.catalog.see(st)
-	s.print(a, elapsed)
+	s.print(res.Answer, res.Elapsed)
 }
 
 func (s *Shell) explain(ctx context.Context, st dsl.Statement) {
 	qctx, cancel := s.cfg.Interrupt(ctx)
 	defer cancel()
-	text, err := s.cfg.Backend.Explain(qctx, st)
+	res, err := runner.Run(qctx, s.cfg.Engine, st, false)
 	if err != nil {
 		s.error(err)
 		return
 	}
+	var b strings.Builder
+	if err := runner.Explain(&b, s.cfg.Engine, res); err != nil {
+		s.error(err)
+		return
+	}
+	text := b.String()
 	fmt.Fprint(s.cfg.Stdout, text)
 	if !strings.HasSuffix(text, "\n") {
 		fmt.Fprintln(s.cfg.Stdout)
@@ -381,165 +386,33 @@ func (s *Shell) meta(ctx context.Context, line string) (quit bool) {
 		s.error(err)
 		return false
 	}
-	out := s.cfg.Stdout
-	switch m.Name {
-	case "quit":
-		return true
-	case "help":
-		fmt.Fprint(out, helpText())
-	case "targets":
-		ts, err := s.cfg.Backend.Targets(ctx)
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		rows := make([][]string, len(ts))
-		for i, t := range ts {
-			rows[i] = []string{string(t.Type), t.ID, count(t.Elements), count(t.Rooms), count(t.Areas)}
-		}
-		s.grid([]string{"type", "id", "elements", "rooms", "areas"}, rows, len(rows), "target")
-	case "keys":
-		t, ok := s.target(ctx)
-		if !ok {
-			return false
-		}
-		keys, err := s.cfg.Backend.Keys(ctx, t, dsl.SelectElements)
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		var rows [][]string
-		for _, k := range keys {
-			if len(m.Args) == 1 && !matchPattern(m.Args[0], string(k.Key)) {
-				continue
-			}
-			rows = append(rows, []string{parser.FormatKey(k.Key), count(k.Distinct), count(k.Records)})
-		}
-		s.grid([]string{"key", "distinct values", "elements"}, rows, len(rows), "key")
-	case "values":
-		t, ok := s.target(ctx)
-		if !ok {
-			return false
-		}
-		vals, err := s.cfg.Backend.Values(ctx, t, dsl.SelectElements, dsl.Key(m.Args[0]))
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		rows := make([][]string, len(vals))
-		for i, v := range vals {
-			rows[i] = []string{v.Value.String(), count(v.Count)}
-		}
-		s.grid([]string{parser.FormatKey(dsl.Key(m.Args[0])), "elements"}, rows, len(rows), "value")
-	case "dsl":
-		st, err := s.compile(strings.TrimSuffix(strings.TrimSpace(m.Query), ";"), true)
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		body, err := st.Request.MarshalJSON()
-		var b bytes.Buffer
-		if err == nil {
-			err = json.Indent(&b, body, "", "  ")
-		}
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		fmt.Fprintln(out, b.String())
-	case "explain":
-		st, err := s.compile(strings.TrimSuffix(strings.TrimSpace(m.Query), ";"), false)
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		s.explain(ctx, st)
-	case "use":
-		if len(m.Args) == 0 {
-			if s.use.IsZero() {
-				fmt.Fprintln(out, `No target in use: queries name theirs with FROM. \use file ID sets one.`)
-			} else {
-				fmt.Fprintf(out, "Queries without FROM run on %s.\n", s.use)
-			}
-			return false
-		}
-		t := Target{dsl.TargetType(strings.ToLower(m.Args[0])), m.Args[1]}
-		if l, ok := s.cfg.Backend.(local); ok {
-			// A cache knows its targets; BIMFACE will say if it has this one.
-			if _, err := l.c.Target(t.Type, t.ID); err != nil {
-				s.errorf("%s is not in %s: \\targets lists the targets", t, l.name)
-				return false
-			}
-		}
-		s.use = t
-		s.catalog.seeTarget(s.use)
-		fmt.Fprintf(out, "Queries without FROM now run on %s.\n", s.use)
-	case "format":
-		if len(m.Args) == 1 {
-			s.format, _ = output.ParseFormat(m.Args[0])
-		}
-		fmt.Fprintf(out, "Output format is %s.\n", s.format)
-	case "export":
-		s.export(ctx, m.Args)
-	case "o":
-		s.closeOut()
-		if len(m.Args) == 0 {
-			fmt.Fprintln(out, "Results go to the screen.")
-			return false
-		}
-		f, err := os.Create(m.Args[0])
-		if err != nil {
-			s.error(err)
-			return false
-		}
-		s.out = f
-		fmt.Fprintf(out, "Results go to %s, in full, until \\o.\n", f.Name())
-	case "timing":
-		if len(m.Args) == 0 {
-			s.timing = !s.timing
-		} else {
-			s.timing = m.Args[0] == "on"
-		}
-		fmt.Fprintf(out, "Timing is %s.\n", map[bool]string{true: "on", false: "off"}[s.timing])
-	case "rows":
-		if len(m.Args) == 1 {
-			s.maxRows, _ = strconv.Atoi(m.Args[0])
-			if s.maxRows == 0 {
-				s.maxRows = -1
-			}
-		}
-		if s.maxRows < 0 {
-			fmt.Fprintln(out, "Results are shown in full.")
-		} else {
-			fmt.Fprintf(out, "Results show at most %d rows.\n", s.maxRows)
-		}
+	quit, err = m.cmd.run(s, ctx, m)
+	if err != nil {
+		s.error(err)
 	}
-	return false
+	return quit
 }
 
 // target is the target \keys and \values look at: the \use target, or the
 // only one there is.
-func (s *Shell) target(ctx context.Context) (Target, bool) {
+func (s *Shell) target(ctx context.Context) (Target, error) {
 	if !s.use.IsZero() {
-		return s.use, true
+		return s.use, nil
 	}
-	ts, err := s.cfg.Backend.Targets(ctx)
+	ts, err := s.cfg.Engine.Targets(ctx)
 	if err != nil {
-		s.error(err)
-		return Target{}, false
+		return Target{}, err
 	}
 	if len(ts) == 1 {
-		return ts[0].Target, true
+		return ts[0].Target, nil
 	}
-	s.errorf(`which target? \use file ID or \use integration ID first`)
-	return Target{}, false
+	return Target{}, errors.New(`which target? \use file ID or \use integration ID first`)
 }
 
 // export writes the last answer to a file, in full.
-func (s *Shell) export(ctx context.Context, args []string) {
+func (s *Shell) export(ctx context.Context, args []string) error {
 	if s.last == nil {
-		s.errorf("no result to export yet: run a query first")
-		return
+		return errors.New("no result to export yet: run a query first")
 	}
 	format := output.IDs
 	switch strings.ToLower(filepath.Ext(args[0])) {
@@ -549,27 +422,28 @@ func (s *Shell) export(ctx context.Context, args []string) {
 		format = output.JSON
 	}
 	if len(args) == 2 {
-		format, _ = output.ParseFormat(args[1])
+		var err error
+		if format, err = output.ParseFormat(args[1]); err != nil {
+			return err
+		}
 	}
 	a := *s.last
 	if format == output.CSV && a.Records == nil {
 		var err error
-		if a, err = s.cfg.Backend.Answer(ctx, s.lastSt, true); err != nil {
-			s.error(err)
-			return
+		if a, err = s.cfg.Engine.Answer(ctx, s.lastSt, true); err != nil {
+			return err
 		}
 	}
 	f, err := os.Create(args[0])
 	if err != nil {
-		s.error(err)
-		return
+		return err
 	}
 	w := output.NewWriter(f, format)
 	if err := errors.Join(w.Write(a), w.Flush(), f.Close()); err != nil {
-		s.error(err)
-		return
+		return err
 	}
-	fmt.Fprintf(s.cfg.Stdout, "(%s written to %s as %s)\n", rowsText(a.Len()), args[0], format)
+	_, err = fmt.Fprintf(s.cfg.Stdout, "(%s written to %s as %s)\n", rowsText(a.Len()), args[0], format)
+	return err
 }
 
 func (s *Shell) closeOut() {

@@ -1,4 +1,4 @@
-package shell
+package runner
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/bfquery/bfquery/dsl"
 )
 
-// How many categories, and how many elements of each, the remote backend
+// How many categories, and how many elements of each, the remote engine
 // reads to learn a target's property keys.
 const (
 	sampleCategories  = 24

@@ -1,8 +1,9 @@
-package shell
+package runner
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -15,16 +16,27 @@ import (
 	"github.com/bfquery/bfquery/plan"
 )
 
-// Backend is what the shell runs queries on.
-type Backend interface {
-	// Name says what the backend is, for the banner: "the demo model",
-	// "cache DIR", "BIMFACE at URL".
+// Engine is where statements run: the local engine over a cache (Local)
+// or BIMFACE through plans (Remote).
+type Engine interface {
+	// Name says what the engine runs on, for the shell's banner and for
+	// errors: "the demo model", "cache DIR", "BIMFACE at URL".
 	Name() string
 	// Answer answers a statement; with records, it also reads what a
 	// table shows of each ID when it can.
 	Answer(ctx context.Context, st dsl.Statement, records bool) (output.Answer, error)
-	// Explain returns how a statement is answered, as EXPLAIN prints it.
-	Explain(ctx context.Context, st dsl.Statement) (string, error)
+	// Plan returns how a statement is answered: the plan of requests on
+	// BIMFACE, or locally the plan a remote engine would send.
+	Plan(ctx context.Context, st dsl.Statement) (*plan.Plan, error)
+	// Matched calls each, per target of a statement, with the number of
+	// records and the clause tree annotated with how many records each
+	// clause matched. Only a local engine can tell; BIMFACE's calls each
+	// never.
+	Matched(st dsl.Statement, each func(t Target, records int, clauses string)) error
+	// Has reports whether the engine holds a target: an error saying so
+	// when it knows it does not (a cache), nil otherwise. An engine that
+	// cannot list its targets (BIMFACE) adds t to those Targets lists.
+	Has(t Target) error
 	// Targets lists the known targets with their sizes (-1: unknown).
 	Targets(ctx context.Context) ([]TargetInfo, error)
 	// Keys lists the keys of a target's elements, rooms or areas.
@@ -35,15 +47,26 @@ type Backend interface {
 	Values(ctx context.Context, t Target, sel dsl.Select, key dsl.Key) ([]eval.ValueCount, error)
 }
 
+// Target names one file or integration.
+type Target struct {
+	Type dsl.TargetType
+	ID   string
+}
+
+func (t Target) String() string { return string(t.Type) + " " + t.ID }
+
+// IsZero reports whether t names nothing.
+func (t Target) IsZero() bool { return t.ID == "" }
+
 // TargetInfo is a target with its numbers of elements, rooms and areas.
 type TargetInfo struct {
 	Target
 	Elements, Rooms, Areas int
 }
 
-// Local returns a backend over a loaded cache; name says where it came
+// Local returns an engine over a loaded cache; name says where it came
 // from.
-func Local(c *eval.Cache, name string) Backend { return local{c, name} }
+func Local(c *eval.Cache, name string) Engine { return local{c, name} }
 
 type local struct {
 	c    *eval.Cache
@@ -56,30 +79,49 @@ func (l local) Answer(_ context.Context, st dsl.Statement, records bool) (output
 	return output.FromCache(l.c, st, records)
 }
 
-// Explain shows the plan and, since the records are at hand, how many
-// each clause matched in each target.
-func (l local) Explain(ctx context.Context, st dsl.Statement) (string, error) {
-	p, err := plan.Build(ctx, plan.Local(l.c), st, plan.Options{})
-	if err != nil {
-		return "", err
+func (l local) Plan(ctx context.Context, st dsl.Statement) (*plan.Plan, error) {
+	return plan.Build(ctx, plan.Local(l.c), st, plan.Options{})
+}
+
+// Matched writes, per target, how many records each clause of a statement
+// matched, as bfquery query --explain prints it.
+func Matched(w io.Writer, e Engine, st dsl.Statement) error {
+	return e.Matched(st, func(t Target, n int, clauses string) {
+		fmt.Fprintf(w, "%s (%d %s):\n%s\n", t, n, Noun(st.Select), clauses)
+	})
+}
+
+func (l local) Matched(st dsl.Statement, each func(t Target, records int, clauses string)) error {
+	return l.matched(st, each)
+}
+
+func (l local) matched(st dsl.Statement, each func(t Target, records int, clauses string)) error {
+	if err := st.Request.Check(); err != nil {
+		return err
 	}
-	var b strings.Builder
-	b.WriteString(p.String())
 	for _, id := range st.Request.TargetIDs() {
 		ix, err := l.c.Index(st.Request.TargetType(), id, st.Select)
 		if err != nil {
-			return "", err
+			return err
 		}
 		ep, err := ix.Explain(st.Request.Query())
 		if err != nil {
-			return "", err
+			return err
 		}
-		fmt.Fprintf(&b, "\nRecords matched in %s %s (%d %s):\n%s\n", st.Request.TargetType(), id, ix.Len(), noun(st.Select), ep)
+		each(Target{st.Request.TargetType(), id}, ix.Len(), ep.String())
 	}
-	return b.String(), nil
+	return nil
 }
 
-func noun(sel dsl.Select) string { return [...]string{"elements", "rooms", "areas"}[sel] }
+func (l local) Has(t Target) error {
+	if _, err := l.c.Target(t.Type, t.ID); err != nil {
+		return fmt.Errorf("%s is not in %s", t, l.name)
+	}
+	return nil
+}
+
+// Noun names what a selection lists: elements, rooms or areas.
+func Noun(sel dsl.Select) string { return [...]string{"elements", "rooms", "areas"}[sel] }
 
 func (l local) Targets(context.Context) ([]TargetInfo, error) {
 	var out []TargetInfo
@@ -110,20 +152,21 @@ func (l local) Values(_ context.Context, t Target, sel dsl.Select, key dsl.Key) 
 	}
 	vals := ix.Values(key)
 	if vals == nil {
-		return nil, fmt.Errorf("no %s of %s has the key %s: \\keys lists the keys", strings.TrimSuffix(noun(sel), "s"), t, parser.FormatKey(key))
+		return nil, fmt.Errorf("no %s of %s has the key %s: \\keys lists the keys", strings.TrimSuffix(Noun(sel), "s"), t, parser.FormatKey(key))
 	}
 	return vals, nil
 }
 
-// Remote returns a backend on BIMFACE. BIMFACE cannot list the targets of
-// an account through the query API, so the targets it knows are those given
-// here and those the session's queries name. Keys are the standard keys
-// (dsl.StandardKeys), those of a sample of the target's elements (read
-// the first time its keys are asked for) and those the session's queries
-// used; their distinct values come from /query/propertyValues, without
-// counts.
-func Remote(c *bimface.Client, opts *bimface.QueryOptions, name string, targets ...Target) Backend {
-	r := &remote{c: c, plan: plan.CacheValues(plan.Remote(c, opts)), name: name, seenKeys: map[Target][]dsl.Key{}, sampled: map[Target]bool{}}
+// Remote returns an engine on BIMFACE, whose statements run as plans with
+// planOpts, each key's values fetched once for the engine's life.
+// BIMFACE cannot list the targets of an account through the query API, so
+// the targets it knows are those given here and those the statements
+// name. Keys are the standard keys (dsl.StandardKeys), those of a sample
+// of the target's elements (read the first time its keys are asked for)
+// and those the statements used; their distinct values come from
+// /query/propertyValues, without counts.
+func Remote(c *bimface.Client, opts *bimface.QueryOptions, planOpts plan.Options, name string, targets ...Target) Engine {
+	r := &remote{c: c, plan: plan.CacheValues(plan.Remote(c, opts)), planOpts: planOpts, name: name, seenKeys: map[Target][]dsl.Key{}, sampled: map[Target]bool{}}
 	for _, t := range targets {
 		r.see(t)
 	}
@@ -131,9 +174,10 @@ func Remote(c *bimface.Client, opts *bimface.QueryOptions, name string, targets 
 }
 
 type remote struct {
-	c    *bimface.Client
-	plan plan.Backend // values remembered for the session
-	name string
+	c        *bimface.Client
+	plan     plan.Backend // values remembered for the engine's life
+	planOpts plan.Options
+	name     string
 
 	mu       sync.Mutex
 	targets  []Target
@@ -157,7 +201,7 @@ func (r *remote) see(t Target, keys ...dsl.Key) {
 }
 
 func (r *remote) Answer(ctx context.Context, st dsl.Statement, _ bool) (output.Answer, error) {
-	results, err := plan.Answer(ctx, r.plan, st, plan.Options{})
+	results, err := plan.Answer(ctx, r.plan, st, r.planOpts)
 	if err != nil {
 		return output.Answer{}, err
 	}
@@ -168,12 +212,19 @@ func (r *remote) Answer(ctx context.Context, st dsl.Statement, _ bool) (output.A
 	return output.Answer{Select: st.Select, Results: results}, nil
 }
 
-func (r *remote) Explain(ctx context.Context, st dsl.Statement) (string, error) {
-	p, err := plan.Build(ctx, r.plan, st, plan.Options{})
-	if err != nil {
-		return "", err
-	}
-	return p.String(), nil
+func (r *remote) Plan(ctx context.Context, st dsl.Statement) (*plan.Plan, error) {
+	return plan.Build(ctx, r.plan, st, r.planOpts)
+}
+
+// Matched calls each never: BIMFACE does not say how many records a
+// clause matched.
+func (r *remote) Matched(dsl.Statement, func(Target, int, string)) error { return nil }
+
+// Has is nil: BIMFACE will say whether it holds a target, which joins
+// those Targets lists.
+func (r *remote) Has(t Target) error {
+	r.see(t)
+	return nil
 }
 
 func (r *remote) Targets(context.Context) ([]TargetInfo, error) {
