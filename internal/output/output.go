@@ -69,6 +69,21 @@ func (a Answer) Len() int {
 	return n
 }
 
+// Head returns the answer of a statement with a SELECT list cut to its
+// first n rows; other answers are returned as they are.
+func (a Answer) Head(n int) Answer {
+	if a.Table == nil || len(a.Table.Rows) <= n {
+		return a
+	}
+	t := *a.Table
+	t.Rows = t.Rows[:n]
+	if t.Targets != nil {
+		t.Targets = t.Targets[:n]
+	}
+	a.Table = &t
+	return a
+}
+
 // Writer writes answers in one format.
 type Writer struct {
 	w      *bufio.Writer
