@@ -164,7 +164,15 @@ func (t *tabulator) project() {
 		s   int32
 		rec uint32
 	}
-	var refs []ref
+	total := 0
+	for _, src := range t.srcs {
+		if src.Records == nil {
+			total += src.Index.n
+		} else {
+			total += int(src.Records.GetCardinality())
+		}
+	}
+	refs := make([]ref, 0, total)
 	for s := range t.srcs {
 		t.each(s, func(recs []uint32) {
 			for _, r := range recs {
@@ -204,13 +212,38 @@ func (t *tabulator) project() {
 		refs = sorted
 	}
 	lo, hi := t.window(len(refs))
-	for _, r := range refs[lo:hi] {
-		row := make([]dsl.Value, t.visible)
+	refs = refs[lo:hi]
+	// One allocation for the cells, one for the IDs' text.
+	cells := make([]dsl.Value, len(refs)*t.visible)
+	t.rows = make([][]dsl.Value, len(refs))
+	t.targets = make([]string, len(refs))
+	var ids string
+	if slices.ContainsFunc(t.exprs[:t.visible], func(c dsl.Column) bool { return c.ID }) {
+		var b []byte
+		for _, r := range refs {
+			ix := t.srcs[r.s].Index
+			b = append(b, ix.ids[ix.idOff[r.rec]:ix.idOff[r.rec+1]]...)
+		}
+		ids = string(b)
+	}
+	at := 0
+	for i, r := range refs {
+		row := cells[i*t.visible : (i+1)*t.visible : (i+1)*t.visible]
 		for j := range t.visible {
+			if t.exprs[j].ID {
+				ix := t.srcs[r.s].Index
+				n := int(ix.idOff[r.rec+1] - ix.idOff[r.rec])
+				row[j] = dsl.String(ids[at : at+n])
+				continue
+			}
 			row[j] = t.recordValue(int(r.s), j, r.rec)
 		}
-		t.rows = append(t.rows, row)
-		t.targets = append(t.targets, t.srcs[r.s].TargetID)
+		if ids != "" {
+			ix := t.srcs[r.s].Index
+			at += int(ix.idOff[r.rec+1] - ix.idOff[r.rec])
+		}
+		t.rows[i] = row
+		t.targets[i] = t.srcs[r.s].TargetID
 	}
 }
 

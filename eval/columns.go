@@ -28,6 +28,11 @@ type column struct {
 	// string, as ranges read them.
 	num   []float64
 	isNum []bool
+
+	// vals holds each value as a dsl.Value, made the first time rows are
+	// written, so that rows share the strings instead of copying them.
+	valsOnce sync.Once
+	vals     []dsl.Value
 }
 
 // columns caches the columns of an index, one per key, each built once
@@ -102,6 +107,16 @@ func (ix *Index) Unit(key dsl.Key) string {
 
 // value returns value v of the column as a dsl.Value.
 func (c *column) value(v uint32) dsl.Value {
+	c.valsOnce.Do(func() {
+		c.vals = make([]dsl.Value, c.k.len())
+		for i := range c.vals {
+			c.vals[i] = c.makeValue(uint32(i))
+		}
+	})
+	return c.vals[v]
+}
+
+func (c *column) makeValue(v uint32) dsl.Value {
 	t := string(c.k.text(v))
 	switch c.k.kinds[v] {
 	case dsl.KindNumber:
