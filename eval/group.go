@@ -115,12 +115,6 @@ func (t *tabulator) aggregate() {
 		}
 		product *= radix[i]
 	}
-	type aggExpr struct {
-		j    int
-		f    dsl.Func
-		d    *dict // COUNT(DISTINCT)
-		seen map[uint64]struct{}
-	}
 	var aggs []aggExpr
 	for j, e := range t.exprs {
 		if e.Func == dsl.NoFunc {
@@ -148,10 +142,12 @@ func (t *tabulator) aggregate() {
 		sparse = map[uint64]int32{}
 	}
 	var reps [][]uint32
-	var states [][]aggState // per group, per aggregate
+	states := make([][]aggState, len(aggs)) // per aggregate, per group
 	newGroup := func(ids []uint32) int32 {
 		reps = append(reps, slices.Clone(ids))
-		states = append(states, make([]aggState, len(aggs)))
+		for a := range states {
+			states[a] = append(states[a], aggState{})
+		}
 		return int32(len(reps))
 	}
 	if len(groups) == 0 {
@@ -165,74 +161,78 @@ func (t *tabulator) aggregate() {
 	ids := make([]uint32, len(groups))
 	var wkey []byte
 	gs := make([]int32, 4096)
+	idx := make([]uint64, 4096)
 	for s := range t.srcs {
 		t.each(s, func(recs []uint32) {
-			for i, r := range recs {
-				idx := uint64(0)
-				for k := range groups {
-					if groups[k].Target {
-						ids[k] = uint32(s) + 1
-					} else {
-						ids[k] = dicts[k].id(s, t.cols[s][gAt[k]], r)
+			// The group of each record, one key at a time over the batch.
+			idx := idx[:len(recs)]
+			clear(idx)
+			for k := range groups {
+				c, d, rk := t.cols[s][gAt[k]], dicts[k], radix[k]
+				switch {
+				case groups[k].Target:
+					for i := range recs {
+						idx[i] = idx[i]*rk + uint64(s) + 1
 					}
-					idx = idx*radix[k] + uint64(ids[k])
+				case c == nil:
+					for i := range recs {
+						idx[i] *= rk
+					}
+				case d.tr == nil:
+					for i, r := range recs {
+						idx[i] = idx[i]*rk + uint64(c.first[r])
+					}
+				default:
+					for i, r := range recs {
+						idx[i] = idx[i]*rk + uint64(d.id(s, c, r))
+					}
 				}
+			}
+			for i := range recs {
 				var g int32
 				switch {
 				case dense != nil:
-					if g = dense[idx]; g == 0 {
-						g = newGroup(ids)
-						dense[idx] = g
-					}
+					g = dense[idx[i]]
 				case sparse != nil:
-					if g = sparse[idx]; g == 0 {
+					g = sparse[idx[i]]
+				}
+				if g == 0 {
+					// A group not met yet (or the wide map's keys): its
+					// numbers, from the mixed-radix index or the records.
+					if wide != nil {
+						for k := range groups {
+							if groups[k].Target {
+								ids[k] = uint32(s) + 1
+							} else {
+								ids[k] = dicts[k].id(s, t.cols[s][gAt[k]], recs[i])
+							}
+						}
+						wkey = wkey[:0]
+						for _, id := range ids {
+							wkey = binary.AppendUvarint(wkey, uint64(id))
+						}
+						if g = wide[string(wkey)]; g == 0 {
+							g = newGroup(ids)
+							wide[string(wkey)] = g
+						}
+					} else {
+						x := idx[i]
+						for k := len(groups) - 1; k >= 0; k-- {
+							ids[k] = uint32(x % radix[k])
+							x /= radix[k]
+						}
 						g = newGroup(ids)
-						sparse[idx] = g
-					}
-				default:
-					wkey = wkey[:0]
-					for _, id := range ids {
-						wkey = binary.AppendUvarint(wkey, uint64(id))
-					}
-					if g = wide[string(wkey)]; g == 0 {
-						g = newGroup(ids)
-						wide[string(wkey)] = g
+						if dense != nil {
+							dense[idx[i]] = g
+						} else {
+							sparse[idx[i]] = g
+						}
 					}
 				}
 				gs[i] = g - 1
 			}
 			for a := range aggs {
-				ag := &aggs[a]
-				c := t.cols[s][ag.j]
-				for i, r := range recs {
-					st := &states[gs[i]][a]
-					if ag.f == dsl.FuncCount && t.exprs[ag.j].Key == "" {
-						st.n++
-						continue
-					}
-					if c == nil || c.first[r] == 0 {
-						continue
-					}
-					v := c.first[r] - 1
-					switch ag.f {
-					case dsl.FuncCount:
-						if ag.d != nil {
-							key := uint64(gs[i])<<32 | uint64(ag.d.id(s, c, r))
-							if _, dup := ag.seen[key]; dup {
-								continue
-							}
-							ag.seen[key] = struct{}{}
-						}
-						st.n++
-					case dsl.FuncSum, dsl.FuncAvg:
-						if c.isNum[v] {
-							st.n++
-							st.sum += c.num[v]
-						}
-					case dsl.FuncMin, dsl.FuncMax:
-						t.minMax(st, ag.f == dsl.FuncMax, s, ag.j, v)
-					}
-				}
+				t.fold(&aggs[a], states[a], s, recs, gs)
 			}
 		})
 	}
@@ -243,7 +243,7 @@ func (t *tabulator) aggregate() {
 			row[gAt[k]] = dicts[k].value(rep[k])
 		}
 		for a, ag := range aggs {
-			st := states[g][a]
+			st := states[a][g]
 			switch ag.f {
 			case dsl.FuncCount:
 				row[ag.j] = dsl.Int(st.n)
@@ -306,6 +306,60 @@ func (t *tabulator) aggregate() {
 	}
 	for i, row := range t.rows {
 		t.rows[i] = row[:t.visible]
+	}
+}
+
+// aggExpr is an aggregate being computed: expr j's function, and for
+// COUNT(DISTINCT) the dict of its key and the (group, value) pairs seen.
+type aggExpr struct {
+	j    int
+	f    dsl.Func
+	d    *dict
+	seen map[uint64]struct{}
+}
+
+// fold adds a batch of records of source s, whose groups are gs, to an
+// aggregate's states. Each function has its own loop.
+func (t *tabulator) fold(ag *aggExpr, states []aggState, s int, recs []uint32, gs []int32) {
+	c := t.cols[s][ag.j]
+	if ag.f == dsl.FuncCount && t.exprs[ag.j].Key == "" {
+		for i := range recs {
+			states[gs[i]].n++
+		}
+		return
+	}
+	if c == nil {
+		return
+	}
+	switch ag.f {
+	case dsl.FuncCount:
+		for i, r := range recs {
+			if c.first[r] == 0 {
+				continue
+			}
+			if ag.d != nil {
+				key := uint64(gs[i])<<32 | uint64(ag.d.id(s, c, r))
+				if _, dup := ag.seen[key]; dup {
+					continue
+				}
+				ag.seen[key] = struct{}{}
+			}
+			states[gs[i]].n++
+		}
+	case dsl.FuncSum, dsl.FuncAvg:
+		for i, r := range recs {
+			if v := c.first[r]; v != 0 && c.isNum[v-1] {
+				st := &states[gs[i]]
+				st.n++
+				st.sum += c.num[v-1]
+			}
+		}
+	default:
+		for i, r := range recs {
+			if v := c.first[r]; v != 0 {
+				t.minMax(&states[gs[i]], ag.f == dsl.FuncMax, s, ag.j, v-1)
+			}
+		}
 	}
 }
 
