@@ -60,3 +60,29 @@ func TestRun(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"1", "1", "2", "2"}, tab.Targets)
 }
+
+// TestRunConcurrent: statements running at once on a fresh index build
+// each column once and agree.
+func TestRunConcurrent(t *testing.T) {
+	ix, err := eval.LoadIndex(strings.NewReader(tableRecords), "t.ndjson", dsl.SelectElements)
+	require.NoError(t, err)
+	c := eval.NewCache(&eval.Target{Type: dsl.TargetFile, ID: "1", Elements: ix})
+	st := parser.MustCompile(`SELECT floor, COUNT(*), SUM(体积), MAX(name) FROM file 1 GROUP BY floor ORDER BY floor`)
+	out := make([]string, 8)
+	done := make(chan int)
+	for i := range out {
+		go func() {
+			tab, err := c.Run(st)
+			if err == nil {
+				out[i] = tab.String()
+			}
+			done <- i
+		}()
+	}
+	for range out {
+		<-done
+	}
+	for _, s := range out {
+		require.Equal(t, "floor\tCOUNT(*)\tSUM(体积)\tMAX(name)\n'F01'\t2\t5.5\t'b'\n'F02'\t2\t30\t'd'\nNULL\t1\tNULL\t'E'\n", s)
+	}
+}
