@@ -131,6 +131,10 @@ func Operator(q Query) string {
 		return "NOT"
 	case LikeQuery:
 		return "LIKE"
+	case ILikeQuery:
+		return "ILIKE"
+	case RegexpQuery:
+		return "REGEXP"
 	case ExistsQuery:
 		return "IS NOT NULL"
 	case RangeQuery:
@@ -166,6 +170,10 @@ func Describe(q Query) string {
 		}
 	case LikeQuery:
 		return fmt.Sprintf("%s LIKE %s", q.Key, QuoteString(q.Pattern))
+	case ILikeQuery:
+		return fmt.Sprintf("%s ILIKE %s", q.Key, QuoteString(q.Pattern))
+	case RegexpQuery:
+		return fmt.Sprintf("%s REGEXP %s", q.Key, QuoteString(q.Pattern))
 	case ExistsQuery:
 		return fmt.Sprintf("%s IS NOT NULL", q.Key)
 	}
@@ -280,14 +288,14 @@ func (e *encoder) extendedQuery(q Query) error {
 		}
 		e.buf = append(e.buf, "}}}"...)
 	case LikeQuery:
-		if q.Key == "" {
-			return e.fail("key must not be empty", "like", "")
+		return e.pattern("like", q.Key, q.Pattern)
+	case ILikeQuery:
+		return e.pattern("ilike", q.Key, q.Pattern)
+	case RegexpQuery:
+		if msg := CheckRegexp(q.Pattern); msg != "" {
+			return e.fail(msg, "regexp", string(q.Key))
 		}
-		e.buf = append(e.buf, `{"like":{`...)
-		e.buf = appendString(e.buf, string(q.Key))
-		e.buf = append(e.buf, ':')
-		e.buf = appendString(e.buf, q.Pattern)
-		e.buf = append(e.buf, "}}"...)
+		return e.pattern("regexp", q.Key, q.Pattern)
 	case ExistsQuery:
 		if q.Key == "" {
 			return e.fail("key must not be empty", "exists", "")
@@ -296,6 +304,19 @@ func (e *encoder) extendedQuery(q Query) error {
 		e.buf = appendString(e.buf, string(q.Key))
 		e.buf = append(e.buf, "}}"...)
 	}
+	return nil
+}
+
+// pattern writes {"like":{"k":"p"}} and its like for ilike and regexp.
+func (e *encoder) pattern(clause string, key Key, pattern string) error {
+	if key == "" {
+		return e.fail("key must not be empty", clause, "")
+	}
+	e.buf = append(e.buf, `{"`+clause+`":{`...)
+	e.buf = appendString(e.buf, string(key))
+	e.buf = append(e.buf, ':')
+	e.buf = appendString(e.buf, pattern)
+	e.buf = append(e.buf, "}}"...)
 	return nil
 }
 
@@ -372,6 +393,10 @@ func CompileLike(pattern string) LikePattern { return LikePattern{units: likeUni
 
 // Match reports whether text matches the whole pattern, case-sensitively.
 func (p LikePattern) Match(text string) bool {
+	return p.match(text, func(a, b rune) bool { return a == b })
+}
+
+func (p LikePattern) match(text string, eq func(a, b rune) bool) bool {
 	// Greedy matching with one backtrack point, the last %: linear in
 	// practice, and never exponential.
 	u := p.units
@@ -383,7 +408,7 @@ func (p LikePattern) Match(text string) bool {
 		case ui < len(u) && u[ui].wild == '%':
 			star, starText = ui, ti
 			ui++
-		case ui < len(u) && (u[ui].wild == '_' || u[ui].wild == 0 && u[ui].r == r):
+		case ui < len(u) && (u[ui].wild == '_' || u[ui].wild == 0 && eq(u[ui].r, r)):
 			ui++
 			ti += n
 		case star >= 0:

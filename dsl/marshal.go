@@ -61,20 +61,8 @@ func (e *encoder) fail(msg string, extra ...string) error {
 }
 
 func (e *encoder) request(r Request) error {
-	switch r.targetType {
-	case TargetFile, TargetIntegration:
-	case "":
-		return pathError("targetType", `missing; must be "file" or "integration"`)
-	default:
-		return pathError("targetType", fmt.Sprintf(`unknown target type %q; must be "file" or "integration"`, string(r.targetType)))
-	}
-	if len(r.targetIDs) == 0 {
-		return pathError("targetIds", "must hold at least one id")
-	}
-	for i, id := range r.targetIDs {
-		if id == "" {
-			return pathError("targetIds["+strconv.Itoa(i)+"]", "id must not be empty")
-		}
+	if err := checkTargets(r); err != nil {
+		return err
 	}
 	if r.query == nil {
 		return pathError("query", "missing")
@@ -96,6 +84,26 @@ func (e *encoder) request(r Request) error {
 	return err
 }
 
+// checkTargets reports the first problem with a request's target.
+func checkTargets(r Request) error {
+	switch r.targetType {
+	case TargetFile, TargetIntegration:
+	case "":
+		return pathError("targetType", `missing; must be "file" or "integration"`)
+	default:
+		return pathError("targetType", fmt.Sprintf(`unknown target type %q; must be "file" or "integration"`, string(r.targetType)))
+	}
+	if len(r.targetIDs) == 0 {
+		return pathError("targetIds", "must hold at least one id")
+	}
+	for i, id := range r.targetIDs {
+		if id == "" {
+			return pathError("targetIds["+strconv.Itoa(i)+"]", "id must not be empty")
+		}
+	}
+	return nil
+}
+
 // query writes q as one JSON object.
 func (e *encoder) query(q Query) error {
 	switch q := q.(type) {
@@ -111,7 +119,7 @@ func (e *encoder) query(q Query) error {
 		return e.list("boolOr", q.Queries)
 	case ObjectQuery:
 		return e.object(q)
-	case NotQuery, RangeQuery, LikeQuery, ExistsQuery:
+	case NotQuery, RangeQuery, LikeQuery, ILikeQuery, RegexpQuery, ExistsQuery:
 		return e.extendedQuery(q)
 	case nil:
 		return e.fail("missing query")

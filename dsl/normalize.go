@@ -78,6 +78,10 @@ func normalize(q Query) (Query, string) {
 			return normalize(ContainQuery{Key: q.Key, Value: String(text)})
 		}
 		return q, "like:" + strconv.Quote(string(q.Key)) + ":" + strconv.Quote(q.Pattern)
+	case ILikeQuery:
+		return q, "ilike:" + strconv.Quote(string(q.Key)) + ":" + strconv.Quote(q.Pattern)
+	case RegexpQuery:
+		return q, "regexp:" + strconv.Quote(string(q.Key)) + ":" + strconv.Quote(q.Pattern)
 	case ExistsQuery:
 		return q, "exists:" + strconv.Quote(string(q.Key))
 	}
@@ -320,6 +324,10 @@ func viewQuery(q Query) any {
 		return rangeView{string(q.Key), boundView(q.Lower, ">=", ">"), boundView(q.Upper, "<=", "<")}
 	case LikeQuery:
 		return likeView{string(q.Key), QuoteString(q.Pattern)}
+	case ILikeQuery:
+		return likeView{string(q.Key), "ILIKE " + QuoteString(q.Pattern)}
+	case RegexpQuery:
+		return likeView{string(q.Key), "REGEXP " + QuoteString(q.Pattern)}
 	case ExistsQuery:
 		return existsView{string(q.Key)}
 	}

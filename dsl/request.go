@@ -166,12 +166,25 @@ func ParseSelect(s string) (Select, error) {
 	return 0, fmt.Errorf("unknown selection %q: must be elementId, roomId or areaId", s)
 }
 
-// Statement is a whole query: which IDs to select and the request that
-// finds them. It is what a query text compiles to.
+// Statement is a whole query: which records to select and the request
+// that finds them. It is what a query text compiles to.
+//
+// A plain statement (Plain) answers with the IDs the request finds, as
+// BIMFACE does. Request.Select gives a statement with a SELECT list, whose
+// answer is a table of columns (keys' values, aggregates), grouped,
+// ordered and limited by the builder methods in statement.go.
 type Statement struct {
 	Select  Select
 	Request Request
 	// Explain asks for how the statement is answered rather than for the
 	// answer (EXPLAIN in the query language).
 	Explain bool
+
+	columns  []Column
+	distinct bool
+	groupBy  []Column
+	having   Query
+	orderBy  []Order
+	limit    int
+	offset   int
 }

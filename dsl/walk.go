@@ -36,6 +36,10 @@ func KeyOf(q Query) (key Key, ok bool) {
 		return q.Key, true
 	case LikeQuery:
 		return q.Key, true
+	case ILikeQuery:
+		return q.Key, true
+	case RegexpQuery:
+		return q.Key, true
 	case ExistsQuery:
 		return q.Key, true
 	}

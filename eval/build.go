@@ -98,6 +98,7 @@ func (b *builder) finish() (*Index, error) {
 		ix.summary[i] = slices.Clip(sum)
 	}
 
+	ix.buildFirsts(b, nk, newID)
 	if err := ix.buildSets(b, newID, vRank); err != nil {
 		return nil, err
 	}
@@ -105,6 +106,43 @@ func (b *builder) finish() (*Index, error) {
 	ix.buildTables()
 	ix.buildNumbers()
 	return ix, nil
+}
+
+// buildFirsts keeps each key's unit and the first candidates of the
+// records holding several of its values, by key.
+func (ix *Index) buildFirsts(b *builder, nk int, newID []uint32) {
+	ix.unitOff = make([]uint32, nk+1)
+	for k := range nk {
+		if k < len(b.units) {
+			ix.units = append(ix.units, b.units[k]...)
+		}
+		ix.unitOff[k+1] = uint32(len(ix.units))
+	}
+	b.units = nil
+	for k := range b.first {
+		b.endFirst(uint32(k))
+	}
+	b.first = nil
+	ix.multiOff = make([]uint32, nk+1)
+	for i := 0; i < len(b.multi); i += 3 {
+		ix.multiOff[b.multi[i]+1]++
+	}
+	for k := range nk {
+		ix.multiOff[k+1] += ix.multiOff[k]
+	}
+	m := len(b.multi) / 3
+	ix.multiRec, ix.multiFirst = make([]uint32, m), make([]uint32, m)
+	next := slices.Clone(ix.multiOff[:nk])
+	// The triples come in the order records ended: by record within each
+	// key, which a stable placement keeps.
+	for i := 0; i < len(b.multi); i += 3 {
+		k := b.multi[i]
+		j := next[k]
+		next[k]++
+		ix.multiRec[j] = b.multi[i+1]
+		ix.multiFirst[j] = newID[b.multi[i+2]] - ix.keyVal[k]
+	}
+	b.multi = nil
 }
 
 // allSet is the number of key k's own set, of every record holding it.

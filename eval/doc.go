@@ -94,7 +94,7 @@
 // written to a temporary file and renamed, so a reader sees the old one
 // or the new one.
 //
-// The format (version 1) is little-endian:
+// The format (version 2) is little-endian:
 //
 //	header, 24 bytes: "BFQINDEX", version u32, section count u32,
 //	  CRC-32C of the section table u32, CRC-32C of the 20 bytes before u32
@@ -112,23 +112,28 @@
 //	  12 per key, the start of its hash table of values, u32[K+1]
 //	  13 per key, the start of its numeric view, u32[K+1]
 //	  14 per key, the records holding it, u32[K]
-//	  15 per key, the CRC-32C of its data in sections 16–26, u32[K]
-//	  16 value kinds, u8[V]; 17 value text offsets, u32[V+1]
-//	  18 value texts, each followed by a 0 byte
-//	  19 the keys' hash tables of local value number+1
-//	  20 set offsets into 21, u32[V+K+1]; 21 record numbers, u32
-//	  22 the sets kept as bitmaps, u32 (ascending); 23 their offsets
-//	    into 24, u64; 24 roaring bitmaps, portable format, 8-aligned
-//	  25 numeric values sorted, f64; 26 their local value numbers, u32
+//	  15 per key, the CRC-32C of its data in sections 21–31, u32[K]
+//	  16 per key, the start of its unit in 17, u32[K+1]; 17 the units
+//	  18 per key, the start of its records of several values in 19 and
+//	    20, u32[K+1]; 19 those records, ascending per key, u32; 20 the
+//	    local value number of each one's first candidate, u32
+//	  21 value kinds, u8[V]; 22 value text offsets, u32[V+1]
+//	  23 value texts, each followed by a 0 byte
+//	  24 the keys' hash tables of local value number+1
+//	  25 set offsets into 26, u32[V+K+1]; 26 record numbers, u32
+//	  27 the sets kept as bitmaps, u32 (ascending); 28 their offsets
+//	    into 29, u64; 29 roaring bitmaps, portable format, 8-aligned
+//	  30 numeric values sorted, f64; 31 their local value numbers, u32
 //
 // The hash of a text t of kind c (1 string, 2 number, 3 boolean; 0 for
-// key names) is fixed: see hashText. Sections 0–15 are checked against
-// their CRC-32C when the file is opened; a key's data in sections 16–26
+// key names) is fixed: see hashText. Sections 0–20 are checked against
+// their CRC-32C when the file is opened; a key's data in sections 21–31
 // (the byte ranges of its kinds, text offsets, texts, hash table, set
 // offsets, record numbers, numeric values and their value numbers, bitmap
 // set numbers, bitmap offsets and bitmaps, in that order) is checked against its CRC-32C the first
 // time a query uses the key, and a mismatch is an error naming the file
-// and the key, never an answer.
+// and the key, never an answer. An index file of another version is
+// rebuilt, as a stale one is.
 //
 // # Semantics
 //
@@ -182,7 +187,57 @@
 //     one character, a backslash makes the next character literal.
 //     '%text%' is exactly contain;
 //   - F IS NOT NULL holds when F has at least one candidate; IS NULL when
-//     it has none.
+//     it has none;
+//   - F ILIKE p is LIKE with case folded: two characters match when
+//     Unicode's simple case folding makes them equal (strings.EqualFold:
+//     k, K and the Kelvin sign K; ß is not ss);
+//   - F REGEXP p (F ~ p) holds when some candidate's text holds a match
+//     of p, a regular expression in Go's RE2 syntax, unanchored.
+//
+// # Columns, groups and aggregates
+//
+// A statement with a SELECT list (Cache.Run, Tabulate) answers with rows.
+// Its records are those the query matches, or every record of the
+// target without WHERE. The value of a key F for a record, in a column,
+// a group or an aggregate, is its first candidate: the first value of the
+// top-level field (the first scalar of an array), or failing one the
+// value of the first property item with key F in document order — what
+// BIMFACE's property panel shows. A record without candidates has NULL: an
+// empty cell, JSON null. The ID column is the record's printed ID,
+// targetId the target's ID.
+//
+// Without GROUP BY or aggregates, each record is a row, in cache order,
+// target after target. With them, the records are grouped by the values
+// of the GROUP BY keys (no GROUP BY: one group of all the records, which
+// exists even when no record matched): two values are the same group when
+// they have the same kind and text, so 30 and 30.0, or the number 30 and
+// the string "30", are distinct groups, and NULL forms a group of its own.
+// Groups come in the order of their first record. Over several targets,
+// records of every target form one set, and GROUP BY targetId groups them
+// by target. Aggregates over a group:
+//
+//   - COUNT(*) counts its records, COUNT(F) those that have F, COUNT(DISTINCT
+//     F) the distinct values of F (as groups tell them apart), NULL not
+//     counted;
+//   - SUM(F) and AVG(F) take the records whose value is numeric (a number
+//     or a numeric string, as ranges read them) and skip the others, as
+//     SQL skips NULL; with none, they are NULL. Sums are float64, added in
+//     cache order; a result is written as a JSON number, in plain digits
+//     where they are shorter;
+//   - MIN(F) and MAX(F) take the numeric values when the group has any,
+//     compared as numbers, and the text of the other values (booleans as
+//     true and false) otherwise, compared by code point; the result is the
+//     value as it was written (the first of equal ones). With no value,
+//     NULL.
+//
+// HAVING keeps the groups its condition matches, each column of the row
+// being the one candidate of its name; SELECT DISTINCT drops rows that
+// repeat an earlier one's values (same kind and text). ORDER BY sorts
+// stably, each item ascending or descending: numeric values (numbers and
+// numeric strings) by number, before text by code point (booleans as
+// text); NULLs last in either direction. OFFSET m skips m rows and LIMIT n
+// keeps n. A key's unit is that of the first property item of the key
+// with a non-empty unit.
 //
 // Results are
 // IDs in cache order, without duplicates, one Result per requested target,
@@ -208,6 +263,11 @@
 // once; NOT complements against the record count, IS NOT NULL is the
 // key's own set. Queries never change the index, so a loaded Index or
 // Cache may serve concurrent queries.
+//
+// For columns and aggregates, a key's first candidate per record is kept
+// in a column built on first use from the postings (4 bytes a record),
+// with, for the few records that hold several values of the key, the
+// first one, which the loader notes as it reads them.
 //
 // The index keeps, besides, each record's ID and the first value of name,
 // categoryName, floor, family and familyType for tables (Index.Record);

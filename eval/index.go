@@ -73,6 +73,24 @@ type Index struct {
 	numF []float64
 	numV []uint32
 
+	// Each key's unit, units[unitOff[k]:unitOff[k+1]]: that of its first
+	// property item that had one (K+1 offsets).
+	unitOff []uint32
+	units   []byte
+
+	// The records holding several values of a key, with the (local)
+	// value of each one's first candidate: key k's are
+	// multiRec/multiFirst[multiOff[k]:multiOff[k+1]], in record order.
+	// The sets tell which values a record holds, not which came first
+	// (see columns.go).
+	multiOff   []uint32 // K+1
+	multiRec   []uint32
+	multiFirst []uint32
+
+	// cols are the record → value columns of keys, built on first use
+	// (columns.go).
+	cols columns
+
 	// views caches the views of the keys used so far, by key number, or
 	// the error that checking a key of an index file found.
 	views sync.Map
@@ -105,6 +123,9 @@ type keyIndex struct {
 	numV   []uint32
 	bigSet []uint32
 	bms    []*roaring.Bitmap // the bitmaps of bigSet
+
+	unit                 string
+	multiRec, multiFirst []uint32
 }
 
 func (k *keyIndex) text(v uint32) []byte { return k.blob[k.off[v]-k.off[0] : k.off[v+1]-k.off[0]-1] }
@@ -186,6 +207,10 @@ func (ix *Index) keyAt(k int) (*keyIndex, error) {
 		numF:   ix.numF[ix.keyNum[k]:ix.keyNum[k+1]],
 		numV:   ix.numV[ix.keyNum[k]:ix.keyNum[k+1]],
 		bigSet: ix.bigSet[b0:b1],
+
+		unit:       string(ix.units[ix.unitOff[k]:ix.unitOff[k+1]]),
+		multiRec:   ix.multiRec[ix.multiOff[k]:ix.multiOff[k+1]],
+		multiFirst: ix.multiFirst[ix.multiOff[k]:ix.multiOff[k+1]],
 	}
 	kv.bms = make([]*roaring.Bitmap, len(kv.bigSet))
 	for j := range kv.bigSet {

@@ -21,7 +21,7 @@ import (
 // The index file: see "Index files" in the package documentation.
 const (
 	indexMagic   = "BFQINDEX"
-	indexVersion = 1
+	indexVersion = 2
 	headerSize   = 24
 	sectionSize  = 24
 )
@@ -45,6 +45,11 @@ const (
 	secKeyNum
 	secKeyRecs
 	secKeyCRC
+	secUnitOff
+	secUnits
+	secMultiOff
+	secMultiRec
+	secMultiFirst
 	secKinds
 	secOff
 	secBlob
@@ -217,6 +222,11 @@ func (ix *Index) sections(meta []byte) [numSections][]byte {
 	s[secKeyNum] = asBytes(ix.keyNum)
 	s[secKeyRecs] = asBytes(ix.keyRecs)
 	s[secKeyCRC] = asBytes(ix.keyCRCs)
+	s[secUnitOff] = asBytes(ix.unitOff)
+	s[secUnits] = ix.units
+	s[secMultiOff] = asBytes(ix.multiOff)
+	s[secMultiRec] = asBytes(ix.multiRec)
+	s[secMultiFirst] = asBytes(ix.multiFirst)
 	s[secKinds] = ix.kinds
 	s[secOff] = asBytes(ix.off)
 	s[secBlob] = ix.blob
@@ -370,7 +380,10 @@ func parseIndexFile(data []byte, name string) (ix *Index, meta *indexMeta, err e
 		keyHash: fromBytes[uint32](secs[secKeyHash]), keyVal: fromBytes[uint32](secs[secKeyVal]),
 		keyTab: fromBytes[uint32](secs[secKeyTab]), keyNum: fromBytes[uint32](secs[secKeyNum]),
 		keyRecs: fromBytes[uint32](secs[secKeyRecs]), keyCRCs: fromBytes[uint32](secs[secKeyCRC]),
-		kinds: secs[secKinds], off: fromBytes[uint32](secs[secOff]), blob: secs[secBlob],
+		unitOff: fromBytes[uint32](secs[secUnitOff]), units: secs[secUnits],
+		multiOff: fromBytes[uint32](secs[secMultiOff]), multiRec: fromBytes[uint32](secs[secMultiRec]),
+		multiFirst: fromBytes[uint32](secs[secMultiFirst]),
+		kinds:      secs[secKinds], off: fromBytes[uint32](secs[secOff]), blob: secs[secBlob],
 		table: fromBytes[uint32](secs[secTable]), setOff: fromBytes[uint32](secs[secSetOff]),
 		post: fromBytes[uint32](secs[secPost]), bigSet: fromBytes[uint32](secs[secBigSet]),
 		bigOff: fromBytes[uint64](secs[secBigOff]), bigs: secs[secBigs],
@@ -407,6 +420,23 @@ func (ix *Index) checkDirectory() string {
 		return "record sets sizes disagree"
 	case len(ix.keyHash) == 0 || bits.OnesCount(uint(len(ix.keyHash))) != 1:
 		return "key hash table size is not a power of two"
+	case len(ix.unitOff) != nk+1 || ix.unitOff[0] != 0 || !nondecreasing(ix.unitOff) || ix.unitOff[nk] != uint32(len(ix.units)):
+		return "units out of order or bounds"
+	case len(ix.multiOff) != nk+1 || ix.multiOff[0] != 0 || !nondecreasing(ix.multiOff) || ix.multiOff[nk] != uint32(len(ix.multiRec)) || len(ix.multiFirst) != len(ix.multiRec):
+		return "first candidates out of order or bounds"
+	}
+	for k := range nk {
+		recs := ix.multiRec[ix.multiOff[k]:ix.multiOff[k+1]]
+		for i, r := range recs {
+			if r >= uint32(n) || i > 0 && r <= recs[i-1] {
+				return fmt.Sprintf("key %q: first candidates out of order or bounds", ix.keyName(k))
+			}
+		}
+		for _, v := range ix.multiFirst[ix.multiOff[k]:ix.multiOff[k+1]] {
+			if v >= ix.keyVal[k+1]-ix.keyVal[k] {
+				return fmt.Sprintf("key %q: first candidate out of bounds", ix.keyName(k))
+			}
+		}
 	}
 	for _, e := range ix.keyHash {
 		if e > uint32(nk) {

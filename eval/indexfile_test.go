@@ -247,3 +247,56 @@ func TestIndexFile100k(t *testing.T) {
 		require.Equal(t, want.Record(i), got.Record(i))
 	}
 }
+
+// TestIndexFileTables compares the tables of random statements with
+// SELECT lists, GROUP BY and aggregates on the mapped index files with
+// those of the JSON: the columns need each key's units and the first
+// candidates of records holding several values, which the file keeps.
+func TestIndexFileTables(t *testing.T) {
+	dir := genCache(t, 500, 3)
+	mapped, err := eval.Open(dir)
+	require.NoError(t, err)
+	defer mapped.Close()
+	loaded, err := eval.OpenOptions(dir, eval.Options{NoIndex: true})
+	require.NoError(t, err)
+	for _, target := range []struct {
+		req dsl.Request
+		ix  *eval.Index
+	}{
+		{dsl.File("1001"), loaded.Targets()[0].Elements},
+		{dsl.Integration("2002"), loaded.Targets()[1].Elements},
+	} {
+		g := refeval.NewGen(target.ix, 3)
+		for i := range 150 {
+			st := g.Statement(target.req, 1)
+			want, werr := loaded.Run(st)
+			got, gerr := mapped.Run(st)
+			require.Equal(t, errText(werr), errText(gerr), "statement %d: %v", i, st)
+			if diff := cmp.Diff(tableText(want), tableText(got)); diff != "" {
+				t.Fatalf("statement %d %v (-JSON +index file):\n%s", i, st, diff)
+			}
+		}
+	}
+}
+
+// tableText writes a table's columns, units, rows and targets as text.
+func tableText(tb *eval.Table) []string {
+	if tb == nil {
+		return nil
+	}
+	var out []string
+	for _, c := range tb.Columns {
+		out = append(out, "column "+c.Name+" ["+c.Unit+"]")
+	}
+	for i, row := range tb.Rows {
+		line := ""
+		for _, v := range row {
+			line += v.String() + " | "
+		}
+		if tb.Targets != nil {
+			line += tb.Targets[i]
+		}
+		out = append(out, line)
+	}
+	return out
+}

@@ -62,6 +62,14 @@ type builder struct {
 	summary [numSummary][]uint32
 	sink    uint64 // keeps the loads that warm the cache (see index)
 
+	// Each key's unit: that of its first property item that had one.
+	units [][]byte
+	// first follows each key's first candidate per record (see
+	// firstCandidate); the records holding several values of a key are
+	// listed in multi, as (key, record, value) triples in record order.
+	first []firstState
+	multi []uint32
+
 	ids *interner // printed IDs, numbered by record
 
 	files    []string
@@ -141,8 +149,10 @@ type valueBatch struct {
 type valueOp struct {
 	rec, nth       uint32
 	koff, off, end uint32
+	uend           uint32 // the item's unit is arena[end:uend]
 	kind           dsl.Kind
 	hinted         bool
+	item           bool // a property item's value, not a top-level field's
 }
 
 // batchSize is how many values a batch carries.
@@ -209,6 +219,15 @@ func (b *builder) index(in <-chan *valueBatch, free chan<- *valueBatch, done cha
 			if added {
 				b.last = append(b.last, 0)
 			}
+			k := keys[i]
+			for uint32(len(b.first)) <= k {
+				b.first = append(b.first, firstState{})
+				b.units = append(b.units, nil)
+			}
+			if op.item && b.units[k] == nil && op.uend > op.end {
+				b.units[k] = bytes.Clone(batch.arena[op.end:op.uend])
+			}
+			b.firstCandidate(k, op.rec, v, op.item)
 			if b.last[v] != op.rec+1 {
 				b.last[v] = op.rec + 1
 				for uint32(len(b.pvEnd)) < op.rec {
@@ -232,6 +251,42 @@ func (b *builder) index(in <-chan *valueBatch, free chan<- *valueBatch, done cha
 		case free <- batch:
 		default:
 		}
+	}
+}
+
+// firstState is what firstCandidate knows of a key in the record being
+// read: the record (+1), its first candidate so far, whether that came
+// from a property item, and whether the record holds several values.
+type firstState struct {
+	rec, v      uint32
+	item, multi bool
+}
+
+// firstCandidate follows the first candidate of key k in each record:
+// the first top-level value, or failing one the first property item's,
+// in document order (see "Columns" in the package documentation). The
+// postings tell which values a record holds, not in which order, so the
+// records holding several are noted with their first candidate.
+func (b *builder) firstCandidate(k, rec, v uint32, item bool) {
+	st := &b.first[k]
+	if st.rec != rec+1 {
+		b.endFirst(k)
+		*st = firstState{rec: rec + 1, v: v, item: item}
+		return
+	}
+	if v != st.v {
+		st.multi = true
+		if st.item && !item {
+			st.v, st.item = v, false
+		}
+	}
+}
+
+// endFirst notes key k's record, if it held several values.
+func (b *builder) endFirst(k uint32) {
+	if st := &b.first[k]; st.multi {
+		b.multi = append(b.multi, k, st.rec-1, st.v)
+		st.multi = false
 	}
 }
 
@@ -268,6 +323,7 @@ type loader struct {
 	hasFile  bool
 	itemKey  []byte
 	itemVal  []byte
+	itemUnit []byte
 	itemKind dsl.Kind
 }
 
@@ -545,12 +601,15 @@ func (l *loader) scalar(top bool) error {
 		}
 	}
 	if kind != dsl.KindInvalid {
-		l.emit(l.path, kind, t)
+		l.emit(l.path, kind, t, nil)
 	}
 	return nil
 }
 
-func (l *loader) emit(key []byte, kind dsl.Kind, t []byte) {
+// emit hands over the value t of key in the current record: a top-level
+// field's when unit is nil, a property item's otherwise (with its unit,
+// possibly empty).
+func (l *loader) emit(key []byte, kind dsl.Kind, t []byte, unit []byte) {
 	if len(key) == 0 {
 		return // a query cannot name the empty key
 	}
@@ -559,7 +618,7 @@ func (l *loader) emit(key []byte, kind dsl.Kind, t []byte) {
 	// n-th value: then the op says so, and the indexing goroutine, which
 	// numbers keys, takes the number it found for that one.
 	bt := l.batch
-	op := valueOp{nth: uint32(l.nth), rec: l.rec, kind: kind}
+	op := valueOp{nth: uint32(l.nth), rec: l.rec, kind: kind, item: unit != nil}
 	if l.nth < len(l.hint) && bytes.Equal(l.hint[l.nth], key) {
 		op.hinted = true
 	} else {
@@ -575,6 +634,8 @@ func (l *loader) emit(key []byte, kind dsl.Kind, t []byte) {
 	op.off = uint32(len(bt.arena))
 	bt.arena = append(bt.arena, t...)
 	op.end = uint32(len(bt.arena))
+	bt.arena = append(bt.arena, unit...)
+	op.uend = uint32(len(bt.arena))
 	bt.ops = append(bt.ops, op)
 	if len(bt.ops) == batchSize {
 		l.flush()
@@ -650,6 +711,7 @@ func (l *loader) items() error {
 		}
 		hasKey := false
 		l.itemKind = dsl.KindInvalid
+		l.itemUnit = l.itemUnit[:0]
 		imore, ierr := s.open('{')
 		for imore && ierr == nil {
 			var k []byte
@@ -678,6 +740,15 @@ func (l *loader) items() error {
 					l.itemKind, t, ierr = s.scalar()
 				}
 				l.itemVal = append(l.itemVal[:0], t...)
+			case "unit":
+				if s.peek() != '"' {
+					ierr = s.skip(2)
+					break
+				}
+				var t []byte
+				if t, ierr = s.str(); ierr == nil {
+					l.itemUnit = append(l.itemUnit[:0], t...)
+				}
 			default:
 				ierr = s.skip(2)
 			}
@@ -689,7 +760,7 @@ func (l *loader) items() error {
 			return err
 		}
 		if hasKey && l.itemKind != dsl.KindInvalid {
-			l.emit(l.itemKey, l.itemKind, l.itemVal)
+			l.emit(l.itemKey, l.itemKind, l.itemVal, l.itemUnit)
 		}
 		more, err = s.next(']')
 	}

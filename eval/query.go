@@ -136,10 +136,11 @@ func (ix *Index) eval(q dsl.Query, plan *Plan) *roaring.Bitmap {
 			k.inRange(q, &acc)
 		}
 		bm = acc.set()
-	case dsl.LikeQuery:
+	case dsl.LikeQuery, dsl.ILikeQuery, dsl.RegexpQuery:
 		var acc collector
-		if k := ix.key(string(q.Key)); k != nil {
-			k.like(dsl.CompileLike(q.Pattern), &acc)
+		key, test, _ := dsl.TextTest(q)
+		if k := ix.key(string(key)); k != nil {
+			k.like(test, &acc)
 		}
 		bm = acc.set()
 	case dsl.ExistsQuery:
@@ -300,9 +301,9 @@ func upperBound(sorted []float64, f float64) int {
 
 // like adds the records holding a value whose text matches the pattern,
 // testing each distinct value once.
-func (k *keyIndex) like(p dsl.LikePattern, acc *collector) {
+func (k *keyIndex) like(test func(string) bool, acc *collector) {
 	for v := range k.len() {
-		if p.Match(string(k.text(uint32(v)))) {
+		if test(string(k.text(uint32(v)))) {
 			k.add(acc, uint32(v))
 		}
 	}
@@ -353,7 +354,7 @@ func clause(q dsl.Query) string {
 		return "boolOr"
 	case dsl.ObjectQuery:
 		return "object (and)"
-	case dsl.NotQuery, dsl.RangeQuery, dsl.LikeQuery, dsl.ExistsQuery:
+	case dsl.NotQuery, dsl.RangeQuery, dsl.LikeQuery, dsl.ILikeQuery, dsl.RegexpQuery, dsl.ExistsQuery:
 		return dsl.Describe(q)
 	}
 	return fmt.Sprintf("%T", q)

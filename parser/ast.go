@@ -10,17 +10,71 @@ import "github.com/alecthomas/participle/v2/lexer"
 // can point at what it cannot express.
 type SelectStatement struct {
 	Pos     lexer.Position
-	Explain bool    `parser:"@'EXPLAIN'?"`
-	Select  *Name   `parser:"'SELECT' @@"`
-	From    *Target `parser:"'FROM' @@"`
-	Where   *OrExpr `parser:"'WHERE' @@"`
-	Semi    bool    `parser:"@';'?"`
+	Explain bool         `parser:"@'EXPLAIN'?"`
+	Select  *SelectList  `parser:"'SELECT' @@"`
+	From    *Target      `parser:"'FROM' @@"`
+	Where   *OrExpr      `parser:"('WHERE' @@)?"`
+	GroupBy []*Operand   `parser:"('GROUP' 'BY' @@ (',' @@)*)?"`
+	Having  *OrExpr      `parser:"('HAVING' @@)?"`
+	OrderBy []*OrderItem `parser:"('ORDER' 'BY' @@ (',' @@)*)?"`
+	Limit   *Limit       `parser:"@@?"`
+	Semi    bool         `parser:"@';'?"`
 }
 
-// Name is a bare word, such as the selection after SELECT.
-type Name struct {
+// SelectList is what follows SELECT: [DISTINCT] and the columns.
+type SelectList struct {
+	Pos      lexer.Position
+	Distinct bool          `parser:"@'DISTINCT'?"`
+	Items    []*SelectItem `parser:"@@ (',' @@)*"`
+}
+
+// SelectItem is one column of the SELECT list, with its alias. Star is
+// there to say that SELECT * is not supported, at the star.
+type SelectItem struct {
+	Pos   lexer.Position
+	Star  bool     `parser:"(  @'*'"`
+	Expr  *Operand `parser:" | @@ )"`
+	Alias *Name    `parser:"('AS' @@)?"`
+}
+
+// Operand is a column: a name (elementId, a key, targetId, an alias), a
+// key in backticks, or a function call: COUNT(*), SUM(体积).
+type Operand struct {
+	Pos      lexer.Position
+	Ident    *string `parser:"(  @Ident"`
+	Call     *Call   `parser:"   @@?"`
+	Backtick *string `parser:" | @Backtick )"`
+}
+
+// Call is the parenthesized part of an aggregate: (*), (key) or
+// (DISTINCT key).
+type Call struct {
+	Pos      lexer.Position
+	Star     bool    `parser:"'(' (  @'*'"`
+	Distinct bool    `parser:"     | @'DISTINCT'?"`
+	Ident    *string `parser:"       (  @Ident"`
+	Backtick *string `parser:"        | @Backtick ) ) ')'"`
+}
+
+// OrderItem is one item of ORDER BY.
+type OrderItem struct {
 	Pos  lexer.Position
-	Text string `parser:"@Ident"`
+	Expr *Operand `parser:"@@"`
+	Dir  string   `parser:"@('ASC' | 'DESC')?"`
+}
+
+// Limit is LIMIT n [OFFSET m].
+type Limit struct {
+	Pos    lexer.Position
+	Count  *Value `parser:"'LIMIT' @@"`
+	Offset *Value `parser:"('OFFSET' @@)?"`
+}
+
+// Name is a bare word or a name in backticks, such as an alias after AS.
+type Name struct {
+	Pos      lexer.Position
+	Ident    *string `parser:"  @Ident"`
+	Backtick *string `parser:"| @Backtick"`
 }
 
 // Target is "file <id>, …" or "integration <id>, …".
@@ -62,23 +116,30 @@ type Unary struct {
 // Predicate is a condition on one property: floor = 'F01'. The property
 // key is a plain or dotted identifier (楼层, boundingBox.min.x) or any text
 // in backticks (`type name`).
+//
+// In HAVING the left side may be an aggregate of the SELECT list:
+// COUNT(*) > 10.
 type Predicate struct {
 	Pos      lexer.Position
 	Ident    *string    `parser:"(  @Ident"`
+	Call     *Call      `parser:"   @@?"`
 	Backtick *string    `parser:" | @Backtick )"`
 	Cond     *Condition `parser:"@@"`
 }
 
-// Condition is what follows the field: a comparison, [NOT] IN, [NOT] LIKE,
-// [NOT] CONTAINS, [NOT] BETWEEN, or IS [NOT] NULL.
+// Condition is what follows the field: a comparison (~ is REGEXP), [NOT]
+// IN, [NOT] LIKE, [NOT] ILIKE, [NOT] REGEXP, [NOT] CONTAINS, [NOT]
+// BETWEEN, or IS [NOT] NULL.
 type Condition struct {
 	Pos      lexer.Position
-	Op       string   `parser:"(  @('=' | '==' | '!=' | '<>' | '<=' | '>=' | '<' | '>')"`
+	Op       string   `parser:"(  @('=' | '==' | '!=' | '<>' | '<=' | '>=' | '<' | '>' | '~')"`
 	Value    *Value   `parser:"   @@"`
 	Is       *IsNull  `parser:"| @@"`
 	Negated  bool     `parser:"| @'NOT'? ("`
 	In       []*Value `parser:"      'IN' '(' @@ (',' @@)* ')'"`
 	Like     *Value   `parser:"    | 'LIKE' @@"`
+	ILike    *Value   `parser:"    | 'ILIKE' @@"`
+	Regexp   *Value   `parser:"    | 'REGEXP' @@"`
 	Contains *Value   `parser:"    | 'CONTAINS' @@"`
 	Between  *Range   `parser:"    | 'BETWEEN' @@ ) )"`
 }

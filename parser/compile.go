@@ -49,6 +49,9 @@ type compiler struct {
 	src string
 	// strict rejects what one DSL request cannot carry.
 	strict bool
+	// having, while HAVING compiles, is the statement whose columns its
+	// names resolve to.
+	having *dsl.Statement
 }
 
 func (c compiler) errorf(pos lexer.Position, format string, args ...any) error {
@@ -62,30 +65,6 @@ func (c compiler) extended(pos lexer.Position, what string, q dsl.Query) (dsl.Qu
 		return nil, c.errorf(pos, "%s has no clause in BIMFACE's query DSL (match, contain, in, boolAnd, boolOr); \"bfquery query\" answers it with a plan", what)
 	}
 	return q, nil
-}
-
-func (c compiler) statement(st *SelectStatement) (dsl.Statement, error) {
-	sel, err := dsl.ParseSelect(st.Select.Text)
-	if err != nil {
-		return dsl.Statement{}, c.errorf(st.Select.Pos, "unknown selection %q: must be elementId, roomId or areaId", st.Select.Text)
-	}
-	ids := make([]string, 0, len(st.From.IDs))
-	for _, id := range st.From.IDs {
-		s, err := c.targetID(id)
-		if err != nil {
-			return dsl.Statement{}, err
-		}
-		ids = append(ids, s)
-	}
-	tt := dsl.TargetFile
-	if strings.EqualFold(st.From.Kind, "integration") {
-		tt = dsl.TargetIntegration
-	}
-	q, err := c.or(st.Where)
-	if err != nil {
-		return dsl.Statement{}, err
-	}
-	return dsl.Statement{Select: sel, Request: dsl.NewRequest(tt, ids...).Where(q), Explain: st.Explain}, nil
 }
 
 func (c compiler) targetID(id *TargetID) (string, error) {
@@ -170,7 +149,13 @@ func (c compiler) unary(e *Unary) (dsl.Query, error) {
 }
 
 func (c compiler) predicate(p *Predicate) (dsl.Query, error) {
-	key, err := c.field(p)
+	var key dsl.Key
+	var err error
+	if c.having != nil {
+		key, err = c.havingName(p)
+	} else {
+		key, err = c.field(p)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +172,11 @@ func (c compiler) predicate(p *Predicate) (dsl.Query, error) {
 			return nil, err
 		}
 		return c.extended(cond.Pos, fmt.Sprintf("%q", cond.Op), dsl.NotQuery{Query: dsl.MatchQuery{Key: key, Value: v}})
+	case cond.Op == "~":
+		if q, err = c.regexp(key, cond.Value); err != nil {
+			return nil, err
+		}
+		return c.extended(cond.Pos, "~", q)
 	case cond.Op != "":
 		n, err := c.number(cond.Op, cond.Value)
 		if err != nil {
@@ -228,6 +218,16 @@ func (c compiler) predicate(p *Predicate) (dsl.Query, error) {
 			return nil, err
 		}
 		q = dsl.ContainQuery{Key: key, Value: v}
+	case cond.ILike != nil:
+		p, err := c.pattern("ILIKE", cond.ILike)
+		if err != nil {
+			return nil, err
+		}
+		q = dsl.ILikeQuery{Key: key, Pattern: p}
+	case cond.Regexp != nil:
+		if q, err = c.regexp(key, cond.Regexp); err != nil {
+			return nil, err
+		}
 	default:
 		if q, err = c.like(key, cond.Like); err != nil {
 			return nil, err
@@ -257,10 +257,7 @@ func (c compiler) number(op string, v *Value) (dsl.Value, error) {
 // like compiles LIKE: '%text%' is contain; other patterns are LIKE
 // queries, which the DSL has no clause for.
 func (c compiler) like(key dsl.Key, pat *Value) (dsl.Query, error) {
-	if r := pat.Raw[0]; r != '\'' && r != '"' {
-		return nil, c.errorf(pat.Pos, "LIKE needs a string pattern")
-	}
-	s, err := c.unquote(pat.Pos, pat.Raw)
+	s, err := c.pattern("LIKE", pat)
 	if err != nil {
 		return nil, err
 	}
@@ -273,14 +270,42 @@ func (c compiler) like(key dsl.Key, pat *Value) (dsl.Query, error) {
 	return dsl.LikeQuery{Key: key, Pattern: s}, nil
 }
 
+// pattern reads the string pattern of LIKE, ILIKE or REGEXP.
+func (c compiler) pattern(op string, pat *Value) (string, error) {
+	if r := pat.Raw[0]; r != '\'' && r != '"' {
+		return "", c.errorf(pat.Pos, "%s needs a string pattern", op)
+	}
+	return c.unquote(pat.Pos, pat.Raw)
+}
+
+// regexp compiles REGEXP and ~, checking the expression where it is
+// written.
+func (c compiler) regexp(key dsl.Key, pat *Value) (dsl.Query, error) {
+	s, err := c.pattern("REGEXP", pat)
+	if err != nil {
+		return nil, err
+	}
+	if msg := dsl.CheckRegexp(s); msg != "" {
+		return nil, c.errorf(pat.Pos, "%s", msg)
+	}
+	return dsl.RegexpQuery{Key: key, Pattern: s}, nil
+}
+
 func (c compiler) field(f *Predicate) (dsl.Key, error) {
+	if f.Call != nil {
+		return "", c.errorf(f.Pos, "%s(…) is an aggregate: conditions on aggregates go in HAVING, after GROUP BY", *f.Ident)
+	}
 	if f.Ident != nil {
 		return dsl.Key(*f.Ident), nil
 	}
-	raw := *f.Backtick
+	return c.backtick(f.Pos, *f.Backtick)
+}
+
+// backtick reads a name in backticks.
+func (c compiler) backtick(pos lexer.Position, raw string) (dsl.Key, error) {
 	name := strings.ReplaceAll(raw[1:len(raw)-1], "``", "`")
 	if name == "" {
-		return "", c.errorf(f.Pos, "empty property name")
+		return "", c.errorf(pos, "empty property name")
 	}
 	return dsl.Key(name), nil
 }
@@ -400,6 +425,10 @@ func (c compiler) operatorWord(cond *Condition) string {
 		return "IN"
 	case cond.Like != nil:
 		return "LIKE"
+	case cond.ILike != nil:
+		return "ILIKE"
+	case cond.Regexp != nil:
+		return "REGEXP"
 	case cond.Contains != nil:
 		return "CONTAINS"
 	}

@@ -89,8 +89,16 @@ func expected(ebnf string, tokens []lexer.Token, i, prev int) string {
 	switch head {
 	case `"SELECT"`:
 		return "SELECT"
+	case "SelectItem":
+		return "a column (elementId, roomId, areaId, a key, COUNT(*)…)"
 	case "Name":
-		return "elementId, roomId or areaId"
+		return "a name"
+	case "Operand", "OrderItem":
+		return "a key or an aggregate"
+	case "(<ident>":
+		return "a key"
+	case `"BY"`:
+		return "BY"
 	case `"FROM"`:
 		return "FROM"
 	case "Target":
@@ -102,6 +110,9 @@ func expected(ebnf string, tokens []lexer.Token, i, prev int) string {
 	case "OrExpr", "AndExpr", "Unary", "Predicate":
 		return "a condition"
 	case "Value", "Range":
+		if prev >= 0 && tokens[prev].Type == keywordType && (strings.EqualFold(tokens[prev].Value, "LIMIT") || strings.EqualFold(tokens[prev].Value, "OFFSET")) {
+			return "a number"
+		}
 		return "a value"
 	case `"("`:
 		return `"("`
@@ -127,7 +138,40 @@ func expected(ebnf string, tokens []lexer.Token, i, prev int) string {
 	if prev >= 0 && tokens[prev].Value == ";" {
 		return "end of input"
 	}
-	return "AND, OR or end of input"
+	return clauseBefore(tokens, i)
+}
+
+// clauseBefore names, for an error after a complete clause, what the
+// statement may go on with: the clauses that may follow the last one.
+func clauseBefore(tokens []lexer.Token, i int) string {
+	rest := []string{"WHERE", "GROUP BY", "HAVING", "ORDER BY", "LIMIT"}
+	list := func(first string, from int) string {
+		r := append([]string{first}, rest[from:]...)
+		return strings.Join(r[:len(r)-1], ", ") + ", " + r[len(r)-1] + " or end of input"
+	}
+	for j := i - 1; j >= 0; j-- {
+		t := tokens[j]
+		if t.Type != keywordType {
+			continue
+		}
+		switch strings.ToUpper(t.Value) {
+		case "FROM":
+			return list(`","`, 0)
+		case "WHERE":
+			return list("AND, OR", 1)
+		case "GROUP":
+			return list(`","`, 2)
+		case "HAVING":
+			return list("AND, OR", 3)
+		case "ORDER":
+			return list(`",", ASC, DESC`, 4)
+		case "LIMIT":
+			return "OFFSET or end of input"
+		case "OFFSET", "SELECT":
+			return "end of input"
+		}
+	}
+	return "end of input"
 }
 
 // inList reports whether token i sits inside the parentheses of IN (…).

@@ -12,7 +12,7 @@ import (
 // valid (dsl.Request.Check); Format returns the error otherwise.
 func Format(st dsl.Statement) (string, error) {
 	r := st.Request
-	if err := r.Check(); err != nil {
+	if err := st.Check(); err != nil {
 		return "", err
 	}
 	var b strings.Builder
@@ -20,7 +20,11 @@ func Format(st dsl.Statement) (string, error) {
 		b.WriteString("EXPLAIN ")
 	}
 	b.WriteString("SELECT ")
-	b.WriteString(st.Select.String())
+	if st.Plain() {
+		b.WriteString(st.Select.String())
+	} else if err := writeColumns(&b, st); err != nil {
+		return "", err
+	}
 	b.WriteString(" FROM ")
 	b.WriteString(string(r.TargetType()))
 	for i, id := range r.TargetIDs() {
@@ -34,8 +38,13 @@ func Format(st dsl.Statement) (string, error) {
 			b.WriteString(dsl.QuoteString(id))
 		}
 	}
-	b.WriteString(" WHERE ")
-	writeQuery(&b, r.Query(), false)
+	if r.Query() != nil {
+		b.WriteString(" WHERE ")
+		writeQuery(&b, r.Query(), false)
+	}
+	if !st.Plain() {
+		writeClauses(&b, st)
+	}
 	return b.String(), nil
 }
 
@@ -72,6 +81,14 @@ func writeQuery(b *strings.Builder, q dsl.Query, nested bool) {
 	case dsl.LikeQuery:
 		writeKey(b, q.Key)
 		b.WriteString(" LIKE ")
+		b.WriteString(dsl.QuoteString(q.Pattern))
+	case dsl.ILikeQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" ILIKE ")
+		b.WriteString(dsl.QuoteString(q.Pattern))
+	case dsl.RegexpQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" REGEXP ")
 		b.WriteString(dsl.QuoteString(q.Pattern))
 	case dsl.ExistsQuery:
 		writeKey(b, q.Key)
@@ -130,6 +147,14 @@ func writeNot(b *strings.Builder, q dsl.Query) {
 		writeKey(b, q.Key)
 		b.WriteString(" NOT LIKE ")
 		b.WriteString(dsl.QuoteString(q.Pattern))
+	case dsl.ILikeQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" NOT ILIKE ")
+		b.WriteString(dsl.QuoteString(q.Pattern))
+	case dsl.RegexpQuery:
+		writeKey(b, q.Key)
+		b.WriteString(" NOT REGEXP ")
+		b.WriteString(dsl.QuoteString(q.Pattern))
 	case dsl.ExistsQuery:
 		writeKey(b, q.Key)
 		b.WriteString(" IS NULL")
@@ -173,6 +198,10 @@ func writeList(b *strings.Builder, qs []dsl.Query, sep string, nested bool) {
 // identifier, and in backticks otherwise.
 func writeKey(b *strings.Builder, k dsl.Key) {
 	s := string(k)
+	if raw, ok := strings.CutPrefix(s, rawKey); ok {
+		b.WriteString(raw)
+		return
+	}
 	if isPlainKey(s) && !IsKeyword(s) {
 		b.WriteString(s)
 		return

@@ -16,6 +16,8 @@ var keywords = map[string]bool{
 	"EXPLAIN": true, "SELECT": true, "FROM": true, "WHERE": true, "FILE": true, "INTEGRATION": true,
 	"AND": true, "OR": true, "NOT": true, "IN": true, "LIKE": true, "CONTAINS": true,
 	"BETWEEN": true, "IS": true, "NULL": true, "TRUE": true, "FALSE": true,
+	"ILIKE": true, "REGEXP": true, "DISTINCT": true, "AS": true, "GROUP": true, "BY": true,
+	"HAVING": true, "ORDER": true, "ASC": true, "DESC": true, "LIMIT": true, "OFFSET": true,
 }
 
 // IsKeyword reports whether word is reserved in the query language.
@@ -227,7 +229,7 @@ func (s *scanner) token() (lexer.TokenType, *scanError) {
 		s.next()
 		s.next()
 		return operatorType, nil
-	case strings.ContainsRune("=<>(),;", r):
+	case strings.ContainsRune("=<>(),;*~", r):
 		s.next()
 		return operatorType, nil
 	default:

@@ -107,11 +107,11 @@ func TestErrors(t *testing.T) {
   SELECT elementId FROM file 1 WHERE floor = AND family = 'x'
                                              ^`},
 		{"empty", ``, `1:1: expected SELECT, found end of input`},
-		{"selection", `SELECT`, `1:7: expected elementId, roomId or areaId after "SELECT", found end of input
+		{"selection", `SELECT`, `1:7: expected a column (elementId, roomId, areaId, a key, COUNT(*)…) after "SELECT", found end of input
   SELECT
         ^`},
-		{"unknown selection", `SELECT floorId FROM file 1 WHERE a = 1`, `1:8: unknown selection "floorId": must be elementId, roomId or areaId
-  SELECT floorId FROM file 1 WHERE a = 1
+		{"star", `SELECT * FROM file 1 WHERE a = 1`, `1:8: SELECT * is not supported: name the columns, e.g. SELECT elementId, name, floor
+  SELECT * FROM file 1 WHERE a = 1
          ^`},
 		{"from", `SELECT elementId WHERE a = 1`, `1:18: expected FROM after "elementId", found "WHERE"
   SELECT elementId WHERE a = 1
@@ -125,7 +125,7 @@ func TestErrors(t *testing.T) {
 		{"fractional target", `SELECT elementId FROM file 1.5 WHERE a = 1`, `1:28: target id must be an integer or a quoted string, not 1.5
   SELECT elementId FROM file 1.5 WHERE a = 1
                              ^`},
-		{"where", `SELECT elementId FROM file 1 a = 1`, `1:30: expected "," or WHERE after "1", found "a"
+		{"where", `SELECT elementId FROM file 1 a = 1`, `1:30: expected ",", WHERE, GROUP BY, HAVING, ORDER BY, LIMIT or end of input after "1", found "a"
   SELECT elementId FROM file 1 a = 1
                                ^`},
 		{"condition", from + `AND a = 1`, `1:36: expected a condition after "WHERE", found "AND"
@@ -140,7 +140,7 @@ func TestErrors(t *testing.T) {
 		{"unclosed group", from + `(a = 1 OR b = 2`, `1:51: expected AND, OR or ")" after "2", found end of input
   SELECT elementId FROM file 1 WHERE (a = 1 OR b = 2
                                                     ^`},
-		{"extra paren", from + `a = 1)`, `1:41: expected AND, OR or end of input after "1", found ")"
+		{"extra paren", from + `a = 1)`, `1:41: expected AND, OR, GROUP BY, HAVING, ORDER BY, LIMIT or end of input after "1", found ")"
   SELECT elementId FROM file 1 WHERE a = 1)
                                           ^`},
 		{"in list", from + `a IN (1 2)`, `1:44: expected "," or ")" after "1", found "2"

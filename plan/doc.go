@@ -18,6 +18,16 @@
 //     takes only one) is checked on the records themselves: their
 //     properties are read and filtered by the local engine.
 //
+// A statement with a SELECT list (columns, aggregates, GROUP BY, HAVING,
+// ORDER BY, LIMIT, DISTINCT) has no form in BIMFACE's API, whose queries
+// answer with IDs: its filter is planned as above (a statement without
+// WHERE lists every ID of its targets), then the records found are read
+// with the element endpoints, 1,000 IDs a request and several requests at
+// once (rooms and areas from their listing), indexed, and the table is
+// computed here by package eval, with the local engine's code (Table).
+// Without ORDER BY, rows come in the order BIMFACE sends records, and a
+// key's unit is that of the records read.
+//
 // A query that only uses documented clauses is one request, sent as it is.
 // Build makes a plan, String shows it (what EXPLAIN prints) and Run
 // executes it, running independent requests concurrently. The results are

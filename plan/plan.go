@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bfquery/bfquery/bimface"
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/eval"
 )
@@ -24,6 +25,10 @@ type Backend interface {
 	All(ctx context.Context, sel dsl.Select, t dsl.TargetType, targetID string) ([]string, error)
 	// Filter returns, in order, those of ids whose records q matches.
 	Filter(ctx context.Context, sel dsl.Select, t dsl.TargetType, targetID string, ids []string, q dsl.Query) ([]string, error)
+	// Records returns the records of ids, indexed, and which of the
+	// index's records they are (nil: all), for statements whose SELECT
+	// list is computed here.
+	Records(ctx context.Context, sel dsl.Select, t dsl.TargetType, targetID string, ids []string) (*eval.Index, *eval.Set, error)
 }
 
 // Values are the distinct values of keys, as a Backend lists them.
@@ -140,11 +145,16 @@ func Build(ctx context.Context, b Backend, st dsl.Statement, opts Options) (*Pla
 	opts = opts.withDefaults()
 	r := st.Request
 	q := r.Query()
-	if err := r.Check(); err != nil {
+	if err := st.Check(); err != nil {
 		return nil, err
 	}
 	p := &Plan{Statement: st, Options: opts}
 	bld := builder{plan: p, seen: map[string]*Request{}}
+	if q == nil {
+		// Without WHERE: every record, from the listing endpoints.
+		p.Root = bld.allIDs()
+		return p, nil
+	}
 	if dsl.Documented(q) {
 		p.Root = bld.request(q)
 		return p, p.checkDepth()
@@ -187,7 +197,7 @@ func keysToLook(q dsl.Query) []dsl.Key {
 	var keys []dsl.Key
 	dsl.Walk(q, func(q dsl.Query) {
 		switch q.(type) {
-		case dsl.RangeQuery, dsl.LikeQuery, dsl.ExistsQuery:
+		case dsl.RangeQuery, dsl.LikeQuery, dsl.ILikeQuery, dsl.RegexpQuery, dsl.ExistsQuery:
 			if k, _ := dsl.KeyOf(q); !slices.Contains(keys, k) {
 				keys = append(keys, k)
 			}
@@ -239,7 +249,7 @@ func (b *builder) expr(q dsl.Query) part {
 	case dsl.ExistsQuery:
 		kept := b.filter(q, q.Key, func(dsl.Value) bool { return true })
 		return inPart(q.Key, kept)
-	case dsl.LikeQuery:
+	case dsl.LikeQuery, dsl.ILikeQuery, dsl.RegexpQuery:
 		return b.like(q)
 	}
 	panic(fmt.Sprintf("plan: unexpected query %T", q))
@@ -436,13 +446,16 @@ func inRange(q dsl.RangeQuery, v dsl.Value) bool {
 // exactly, and those it cannot: a value that match finds equal to another
 // value whose text does not match (3000.0 and 3000, for LIKE '%.0').
 // The second kind is checked on the records.
-func (b *builder) like(q dsl.LikeQuery) part {
-	pat := dsl.CompileLike(q.Pattern)
-	all := b.values[q.Key]
+//
+// ILIKE and REGEXP test the text as LIKE does, and are planned the same
+// way.
+func (b *builder) like(q dsl.Query) part {
+	key, test, _ := dsl.TextTest(q)
+	all := b.values[key]
 	matches := make([]bool, len(all))
 	byNumber := map[float64][]int{}
 	for i, v := range all {
-		matches[i] = pat.Match(v.Text())
+		matches[i] = test(v.Text())
 		if f, ok := numeric(v); ok {
 			byNumber[f] = append(byNumber[f], i)
 		}
@@ -474,11 +487,11 @@ func (b *builder) like(q dsl.LikeQuery) part {
 		}
 	}
 	b.plan.Filtered = append(b.plan.Filtered, Filtered{Test: dsl.Describe(q), Kept: len(safe) + len(unsafe), Of: len(all), Check: len(unsafe)})
-	sp := inPart(q.Key, safe)
+	sp := inPart(key, safe)
 	if len(unsafe) == 0 {
 		return sp
 	}
-	check := &Check{Candidates: b.request(dsl.InQuery{Key: q.Key, Values: unsafe}), Query: q}
+	check := &Check{Candidates: b.request(dsl.InQuery{Key: key, Values: unsafe}), Query: q}
 	b.plan.Checks = append(b.plan.Checks, check)
 	check.N = len(b.plan.Requests) + len(b.plan.Checks) + 100 // renumbered by number()
 	if sp.empty {
@@ -592,9 +605,19 @@ func (p *Plan) String() string {
 		fmt.Fprintf(&b, "%d. read the records of %s and keep %s\n", step, render(c.Candidates, names), dsl.Describe(c.Query))
 	}
 	fmt.Fprintf(&b, "result: %s\n", render(p.Root, names))
+	if !p.Statement.Plain() {
+		b.WriteString(p.describeTable(step + 1))
+	}
 	fmt.Fprintf(&b, "requests: %d", p.RequestCount())
 	if len(p.Checks) > 0 {
 		b.WriteString(", and the property reads of the checks")
+	}
+	if !p.Statement.Plain() {
+		if p.Statement.Select == dsl.SelectElements {
+			fmt.Fprintf(&b, ", and one per %d elements found", bimface.MaxBatchIDs)
+		} else {
+			b.WriteString(", and one listing per target")
+		}
 	}
 	b.WriteByte('\n')
 	return b.String()

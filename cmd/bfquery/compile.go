@@ -34,8 +34,14 @@ func (c *DSLCmd) Run(e *env) error {
 		}
 		out = buf.Bytes()
 	}
-	_, err = fmt.Fprintf(e.stdout, "%s\n", out)
-	return err
+	if _, err = fmt.Fprintf(e.stdout, "%s\n", out); err != nil {
+		return err
+	}
+	if !st.Plain() {
+		// The request is the filter; BIMFACE has nothing for the rest.
+		fmt.Fprintln(e.stderr, "bfquery: this is the request of the statement's WHERE; its SELECT list, GROUP BY, HAVING, ORDER BY, LIMIT and DISTINCT run client-side, on the records it finds (bfquery query --remote does both)")
+	}
+	return nil
 }
 
 // FmtCmd is "bfquery fmt": DSL request JSON in, query text out.

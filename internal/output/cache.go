@@ -7,7 +7,16 @@ import (
 
 // FromCache answers a statement on a loaded cache; with records, it also
 // reads what the table and CSV show of each ID.
+//
+// A statement with a SELECT list answers with its table.
 func FromCache(c *eval.Cache, st dsl.Statement, records bool) (Answer, error) {
+	if !st.Plain() {
+		t, err := c.Run(st)
+		if err != nil {
+			return Answer{}, err
+		}
+		return Answer{Select: st.Select, Table: t}, nil
+	}
 	if err := st.Request.Check(); err != nil {
 		return Answer{}, err
 	}

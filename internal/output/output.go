@@ -55,10 +55,16 @@ type Answer struct {
 	// Count, when not nil, is the number of IDs, which Results then
 	// leaves out: what the count format prints.
 	Count *int
+	// Table, when not nil, is the answer of a statement with a SELECT
+	// list, which the formats write instead of Results (table.go).
+	Table *eval.Table
 }
 
-// Len returns the number of IDs over all targets.
+// Len returns the number of IDs over all targets, or a table's rows.
 func (a Answer) Len() int {
+	if a.Table != nil {
+		return len(a.Table.Rows)
+	}
 	if a.Count != nil {
 		return *a.Count
 	}
@@ -67,6 +73,21 @@ func (a Answer) Len() int {
 		n += len(r.IDs)
 	}
 	return n
+}
+
+// Head returns the answer of a statement with a SELECT list cut to its
+// first n rows; other answers are returned as they are.
+func (a Answer) Head(n int) Answer {
+	if a.Table == nil || len(a.Table.Rows) <= n {
+		return a
+	}
+	t := *a.Table
+	t.Rows = t.Rows[:n]
+	if t.Targets != nil {
+		t.Targets = t.Targets[:n]
+	}
+	a.Table = &t
+	return a
 }
 
 // Writer writes answers in one format.
@@ -91,6 +112,9 @@ func NewWriter(w io.Writer, f Format) *Writer {
 
 // Write writes one answer.
 func (w *Writer) Write(a Answer) error {
+	if a.Table != nil {
+		return w.writeTable(a.Table)
+	}
 	switch w.format {
 	case IDs:
 		for _, r := range a.Results {

@@ -150,7 +150,13 @@ func Match(e Element, q dsl.Query) bool {
 	case dsl.RangeQuery:
 		return slices.ContainsFunc(e.candidates(string(q.Key)), func(c any) bool { return inRange(c, q) })
 	case dsl.LikeQuery:
-		re := likeRegexp(q.Pattern)
+		re := likeRegexp(q.Pattern, false)
+		return slices.ContainsFunc(e.candidates(string(q.Key)), func(c any) bool { return re.MatchString(Text(c)) })
+	case dsl.ILikeQuery:
+		re := likeRegexp(q.Pattern, true)
+		return slices.ContainsFunc(e.candidates(string(q.Key)), func(c any) bool { return re.MatchString(Text(c)) })
+	case dsl.RegexpQuery:
+		re := regexp.MustCompile(q.Pattern)
 		return slices.ContainsFunc(e.candidates(string(q.Key)), func(c any) bool { return re.MatchString(Text(c)) })
 	}
 	panic(q)
@@ -187,11 +193,15 @@ func inRange(c any, q dsl.RangeQuery) bool {
 	return true
 }
 
-// refLikeRegexp translates a LIKE pattern into an anchored regular
-// expression, independently of dsl.CompileLike.
-func likeRegexp(p string) *regexp.Regexp {
+// likeRegexp translates a LIKE pattern (ILIKE with fold) into an
+// anchored regular expression, independently of dsl.CompileLike.
+func likeRegexp(p string, fold bool) *regexp.Regexp {
 	var b strings.Builder
 	b.WriteString(`^(?s:`)
+	if fold {
+		// RE2's (?i) folds case as strings.EqualFold does.
+		b.WriteString(`(?i)`)
+	}
 	escaped := false
 	for _, r := range p {
 		switch {
@@ -317,6 +327,35 @@ func (g *Gen) pattern(key string) string {
 	return b.String()
 }
 
+// regexp makes a regular expression from a piece of one of the key's
+// values, anchored or not, with a character made any.
+func (g *Gen) regexp(key string) string {
+	r := []rune(g.value(key).Text())
+	if len(r) == 0 {
+		return [...]string{"", "^$", "."}[g.rng.IntN(3)]
+	}
+	i := g.rng.IntN(len(r))
+	j := i + 1 + g.rng.IntN(len(r)-i)
+	var b strings.Builder
+	if i == 0 && g.rng.IntN(2) == 0 {
+		b.WriteByte('^')
+	}
+	for k, c := range r[i:j] {
+		if k > 0 && g.rng.IntN(6) == 0 {
+			b.WriteByte('.')
+		} else {
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	if j == len(r) && g.rng.IntN(2) == 0 {
+		b.WriteByte('$')
+	}
+	if g.rng.IntN(5) == 0 {
+		b.WriteString("|" + regexp.QuoteMeta(string(r[0])))
+	}
+	return b.String()
+}
+
 // Query returns a random query, nested below depth; call it with 0.
 func (g *Gen) Query(depth int) dsl.Query {
 	n := 9
@@ -334,6 +373,18 @@ func (g *Gen) Query(depth int) dsl.Query {
 		}
 		return dsl.Between(dsl.Key(key), g.number(key), g.number(key))
 	case 4:
+		switch g.rng.IntN(4) {
+		case 0:
+			p := g.pattern(key)
+			if g.rng.IntN(2) == 0 {
+				p = strings.ToUpper(p)
+			} else {
+				p = strings.ToLower(p)
+			}
+			return dsl.ILike(dsl.Key(key), p)
+		case 1:
+			return dsl.Regexp(dsl.Key(key), g.regexp(key))
+		}
 		return dsl.Like(dsl.Key(key), g.pattern(key))
 	case 5:
 		return dsl.Exists(dsl.Key(key))

@@ -75,7 +75,7 @@ type local struct {
 func (l local) Name() string { return l.name }
 
 func (l local) Answer(_ context.Context, st dsl.Statement, want Want) (output.Answer, error) {
-	if want == Count {
+	if want == Count && st.Plain() {
 		// The size of each match set, without an ID string.
 		return output.CountFromCache(l.c, st)
 	}
@@ -99,13 +99,17 @@ func (l local) Matched(st dsl.Statement, each func(t Target, records int, clause
 }
 
 func (l local) matched(st dsl.Statement, each func(t Target, records int, clauses string)) error {
-	if err := st.Request.Check(); err != nil {
+	if err := st.Check(); err != nil {
 		return err
 	}
 	for _, id := range st.Request.TargetIDs() {
 		ix, err := l.c.Index(st.Request.TargetType(), id, st.Select)
 		if err != nil {
 			return err
+		}
+		if st.Request.Query() == nil {
+			each(Target{st.Request.TargetType(), id}, ix.Len(), fmt.Sprintf("no WHERE, every record: %d\n", ix.Len()))
+			continue
 		}
 		ep, err := ix.Explain(st.Request.Query())
 		if err != nil {
@@ -207,15 +211,32 @@ func (r *remote) see(t Target, keys ...dsl.Key) {
 }
 
 func (r *remote) Answer(ctx context.Context, st dsl.Statement, _ Want) (output.Answer, error) {
-	results, err := plan.Answer(ctx, r.plan, st, r.planOpts)
-	if err != nil {
-		return output.Answer{}, err
+	var a output.Answer
+	if st.Plain() {
+		results, err := plan.Answer(ctx, r.plan, st, r.planOpts)
+		if err != nil {
+			return output.Answer{}, err
+		}
+		a = output.Answer{Select: st.Select, Results: results}
+	} else {
+		// A SELECT list is computed here from the records the filter
+		// found.
+		t, err := plan.Table(ctx, r.plan, st, r.planOpts)
+		if err != nil {
+			return output.Answer{}, err
+		}
+		a = output.Answer{Select: st.Select, Table: t}
 	}
 	keys := queryKeys(st.Request.Query())
+	for _, c := range st.Columns() {
+		if c.Key != "" {
+			keys = append(keys, c.Key)
+		}
+	}
 	for _, id := range st.Request.TargetIDs() {
 		r.see(Target{st.Request.TargetType(), id}, keys...)
 	}
-	return output.Answer{Select: st.Select, Results: results}, nil
+	return a, nil
 }
 
 func (r *remote) Plan(ctx context.Context, st dsl.Statement) (*plan.Plan, error) {

@@ -367,6 +367,9 @@ func Duration(d time.Duration) string {
 
 // truncate keeps the first n IDs of an answer, with their records.
 func truncate(a output.Answer, n int) output.Answer {
+	if a.Table != nil {
+		return a.Head(n)
+	}
 	out := output.Answer{Select: a.Select}
 	for i, r := range a.Results {
 		if n <= 0 {
