@@ -73,8 +73,10 @@ func ReadRecords(r io.Reader, name string, sel dsl.Select, fileID string, fn fun
 // Open checks (the manifest, that IDs are unique in a target's elements,
 // rooms or areas, and the counts), so an error may come after fn has seen
 // records: a caller that writes what it is given must be ready to drop
-// it. dir prefixes file names in errors. It returns the manifest.
-func WalkCache(fsys fs.FS, dir string, fn func(t *TargetManifest, sel dsl.Select, rec *RawRecord) error) (*Manifest, error) {
+// it. keep, when not nil, chooses the targets to read; the others are not
+// read, nor checked beyond their manifest entry. dir prefixes file names
+// in errors. It returns the manifest.
+func WalkCache(fsys fs.FS, dir string, keep func(*TargetManifest) bool, fn func(t *TargetManifest, sel dsl.Select, rec *RawRecord) error) (*Manifest, error) {
 	join := func(p string) string {
 		if dir == "" {
 			return p
@@ -91,6 +93,9 @@ func WalkCache(fsys fs.FS, dir string, fn func(t *TargetManifest, sel dsl.Select
 	}
 	for i := range m.Targets {
 		tm := &m.Targets[i]
+		if keep != nil && !keep(tm) {
+			continue
+		}
 		for _, part := range []struct {
 			sel   dsl.Select
 			parts []Part

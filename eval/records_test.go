@@ -109,7 +109,7 @@ func TestWalkCacheAgreesWithIndex(t *testing.T) {
 			got := map[string]candidates{}
 			ids := map[string][]string{}
 			fileIDs := map[string]int{}
-			_, err = eval.WalkCache(os.DirFS(dir), dir, func(tm *eval.TargetManifest, sel dsl.Select, rec *eval.RawRecord) error {
+			_, err = eval.WalkCache(os.DirFS(dir), dir, nil, func(tm *eval.TargetManifest, sel dsl.Select, rec *eval.RawRecord) error {
 				name := fmt.Sprintf("%s %s %s", tm.Type, tm.ID, sel)
 				if got[name] == nil {
 					got[name] = candidates{}
@@ -203,7 +203,7 @@ func TestReadRecordsErrors(t *testing.T) {
 			require.EqualError(t, got, want.Error())
 		})
 	}
-	_, err = eval.WalkCache(os.DirFS("../testdata/cache/badcount"), "../testdata/cache/badcount", func(*eval.TargetManifest, dsl.Select, *eval.RawRecord) error { return nil })
+	_, err = eval.WalkCache(os.DirFS("../testdata/cache/badcount"), "../testdata/cache/badcount", nil, func(*eval.TargetManifest, dsl.Select, *eval.RawRecord) error { return nil })
 	require.EqualError(t, err, "../testdata/cache/badcount/manifest.json:5:29: file 1124890692330272 counts 3 elements but its files hold 2")
 }
 
