@@ -1,8 +1,10 @@
 package export
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -54,6 +56,13 @@ func PartitionDir(table, targetID string) string {
 // dataset. Partitions appear only once the whole cache has been read and
 // checked: a failed export leaves out as it was.
 func Export(cache, out string, opt Options) (*Stats, error) {
+	return ExportFS(os.DirFS(cache), cache, out, opt)
+}
+
+// ExportFS is Export of the cache directory at the root of fsys (for
+// instance an embedded one); name prefixes its file names in errors.
+func ExportFS(fsys fs.FS, name, out string, opt Options) (*Stats, error) {
+	cache := name
 	if opt.Format == "" {
 		opt.Format = Parquet
 	}
@@ -63,11 +72,10 @@ func Export(cache, out string, opt Options) (*Stats, error) {
 	if opt.RunRows <= 0 {
 		opt.RunRows = DefaultRunRows
 	}
-	fsys := os.DirFS(cache)
 	m, err := eval.ReadManifest(fsys, filepath.Join(cache, eval.ManifestName))
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s is not a bfquery cache: %w", cache, err)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s is not a bfquery cache: %w", cmp.Or(cache, "."), err)
 		}
 		return nil, err
 	}
