@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/eval"
@@ -223,34 +224,78 @@ type exporter struct {
 	elements rowWriter[Element]
 	erows    []Element
 	seq      int64
-	run      run
+	run      *run
 	runs     int
 	flushing chan error // the previous run's write, when one is under way
 }
 
-// prop is a properties row kept for sorting: strings point into the
-// records' own texts, so a row costs its fields and no copy.
-type prop struct {
-	id, group, key, text, unit, vtype string
-	num                               float64
-	kind                              dsl.Kind
-	sel                               dsl.Select
-	flags                             uint8
+// run holds the properties rows of one run without pointers, so that the
+// garbage collector has nothing to scan in it: texts sit in one byte arena,
+// and keys, groups, units and value types, which repeat, are interned.
+// Rows are kept in blocks that never move once allocated.
+type run struct {
+	arena []byte
+	rows  [][]prop
+	n     int
+	strs  []string
+	index map[string]uint32
 }
 
-const (
-	hasGroup = 1 << iota
-	hasUnit
-	hasVType
-	hasNum
-)
+// runBlock is the number of rows of a block of a run.
+const runBlock = 1 << 16
 
-type run []prop
+type span32 struct{ off, n uint32 }
+
+// prop is one properties row of a run; key, group, unit and vtype are
+// indexes in the run's strs (+1, so that 0 is none).
+type prop struct {
+	id, text                span32
+	key, group, unit, vtype uint32
+	num                     float64
+	kind                    dsl.Kind
+	sel                     dsl.Select
+	hasNum                  bool
+}
+
+func newRun() *run { return &run{index: map[string]uint32{}} }
+
+func (r *run) put(s string) span32 {
+	off := len(r.arena)
+	r.arena = append(r.arena, s...)
+	return span32{uint32(off), uint32(len(s))}
+}
+
+func (r *run) intern(s string) uint32 {
+	if i, ok := r.index[s]; ok {
+		return i
+	}
+	r.strs = append(r.strs, s)
+	r.index[s] = uint32(len(r.strs))
+	return uint32(len(r.strs))
+}
+
+func (r *run) add(p prop) {
+	if r.n%runBlock == 0 {
+		r.rows = append(r.rows, make([]prop, 0, runBlock))
+	}
+	b := &r.rows[len(r.rows)-1]
+	*b = append(*b, p)
+	r.n++
+}
+
+// text returns a text of the arena without copying it: the arena is not
+// written to once the run is being written out.
+func (r *run) text(s span32) string {
+	if s.n == 0 {
+		return ""
+	}
+	return unsafe.String(&r.arena[s.off], int(s.n))
+}
 
 func (x *exporter) ext() string { return "." + string(x.opt.Format) }
 
 func (x *exporter) startTarget(tm *eval.TargetManifest) error {
-	x.tm, x.runs, x.seq = tm, 0, 0
+	x.tm, x.runs, x.seq, x.run = tm, 0, 0, newRun()
 	for _, table := range []string{ElementsTable, PropertiesTable} {
 		if err := os.MkdirAll(filepath.Join(x.dir, PartitionDir(table, tm.ID)), 0o755); err != nil {
 			return err
@@ -318,31 +363,28 @@ func (x *exporter) add(sel dsl.Select, rec *eval.RawRecord) error {
 			return err
 		}
 	}
+	r := x.run
+	id := r.put(rec.ID)
 	for _, f := range rec.Fields {
-		p := prop{id: rec.ID, key: f.Key, text: f.Text, kind: f.Kind, sel: sel}
-		if v, ok := number(f.Kind, f.Text); ok {
-			p.num, p.flags = v, hasNum
-		}
-		x.run = append(x.run, p)
+		p := prop{id: id, key: r.intern(f.Key), text: r.put(f.Text), kind: f.Kind, sel: sel}
+		p.num, p.hasNum = number(f.Kind, f.Text)
+		r.add(p)
 	}
 	for _, it := range rec.Properties {
-		p := prop{id: rec.ID, group: it.Group, key: it.Key, kind: it.Kind, sel: sel, unit: it.Unit, vtype: it.ValueType, flags: hasGroup}
+		p := prop{id: id, group: r.intern(it.Group), key: r.intern(it.Key), kind: it.Kind, sel: sel}
 		if it.Kind != dsl.KindInvalid {
-			p.text = it.Text
-			if v, ok := number(it.Kind, it.Text); ok {
-				p.num = v
-				p.flags |= hasNum
-			}
+			p.text = r.put(it.Text)
+			p.num, p.hasNum = number(it.Kind, it.Text)
 		}
 		if it.Unit != "" {
-			p.flags |= hasUnit
+			p.unit = r.intern(it.Unit)
 		}
 		if it.ValueType != "" {
-			p.flags |= hasVType
+			p.vtype = r.intern(it.ValueType)
 		}
-		x.run = append(x.run, p)
+		r.add(p)
 	}
-	if len(x.run) >= x.opt.RunRows {
+	if x.run.n >= x.opt.RunRows {
 		return x.flushRun(false)
 	}
 	return nil
@@ -359,13 +401,13 @@ func (x *exporter) flushRun(last bool) error {
 		}
 		x.flushing = nil
 	}
-	if len(x.run) > 0 || x.runs == 0 {
+	if x.run.n > 0 || x.runs == 0 {
 		r := x.run
-		x.run = make(run, 0, min(len(r), x.opt.RunRows+4096))
+		x.run = newRun()
 		name := filepath.Join(x.dir, PartitionDir(PropertiesTable, x.tm.ID), fmt.Sprintf("part-%05d%s", x.runs, x.ext()))
 		x.runs++
 		x.stats.Files++
-		x.stats.Properties += int64(len(r))
+		x.stats.Properties += int64(r.n)
 		done := make(chan error, 1)
 		tt := string(x.tm.Type)
 		go func() { done <- writeRun(name, x.opt.Format, tt, r) }()
@@ -396,63 +438,83 @@ func init() {
 	}
 }
 
-// writeRun sorts a run's rows by key (a stable bucket sort: a key's rows
-// keep record order) and writes them as one file.
-func writeRun(name string, f Format, targetType string, r run) (err error) {
+// writeRun sorts a run's rows by key (a counting sort: a key's rows keep
+// record order) and writes them as one file.
+func writeRun(name string, f Format, targetType string, r *run) (err error) {
 	w, err := createRows(name, f, "key", PropertyColumns, propertyFields)
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, w.Close()) }()
-	buckets := map[string][]int32{}
-	var keys []string
-	for i := range r {
-		k := r[i].key
-		b, ok := buckets[k]
-		if !ok {
-			keys = append(keys, k)
+	// Keys in order, then each key's first position in the sorted rows.
+	start := make([]int, len(r.strs)+2)
+	for _, b := range r.rows {
+		for i := range b {
+			start[b[i].key+1]++
 		}
-		buckets[k] = append(b, int32(i))
 	}
-	slices.Sort(keys)
-	batch := make([]Property, 0, 4096)
+	keys := make([]uint32, 0, len(r.strs))
+	for k := range r.strs {
+		if start[k+2] > 0 {
+			keys = append(keys, uint32(k+1))
+		}
+	}
+	slices.SortFunc(keys, func(a, b uint32) int { return strings.Compare(r.strs[a-1], r.strs[b-1]) })
+	pos := make([]int, len(r.strs)+1)
+	at := 0
 	for _, k := range keys {
-		for _, i := range buckets[k] {
-			p := &r[i]
-			row := Property{TargetType: targetType, Kind: selNames[p.sel], ID: p.id, Key: p.key, ValueKind: kindNames[p.kind]}
-			if p.flags&hasGroup != 0 {
-				row.Group = &p.group
+		pos[k] = at
+		at += start[k+1]
+	}
+	order := make([]*prop, r.n)
+	for _, b := range r.rows {
+		for i := range b {
+			order[pos[b[i].key]] = &b[i]
+			pos[b[i].key]++
+		}
+	}
+	str := func(i uint32) *string {
+		if i == 0 {
+			return nil
+		}
+		return &r.strs[i-1]
+	}
+	batch := make([]Property, 0, 4096)
+	ids := make([]string, 0, 4096)
+	texts := make([]string, 0, 4096)
+	nums := make([]float64, 0, 4096)
+	flush := func() error {
+		_, err := w.Write(batch)
+		batch, ids, texts, nums = batch[:0], ids[:0], texts[:0], nums[:0]
+		return err
+	}
+	for _, p := range order {
+		ids = append(ids, r.text(p.id))
+		row := Property{TargetType: targetType, Kind: selNames[p.sel], ID: ids[len(ids)-1],
+			Group: str(p.group), Key: r.strs[p.key-1], ValueKind: kindNames[p.kind], Unit: str(p.unit), ValueType: str(p.vtype)}
+		if p.kind != dsl.KindInvalid {
+			texts = append(texts, r.text(p.text))
+			row.ValueText = &texts[len(texts)-1]
+		}
+		if p.hasNum {
+			nums = append(nums, p.num)
+			row.ValueNum = &nums[len(nums)-1]
+		}
+		if p.kind == dsl.KindBool {
+			row.ValueBool = &falseV
+			if r.text(p.text) == "true" {
+				row.ValueBool = &trueV
 			}
-			if p.kind != dsl.KindInvalid {
-				row.ValueText = &p.text
-			}
-			if p.flags&hasNum != 0 {
-				row.ValueNum = &p.num
-			}
-			if p.kind == dsl.KindBool {
-				if p.text == "true" {
-					row.ValueBool = &trueV
-				} else {
-					row.ValueBool = &falseV
-				}
-			}
-			if p.flags&hasUnit != 0 {
-				row.Unit = &p.unit
-			}
-			if p.flags&hasVType != 0 {
-				row.ValueType = &p.vtype
-			}
-			batch = append(batch, row)
-			if len(batch) == cap(batch) {
-				if _, err := w.Write(batch); err != nil {
-					return err
-				}
-				batch = batch[:0]
+		}
+		batch = append(batch, row)
+		if len(batch) == cap(batch) {
+			if err := flush(); err != nil {
+				return err
 			}
 		}
 	}
 	if len(batch) > 0 {
-		_, err = w.Write(batch)
+		return flush()
 	}
-	return err
+	return nil
 }

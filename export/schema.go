@@ -16,10 +16,10 @@ type Element struct {
 	Kind       string `parquet:"kind,dict" json:"kind"`
 	// Seq is the record's position in its target's elements, rooms or
 	// areas: the engine answers in this order.
-	Seq      int64  `parquet:"seq" json:"seq"`
-	ID       string `parquet:"id" json:"id"`
+	Seq      int64  `parquet:"seq,delta" json:"seq"`
+	ID       string `parquet:"id,delta" json:"id"`
 	FileID   string `parquet:"file_id,dict" json:"file_id"`
-	RecordID string `parquet:"record_id" json:"record_id"`
+	RecordID string `parquet:"record_id,delta" json:"record_id"`
 
 	Name         *string `parquet:"name,optional,dict" json:"name"`
 	CategoryName *string `parquet:"category_name,optional,dict" json:"category_name"`
@@ -46,7 +46,7 @@ type Element struct {
 type Property struct {
 	TargetType string  `parquet:"target_type,dict" json:"target_type"`
 	Kind       string  `parquet:"kind,dict" json:"kind"`
-	ID         string  `parquet:"id" json:"id"`
+	ID         string  `parquet:"id,delta" json:"id"`
 	Group      *string `parquet:"group_name,optional,dict" json:"group_name"`
 	Key        string  `parquet:"key,dict" json:"key"`
 	// ValueKind is string, number or boolean; NULL for an item without a
@@ -54,11 +54,11 @@ type Property struct {
 	ValueKind *string `parquet:"value_kind,optional,dict" json:"value_kind"`
 	// ValueText is a string itself, a number's literal as written in the
 	// JSON (3000.0 stays "3000.0"), true or false.
-	ValueText *string `parquet:"value_text,optional" json:"value_text"`
+	ValueText *string `parquet:"value_text,optional,dict" json:"value_text"`
 	// ValueNum is the float64 of a number or of a numeric string (one
 	// that follows JSON's number grammar exactly); ±Inf beyond float64's
 	// range.
-	ValueNum  *float64 `parquet:"value_num,optional" json:"value_num"`
+	ValueNum  *float64 `parquet:"value_num,optional,split" json:"value_num"`
 	ValueBool *bool    `parquet:"value_bool,optional" json:"value_bool"`
 	Unit      *string  `parquet:"unit,optional,dict" json:"unit"`
 	ValueType *string  `parquet:"value_type,optional,dict" json:"value_type"`
