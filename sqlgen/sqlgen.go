@@ -75,33 +75,38 @@ func Compile(st dsl.Statement, opt Options) (string, error) {
 		return "", err
 	}
 	ids := st.Request.TargetIDs()
-	kind := export.KindName(st.Select)
-	var branches []string
-	for i, id := range ids {
-		c := &compiler{opt: opt, kind: kind}
-		c.target = c.str(id)
+	c := &compiler{opt: opt, kind: export.KindName(st.Select)}
+	if len(ids) == 1 {
+		c.target = c.str(ids[0])
 		where, err := c.query(st.Request.Query(), "    ")
 		if err != nil {
 			return "", err
 		}
-		head := "SELECT target_id, id"
-		if len(ids) > 1 {
-			head = fmt.Sprintf("SELECT %d AS n, seq, target_id, id", i+1)
-		}
-		branches = append(branches, fmt.Sprintf("%s\nFROM %s\nWHERE target_id = %s AND target_type = %s AND kind = %s\n  AND %s",
-			head, opt.Elements, c.target, c.str(string(st.Request.TargetType())), c.str(kind), where))
+		return fmt.Sprintf("SELECT target_id, id\nFROM %s\nWHERE target_id = %s AND target_type = %s AND kind = %s\n  AND %s\nORDER BY seq;\n",
+			opt.Elements, c.target, c.str(string(st.Request.TargetType())), c.str(c.kind), where), nil
 	}
-	if len(branches) == 1 {
-		return branches[0] + "\nORDER BY seq;\n", nil
+	// Several targets are one scan of each table, not one per target:
+	// clauses are correlated semi-joins on the record's target and ID.
+	lits := make([]string, len(ids))
+	var order strings.Builder
+	for i, id := range ids {
+		lits[i] = c.str(id)
+		fmt.Fprintf(&order, " WHEN %s THEN %d", lits[i], i+1)
 	}
-	// Branches are not indented: a literal may hold a line break.
-	return "SELECT target_id, id FROM (\n" + strings.Join(branches, "\n  UNION ALL\n") + "\n) AS r\nORDER BY n, seq;\n", nil
+	c.targets = "(" + strings.Join(lits, ", ") + ")"
+	where, err := c.query(st.Request.Query(), "    ")
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("SELECT target_id, id\nFROM %s AS e\nWHERE target_id IN %s AND target_type = %s AND kind = %s\n  AND %s\nORDER BY CASE target_id%s END, seq;\n",
+		opt.Elements, c.targets, c.str(string(st.Request.TargetType())), c.str(c.kind), where, order.String()), nil
 }
 
 type compiler struct {
-	opt    Options
-	kind   string
-	target string // the target ID as a literal
+	opt     Options
+	kind    string
+	target  string // the target ID as a literal, for a statement on one target
+	targets string // or the list of their literals, for several
 }
 
 // query writes the condition on a record (a row of elements) that q
@@ -190,8 +195,13 @@ func (c *compiler) query(q dsl.Query, indent string) (string, error) {
 }
 
 // candidate writes "the record has a candidate of key for which cond
-// holds": one semi-join on the properties of the target's records.
+// holds": a semi-join on the properties of the target's records (the
+// targets' records, correlated on target and ID, for several).
 func (c *compiler) candidate(key dsl.Key, cond string) string {
+	if c.targets != "" {
+		return fmt.Sprintf("EXISTS (SELECT 1 FROM %s AS p WHERE p.target_id IN %s AND p.target_id = e.target_id AND p.kind = e.kind AND p.id = e.id AND p.key = %s AND %s)",
+			c.opt.Properties, c.targets, c.str(string(key)), cond)
+	}
 	return fmt.Sprintf("id IN (SELECT id FROM %s WHERE target_id = %s AND kind = %s AND key = %s AND %s)",
 		c.opt.Properties, c.target, c.str(c.kind), c.str(string(key)), cond)
 }
