@@ -67,7 +67,7 @@ func createRows[T any](name string, f Format, sortedBy string, header []string, 
 			parquet.Compression(&zstdCodec),
 			parquet.MaxRowsPerRowGroup(RowGroupRows),
 			parquet.CreatedBy("bfquery", "1", ""),
-			parquet.DictionaryMaxBytes(1<<20),
+			parquet.DictionaryMaxBytes(1 << 20),
 		}
 		if sortedBy != "" {
 			opts = append(opts, parquet.SortingWriterConfig(parquet.SortingColumns(parquet.Ascending(sortedBy))))
