@@ -31,9 +31,10 @@ type RawRecord struct {
 	// object, outside properties, with their dotted paths, in document
 	// order: exactly the field candidates of a key (nulls left out).
 	Fields []Field
-	// Properties are the property items, in document order, including
-	// those without a value (Kind is then dsl.KindInvalid). An item is a
-	// candidate of its Key when it has a value and Key is not empty.
+	// Properties are the property items that have a key, in document
+	// order, including those without a value (Kind is then
+	// dsl.KindInvalid). An item is a candidate of its Key when it has a
+	// value and Key is not empty.
 	Properties []Property
 }
 
