@@ -22,6 +22,7 @@ import (
 // each (100,000 by default) exported into one dataset, their caches
 // loaded by the engine, and DuckDB on the dataset.
 type portfolio struct {
+	dir   string // the dataset, removed by TestMain
 	ids   []string
 	cache *eval.Cache
 	db    *sql.DB
@@ -41,7 +42,7 @@ func loadPortfolio(b *testing.B) *portfolio {
 	}
 	out, err := os.MkdirTemp("", "bfquery-portfolio-")
 	require.NoError(b, err)
-	p := &portfolio{}
+	p := &portfolio{dir: out}
 	var targets []*eval.Target
 	for i := range 10 {
 		id := strconv.Itoa(1900000000000001 + i)
@@ -127,4 +128,13 @@ func BenchmarkDuckDBScan(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "rows")
 	fmt.Fprintf(os.Stderr, "%d properties rows\n", n)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench != nil {
+		bench.db.Close()
+		os.RemoveAll(bench.dir)
+	}
+	os.Exit(code)
 }
