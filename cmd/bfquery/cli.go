@@ -24,12 +24,14 @@ const (
 
 // cli is the command line, as kong reads it.
 type cli struct {
-	Query QueryCmd `cmd:"" help:"Run queries on a local cache (or the built-in demo model), on BIMFACE, or on both to compare."`
-	DSL   DSLCmd   `cmd:"" name:"dsl" help:"Compile a query to BIMFACE's DSL request JSON."`
-	Fmt   FmtCmd   `cmd:"" name:"fmt" help:"Format DSL request JSON as query text."`
-	Pull  PullCmd  `cmd:"" help:"Download a file's or an integration's elements, rooms and areas into a cache directory."`
-	Serve ServeCmd `cmd:"" help:"Serve BIMFACE's API from a cache, for offline use and tests (a simulator)."`
-	Index IndexCmd `cmd:"" help:"Write the index files of a cache directory, which make opening it fast (pull writes them)."`
+	Query  QueryCmd  `cmd:"" help:"Run queries on a local cache (or the built-in demo model), on BIMFACE, or on both to compare."`
+	DSL    DSLCmd    `cmd:"" name:"dsl" help:"Compile a query to BIMFACE's DSL request JSON."`
+	Fmt    FmtCmd    `cmd:"" name:"fmt" help:"Format DSL request JSON as query text."`
+	Pull   PullCmd   `cmd:"" help:"Download a file's or an integration's elements, rooms and areas into a cache directory."`
+	Serve  ServeCmd  `cmd:"" help:"Serve BIMFACE's API from a cache, for offline use and tests (a simulator)."`
+	Export ExportCmd `cmd:"" help:"Write caches as Parquet (or CSV, NDJSON) tables of elements and properties, for DuckDB, Spark, Trino, pandas."`
+	SQL    SQLCmd    `cmd:"" name:"sql" help:"Compile a query to SQL over the tables bfquery export writes."`
+	Index  IndexCmd  `cmd:"" help:"Write the index files of a cache directory, which make opening it fast (pull writes them)."`
 
 	Upload       UploadCmd       `cmd:"" help:"Upload a model file to BIMFACE."`
 	Translate    TranslateCmd    `cmd:"" help:"Translate an uploaded file into model data (--wait waits for the end), or show how it goes."`

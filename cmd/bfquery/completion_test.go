@@ -45,7 +45,7 @@ func TestBashCompletion(t *testing.T) {
 		return strings.Fields(string(out))
 	}
 	require.Subset(t, complete("bfquery", ""), []string{"query", "dsl", "fmt", "pull", "serve", "shell", "completion"})
-	require.Equal(t, []string{"serve", "share", "shell"}, complete("bfquery", "s"))
+	require.Equal(t, []string{"serve", "sql", "share", "shell"}, complete("bfquery", "s"))
 	require.Equal(t, []string{"start", "status"}, complete("bfquery", "translate", "st"))
 	require.Equal(t, []string{"create", "show", "list", "delete"}, complete("bfquery", "share", ""))
 	require.Equal(t, []string{"--texture"}, complete("bfquery", "translate", "--tex"))

@@ -1,0 +1,89 @@
+package export_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/bfquery/bfquery/eval"
+	"github.com/bfquery/bfquery/export"
+	"github.com/bfquery/bfquery/internal/modelgen"
+)
+
+// benchElements is the model size of the benchmarks: 100,000 elements, or
+// BFQUERY_BENCH_ELEMENTS (1000000 for the README's figure).
+func benchElements(b *testing.B) int {
+	if s := os.Getenv("BFQUERY_BENCH_ELEMENTS"); s != "" {
+		n, err := strconv.Atoi(s)
+		require.NoError(b, err)
+		return n
+	}
+	return 100_000
+}
+
+func dirSize(b *testing.B, dir string) int64 {
+	var n int64
+	require.NoError(b, filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			n += fi.Size()
+		}
+		return err
+	}))
+	return n
+}
+
+// BenchmarkExport exports a generated model (NDJSON, not gzipped, so that
+// its JSON size is what is on disk) to Parquet, and reports elements/s and
+// the Parquet's size as a fraction of the JSON's. BenchmarkOpenBaseline
+// loads the same model into the engine's index: the same reading, for
+// comparison.
+func BenchmarkExport(b *testing.B) {
+	cache := benchCache(b)
+	json := dirSize(b, cache)
+	var size int64
+	for b.Loop() {
+		out := b.TempDir()
+		_, err := export.Export(cache, out, export.Options{})
+		require.NoError(b, err)
+		size = dirSize(b, out)
+	}
+	b.SetBytes(json)
+	b.ReportMetric(float64(benchElements(b))*float64(b.N)/b.Elapsed().Seconds(), "elements/s")
+	b.ReportMetric(float64(size)/float64(json), "parquet/json")
+}
+
+func BenchmarkOpenBaseline(b *testing.B) {
+	cache := benchCache(b)
+	b.SetBytes(dirSize(b, cache))
+	for b.Loop() {
+		_, err := eval.Open(cache)
+		require.NoError(b, err)
+	}
+	b.ReportMetric(float64(benchElements(b))*float64(b.N)/b.Elapsed().Seconds(), "elements/s")
+}
+
+var benchCaches = map[int]string{}
+
+func benchCache(b *testing.B) string {
+	n := benchElements(b)
+	if dir := benchCaches[n]; dir != "" {
+		return dir
+	}
+	dir, err := os.MkdirTemp("", "bfquery-bench-")
+	require.NoError(b, err)
+	_, err = modelgen.WriteCache(dir, modelgen.CacheConfig{Seed: 1, FileID: "1", Elements: n, Format: modelgen.NDJSON})
+	require.NoError(b, err)
+	benchCaches[n] = dir
+	return dir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, dir := range benchCaches {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}

@@ -1,0 +1,68 @@
+// Package export writes the records of bfquery caches as two tables, in
+// Parquet, CSV or NDJSON, for the engines that data platforms run (DuckDB,
+// Spark, Trino, ClickHouse) and for pandas, Excel or Power BI. Package
+// sqlgen compiles queries to SQL over them.
+//
+// # Layout
+//
+// A dataset directory holds one hive-style partition per target in each
+// table, so that a portfolio of caches is one path:
+//
+//	DIR/elements/target_id=1124890692330272/part-00000.parquet
+//	DIR/properties/target_id=1124890692330272/part-00000.parquet
+//	DIR/properties/target_id=1124890692330272/part-00001.parquet …
+//
+// target_id is in the path only, not in the files (Spark refuses a column
+// that is both). Exporting a target again replaces its partitions; a
+// file and an integration of the same ID cannot share a dataset. A
+// partition appears once the whole cache has been read and checked, as
+// eval.Open checks it, so a damaged cache writes nothing.
+//
+// # elements: one row per record
+//
+//	target_type   string   file or integration
+//	kind          string   element, room or area
+//	seq           int64    position in the target's records of that kind (the engine's order)
+//	id            string   the printed ID (fileId.elementId in an integration)
+//	file_id       string   the file the record belongs to
+//	record_id     string   elementId (id for rooms and areas) as written
+//	name, category_name, category_id, floor, family, family_type,
+//	specialty, system_type, guid
+//	              string   the first candidate of name, categoryName, categoryId, floor,
+//	                       family, familyType, specialty, systemType, guid: a top-level
+//	                       field before a property item; NULL when none
+//	min_x … max_z double   boundingBox.min.x … (bboxMin.x … for rooms and areas), NULL when absent
+//
+// # properties: one row per candidate value
+//
+//	target_type, kind, id  as in elements: id joins the two
+//	group_name    string   the item's group; NULL for a top-level field
+//	key           string   the item's key, or the field's dotted path (boundingBox.min.x)
+//	value_kind    string   string, number or boolean; NULL for an item whose value is
+//	                       missing, null, an object or an array (no candidate)
+//	value_text    string   a string itself, a number's literal as written (3000.0), true or false
+//	value_num     double   numbers, and strings that follow JSON's number grammar exactly
+//	                       ("30.0", "1e3"; not " 30" or "030"), as the engine reads them
+//	value_bool    boolean  booleans
+//	unit          string   the item's unit, NULL when absent
+//	value_type    string   the item's valueType as written, NULL when absent
+//
+// The top-level scalars of a record (elementId, name, guid, the bounding
+// box, each scalar of a top-level array…) are rows too, so that a key's
+// candidates are exactly the engine's: the rows of that key with a
+// value_kind. Items without a key are left out; items whose key is empty
+// are kept (no query can name them).
+//
+// Rows of properties are sorted by key, in runs of Options.RunRows rows
+// (a run is one file), so that a reader skips the row groups of other keys
+// by their statistics; the rows of a key keep record order.
+//
+// # Parquet
+//
+// Written with github.com/parquet-go/parquet-go: zstd, dictionary
+// encoding of the columns with few distinct values (kinds, keys, groups,
+// units, the standard keys), page and column statistics, row groups of
+// RowGroupRows rows, and the properties files declare that they are
+// sorted by key. CSV has a header and cannot tell NULL from an empty
+// string; NDJSON writes NULL as null.
+package export

@@ -1,0 +1,161 @@
+package export
+
+import (
+	"math"
+
+	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/eval"
+)
+
+// Element is one row of the elements table: one record (an element, a
+// room or an area) with its standard keys. Pointers are SQL NULL when nil.
+// The table's partition, target_id, is in the dataset's directory names,
+// not in the rows.
+type Element struct {
+	TargetType string `parquet:"target_type,dict" json:"target_type"`
+	Kind       string `parquet:"kind,dict" json:"kind"`
+	// Seq is the record's position in its target's elements, rooms or
+	// areas: the engine answers in this order.
+	Seq      int64  `parquet:"seq,delta" json:"seq"`
+	ID       string `parquet:"id,delta" json:"id"`
+	FileID   string `parquet:"file_id,dict" json:"file_id"`
+	RecordID string `parquet:"record_id,delta" json:"record_id"`
+
+	Name         *string `parquet:"name,optional,dict" json:"name"`
+	CategoryName *string `parquet:"category_name,optional,dict" json:"category_name"`
+	CategoryID   *string `parquet:"category_id,optional,dict" json:"category_id"`
+	Floor        *string `parquet:"floor,optional,dict" json:"floor"`
+	Family       *string `parquet:"family,optional,dict" json:"family"`
+	FamilyType   *string `parquet:"family_type,optional,dict" json:"family_type"`
+	Specialty    *string `parquet:"specialty,optional,dict" json:"specialty"`
+	SystemType   *string `parquet:"system_type,optional,dict" json:"system_type"`
+	GUID         *string `parquet:"guid,optional" json:"guid"`
+
+	MinX *float64 `parquet:"min_x,optional" json:"min_x"`
+	MinY *float64 `parquet:"min_y,optional" json:"min_y"`
+	MinZ *float64 `parquet:"min_z,optional" json:"min_z"`
+	MaxX *float64 `parquet:"max_x,optional" json:"max_x"`
+	MaxY *float64 `parquet:"max_y,optional" json:"max_y"`
+	MaxZ *float64 `parquet:"max_z,optional" json:"max_z"`
+}
+
+// Property is one row of the properties table: a candidate value of a key
+// for a record, as the engine sees candidates. A property item is a row
+// with its group; a top-level scalar of the record (elementId, name,
+// boundingBox.min.x…) is a row with a NULL group, its dotted path as key.
+type Property struct {
+	TargetType string  `parquet:"target_type,dict" json:"target_type"`
+	Kind       string  `parquet:"kind,dict" json:"kind"`
+	ID         string  `parquet:"id,delta" json:"id"`
+	Group      *string `parquet:"group_name,optional,dict" json:"group_name"`
+	Key        string  `parquet:"key,dict" json:"key"`
+	// ValueKind is string, number or boolean; NULL for an item without a
+	// value (null, an object or an array), which is no candidate.
+	ValueKind *string `parquet:"value_kind,optional,dict" json:"value_kind"`
+	// ValueText is a string itself, a number's literal as written in the
+	// JSON (3000.0 stays "3000.0"), true or false.
+	ValueText *string `parquet:"value_text,optional,dict" json:"value_text"`
+	// ValueNum is the float64 of a number or of a numeric string (one
+	// that follows JSON's number grammar exactly); ±Inf beyond float64's
+	// range.
+	ValueNum  *float64 `parquet:"value_num,optional,split" json:"value_num"`
+	ValueBool *bool    `parquet:"value_bool,optional" json:"value_bool"`
+	Unit      *string  `parquet:"unit,optional,dict" json:"unit"`
+	ValueType *string  `parquet:"value_type,optional,dict" json:"value_type"`
+}
+
+// Column names, for the CSV header and the SQL compiler.
+var (
+	ElementColumns = []string{
+		"target_type", "kind", "seq", "id", "file_id", "record_id",
+		"name", "category_name", "category_id", "floor", "family", "family_type", "specialty", "system_type", "guid",
+		"min_x", "min_y", "min_z", "max_x", "max_y", "max_z",
+	}
+	PropertyColumns = []string{
+		"target_type", "kind", "id", "group_name", "key", "value_kind", "value_text", "value_num", "value_bool", "unit", "value_type",
+	}
+)
+
+// KindName is the kind column's value for what sel selects: element, room
+// or area.
+func KindName(sel dsl.Select) string {
+	switch sel {
+	case dsl.SelectRooms:
+		return "room"
+	case dsl.SelectAreas:
+		return "area"
+	}
+	return "element"
+}
+
+// valueKind names a candidate's JSON type for value_kind.
+func valueKind(k dsl.Kind) string {
+	switch k {
+	case dsl.KindString:
+		return "string"
+	case dsl.KindNumber:
+		return "number"
+	case dsl.KindBool:
+		return "boolean"
+	}
+	return ""
+}
+
+// number is value_num: numbers and numeric strings, as the engine reads
+// them (dsl.Value.Float), -0 made 0 so that no engine can tell them apart.
+func number(kind dsl.Kind, text string) (float64, bool) {
+	if kind != dsl.KindNumber && kind != dsl.KindString {
+		return 0, false
+	}
+	f, ok := dsl.Number(text).Float()
+	if !ok {
+		return 0, false
+	}
+	return f + 0, true
+}
+
+// standard fills an element row's standard columns from a record: each
+// is the first candidate of its key, a top-level field before a property
+// item, as text (numbers as bounding-box doubles).
+func standard(e *Element, rec *eval.RawRecord, sel dsl.Select) {
+	first := func(key string) (dsl.Kind, string, bool) {
+		for i := range rec.Fields {
+			if f := &rec.Fields[i]; f.Key == key {
+				return f.Kind, f.Text, true
+			}
+		}
+		for i := range rec.Properties {
+			if p := &rec.Properties[i]; p.Key == key && p.Kind != dsl.KindInvalid {
+				return p.Kind, p.Text, true
+			}
+		}
+		return 0, "", false
+	}
+	text := func(key string) *string {
+		if _, t, ok := first(key); ok {
+			return &t
+		}
+		return nil
+	}
+	num := func(key string) *float64 {
+		// The first numeric candidate: a box's coordinates are numbers,
+		// but a model may write one as a numeric string.
+		for i := range rec.Fields {
+			if f := &rec.Fields[i]; f.Key == key {
+				if v, ok := number(f.Kind, f.Text); ok && !math.IsNaN(v) {
+					return &v
+				}
+			}
+		}
+		return nil
+	}
+	e.Name, e.CategoryName, e.CategoryID = text("name"), text("categoryName"), text("categoryId")
+	e.Floor, e.Family, e.FamilyType = text("floor"), text("family"), text("familyType")
+	e.Specialty, e.SystemType, e.GUID = text("specialty"), text("systemType"), text("guid")
+	lo, hi := "boundingBox.min.", "boundingBox.max."
+	if sel != dsl.SelectElements {
+		lo, hi = "bboxMin.", "bboxMax."
+	}
+	e.MinX, e.MinY, e.MinZ = num(lo+"x"), num(lo+"y"), num(lo+"z")
+	e.MaxX, e.MaxY, e.MaxZ = num(hi+"x"), num(hi+"y"), num(hi+"z")
+}

@@ -1,0 +1,71 @@
+package sqlgen_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/bfquery/bfquery/parser"
+	"github.com/bfquery/bfquery/sqlgen"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestGolden compiles one query that uses every construct, on two
+// targets, in each dialect; testdata/*.sql hold what is expected.
+func TestGolden(t *testing.T) {
+	const q = `SELECT roomId FROM file 1, 2 WHERE floor = 'F01' AND (name CONTAINS 'it''s' OR name LIKE '50\% off\_%\\')
+		AND NOT 面积 BETWEEN 1 AND 2.5 AND 长度 IN (3000, '3000', true) AND flag = 'true' AND big > 1e400
+		AND code = 'a\\b' AND x IS NULL AND y IS NOT NULL AND z < -0 AND boundingBox.min.x >= 0.1`
+	st, err := parser.Compile(strings.ReplaceAll(q, `'it''s'`, `'it\'s'`))
+	require.NoError(t, err)
+	for _, d := range sqlgen.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			got, err := sqlgen.Compile(st, sqlgen.Options{Dialect: d})
+			require.NoError(t, err)
+			name := filepath.Join("testdata", string(d)+".sql")
+			if *update {
+				require.NoError(t, os.WriteFile(name, []byte(got), 0o644))
+			}
+			want, err := os.ReadFile(name)
+			require.NoError(t, err)
+			require.Equal(t, string(want), got)
+		})
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, query string
+		opt         sqlgen.Options
+		want        string
+	}{
+		{"explain", "EXPLAIN SELECT elementId FROM file 1 WHERE a = 1", sqlgen.Options{}, "EXPLAIN has no SQL form: sql prints the query itself"},
+		{"nul", `SELECT elementId FROM file 1 WHERE a = 'x\u0000y'`, sqlgen.Options{}, `"x\x00y": a NUL character cannot be written in SQL text`},
+		{"dialect", "SELECT elementId FROM file 1 WHERE a = 1", sqlgen.Options{Dialect: "oracle"}, `unknown dialect "oracle": must be duckdb, spark or trino`},
+		{"table", "SELECT elementId FROM file 1 WHERE a = 1", sqlgen.Options{Properties: "p; DROP TABLE x"}, `table name "p; DROP TABLE x": must be identifiers separated by dots`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := parser.Compile(tc.query)
+			require.NoError(t, err)
+			_, err = sqlgen.Compile(st, tc.opt)
+			require.EqualError(t, err, tc.want)
+		})
+	}
+}
+
+func TestViews(t *testing.T) {
+	dir, err := filepath.Abs("data")
+	require.NoError(t, err)
+	got, err := sqlgen.Views("data", sqlgen.Spark)
+	require.NoError(t, err)
+	require.Equal(t, "SET spark.sql.sources.partitionColumnTypeInference.enabled = false;\n"+
+		"CREATE OR REPLACE TEMPORARY VIEW elements USING parquet OPTIONS (path '"+dir+"/elements');\n"+
+		"CREATE OR REPLACE TEMPORARY VIEW properties USING parquet OPTIONS (path '"+dir+"/properties');\n", got)
+	_, err = sqlgen.Views("data", sqlgen.Trino)
+	require.EqualError(t, err, "trino reads tables through a catalog: define elements and properties over data with its Hive connector, then name them with --elements and --properties")
+}
