@@ -98,7 +98,7 @@ func (b *builder) finish() (*Index, error) {
 		ix.summary[i] = slices.Clip(sum)
 	}
 
-	ix.buildFirsts(b, nk, newID)
+	ix.buildFirsts(b, newID)
 	if err := ix.buildSets(b, newID, vRank); err != nil {
 		return nil, err
 	}
@@ -108,39 +108,53 @@ func (b *builder) finish() (*Index, error) {
 	return ix, nil
 }
 
-// buildFirsts keeps each key's unit and the first candidates of the
-// records holding several of its values, by key.
-func (ix *Index) buildFirsts(b *builder, nk int, newID []uint32) {
-	ix.unitOff = make([]uint32, nk+1)
-	for k := range nk {
-		if k < len(b.units) {
-			ix.units = append(ix.units, b.units[k]...)
-		}
-		ix.unitOff[k+1] = uint32(len(ix.units))
+// buildFirsts keeps the units of the keys that have one and the first
+// candidates of the records holding several values of a key, by key.
+func (ix *Index) buildFirsts(b *builder, newID []uint32) {
+	// unitEnd holds (key, end) pairs in the order units were found.
+	type unit struct{ k, start, end uint32 }
+	var us []unit
+	start := uint32(0)
+	for i := 0; i < len(b.unitEnd); i += 2 {
+		us = append(us, unit{b.unitEnd[i], start, b.unitEnd[i+1]})
+		start = b.unitEnd[i+1]
 	}
-	b.units = nil
+	slices.SortFunc(us, func(a, b unit) int { return cmp.Compare(a.k, b.k) })
+	ix.unitOff = []uint32{0}
+	for _, u := range us {
+		ix.unitKeys = append(ix.unitKeys, u.k)
+		ix.units = append(ix.units, b.unitArena[u.start:u.end]...)
+		ix.unitOff = append(ix.unitOff, uint32(len(ix.units)))
+	}
+	b.unitEnd, b.unitSet, b.unitArena = nil, nil, nil
+
 	for k := range b.first {
 		b.endFirst(uint32(k))
 	}
 	b.first = nil
-	ix.multiOff = make([]uint32, nk+1)
-	for i := 0; i < len(b.multi); i += 3 {
-		ix.multiOff[b.multi[i]+1]++
-	}
-	for k := range nk {
-		ix.multiOff[k+1] += ix.multiOff[k]
-	}
-	m := len(b.multi) / 3
-	ix.multiRec, ix.multiFirst = make([]uint32, m), make([]uint32, m)
-	next := slices.Clone(ix.multiOff[:nk])
 	// The triples come in the order records ended: by record within each
-	// key, which a stable placement keeps.
-	for i := 0; i < len(b.multi); i += 3 {
-		k := b.multi[i]
-		j := next[k]
-		next[k]++
-		ix.multiRec[j] = b.multi[i+1]
-		ix.multiFirst[j] = newID[b.multi[i+2]] - ix.keyVal[k]
+	// key, which a stable sort by key keeps.
+	m := len(b.multi) / 3
+	order := make([]int, m)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(b.multi[3*i], b.multi[3*j]) })
+	ix.multiOff = []uint32{0}
+	ix.multiRec, ix.multiFirst = make([]uint32, 0, m), make([]uint32, 0, m)
+	for n, i := range order {
+		k := b.multi[3*i]
+		if n == 0 || k != ix.multiKeys[len(ix.multiKeys)-1] {
+			if n > 0 {
+				ix.multiOff = append(ix.multiOff, uint32(len(ix.multiRec)))
+			}
+			ix.multiKeys = append(ix.multiKeys, k)
+		}
+		ix.multiRec = append(ix.multiRec, b.multi[3*i+1])
+		ix.multiFirst = append(ix.multiFirst, newID[b.multi[3*i+2]]-ix.keyVal[k])
+	}
+	if len(ix.multiKeys) > 0 {
+		ix.multiOff = append(ix.multiOff, uint32(len(ix.multiRec)))
 	}
 	b.multi = nil
 }

@@ -112,22 +112,24 @@
 //	  12 per key, the start of its hash table of values, u32[K+1]
 //	  13 per key, the start of its numeric view, u32[K+1]
 //	  14 per key, the records holding it, u32[K]
-//	  15 per key, the CRC-32C of its data in sections 21–31, u32[K]
-//	  16 per key, the start of its unit in 17, u32[K+1]; 17 the units
-//	  18 per key, the start of its records of several values in 19 and
-//	    20, u32[K+1]; 19 those records, ascending per key, u32; 20 the
+//	  15 per key, the CRC-32C of its data in sections 23–33, u32[K]
+//	  16 the keys that have a unit, ascending, u32[U]; 17 the start of
+//	    each one's unit in 18, u32[U+1]; 18 the units
+//	  19 the keys with records holding several of their values,
+//	    ascending, u32[M]; 20 the start of each one's records in 21 and
+//	    22, u32[M+1]; 21 those records, ascending per key, u32; 22 the
 //	    local value number of each one's first candidate, u32
-//	  21 value kinds, u8[V]; 22 value text offsets, u32[V+1]
-//	  23 value texts, each followed by a 0 byte
-//	  24 the keys' hash tables of local value number+1
-//	  25 set offsets into 26, u32[V+K+1]; 26 record numbers, u32
-//	  27 the sets kept as bitmaps, u32 (ascending); 28 their offsets
-//	    into 29, u64; 29 roaring bitmaps, portable format, 8-aligned
-//	  30 numeric values sorted, f64; 31 their local value numbers, u32
+//	  23 value kinds, u8[V]; 24 value text offsets, u32[V+1]
+//	  25 value texts, each followed by a 0 byte
+//	  26 the keys' hash tables of local value number+1
+//	  27 set offsets into 28, u32[V+K+1]; 28 record numbers, u32
+//	  29 the sets kept as bitmaps, u32 (ascending); 30 their offsets
+//	    into 31, u64; 31 roaring bitmaps, portable format, 8-aligned
+//	  32 numeric values sorted, f64; 33 their local value numbers, u32
 //
 // The hash of a text t of kind c (1 string, 2 number, 3 boolean; 0 for
-// key names) is fixed: see hashText. Sections 0–20 are checked against
-// their CRC-32C when the file is opened; a key's data in sections 21–31
+// key names) is fixed: see hashText. Sections 0–22 are checked against
+// their CRC-32C when the file is opened; a key's data in sections 23–33
 // (the byte ranges of its kinds, text offsets, texts, hash table, set
 // offsets, record numbers, numeric values and their value numbers, bitmap
 // set numbers, bitmap offsets and bitmaps, in that order) is checked against its CRC-32C the first

@@ -73,17 +73,20 @@ type Index struct {
 	numF []float64
 	numV []uint32
 
-	// Each key's unit, units[unitOff[k]:unitOff[k+1]]: that of its first
-	// property item that had one (K+1 offsets).
-	unitOff []uint32
-	units   []byte
+	// The units of the keys that have one (that of the key's first
+	// property item with a unit): key unitKeys[i] (ascending) has
+	// units[unitOff[i]:unitOff[i+1]]. Sparse, as most keys have none.
+	unitKeys []uint32
+	unitOff  []uint32
+	units    []byte
 
 	// The records holding several values of a key, with the (local)
-	// value of each one's first candidate: key k's are
-	// multiRec/multiFirst[multiOff[k]:multiOff[k+1]], in record order.
-	// The sets tell which values a record holds, not which came first
-	// (see columns.go).
-	multiOff   []uint32 // K+1
+	// value of each one's first candidate: key multiKeys[i] (ascending)
+	// has multiRec/multiFirst[multiOff[i]:multiOff[i+1]], in record
+	// order. The sets tell which values a record holds, not which came
+	// first (see columns.go).
+	multiKeys  []uint32
+	multiOff   []uint32
 	multiRec   []uint32
 	multiFirst []uint32
 
@@ -208,9 +211,13 @@ func (ix *Index) keyAt(k int) (*keyIndex, error) {
 		numV:   ix.numV[ix.keyNum[k]:ix.keyNum[k+1]],
 		bigSet: ix.bigSet[b0:b1],
 
-		unit:       string(ix.units[ix.unitOff[k]:ix.unitOff[k+1]]),
-		multiRec:   ix.multiRec[ix.multiOff[k]:ix.multiOff[k+1]],
-		multiFirst: ix.multiFirst[ix.multiOff[k]:ix.multiOff[k+1]],
+	}
+	if i, ok := slices.BinarySearch(ix.unitKeys, uint32(k)); ok {
+		kv.unit = string(ix.units[ix.unitOff[i]:ix.unitOff[i+1]])
+	}
+	if i, ok := slices.BinarySearch(ix.multiKeys, uint32(k)); ok {
+		kv.multiRec = ix.multiRec[ix.multiOff[i]:ix.multiOff[i+1]]
+		kv.multiFirst = ix.multiFirst[ix.multiOff[i]:ix.multiOff[i+1]]
 	}
 	kv.bms = make([]*roaring.Bitmap, len(kv.bigSet))
 	for j := range kv.bigSet {

@@ -45,8 +45,10 @@ const (
 	secKeyNum
 	secKeyRecs
 	secKeyCRC
+	secUnitKeys
 	secUnitOff
 	secUnits
+	secMultiKeys
 	secMultiOff
 	secMultiRec
 	secMultiFirst
@@ -222,8 +224,10 @@ func (ix *Index) sections(meta []byte) [numSections][]byte {
 	s[secKeyNum] = asBytes(ix.keyNum)
 	s[secKeyRecs] = asBytes(ix.keyRecs)
 	s[secKeyCRC] = asBytes(ix.keyCRCs)
+	s[secUnitKeys] = asBytes(ix.unitKeys)
 	s[secUnitOff] = asBytes(ix.unitOff)
 	s[secUnits] = ix.units
+	s[secMultiKeys] = asBytes(ix.multiKeys)
 	s[secMultiOff] = asBytes(ix.multiOff)
 	s[secMultiRec] = asBytes(ix.multiRec)
 	s[secMultiFirst] = asBytes(ix.multiFirst)
@@ -380,8 +384,9 @@ func parseIndexFile(data []byte, name string) (ix *Index, meta *indexMeta, err e
 		keyHash: fromBytes[uint32](secs[secKeyHash]), keyVal: fromBytes[uint32](secs[secKeyVal]),
 		keyTab: fromBytes[uint32](secs[secKeyTab]), keyNum: fromBytes[uint32](secs[secKeyNum]),
 		keyRecs: fromBytes[uint32](secs[secKeyRecs]), keyCRCs: fromBytes[uint32](secs[secKeyCRC]),
-		unitOff: fromBytes[uint32](secs[secUnitOff]), units: secs[secUnits],
-		multiOff: fromBytes[uint32](secs[secMultiOff]), multiRec: fromBytes[uint32](secs[secMultiRec]),
+		unitKeys: fromBytes[uint32](secs[secUnitKeys]), unitOff: fromBytes[uint32](secs[secUnitOff]), units: secs[secUnits],
+		multiKeys: fromBytes[uint32](secs[secMultiKeys]), multiOff: fromBytes[uint32](secs[secMultiOff]),
+		multiRec: fromBytes[uint32](secs[secMultiRec]),
 		multiFirst: fromBytes[uint32](secs[secMultiFirst]),
 		kinds:      secs[secKinds], off: fromBytes[uint32](secs[secOff]), blob: secs[secBlob],
 		table: fromBytes[uint32](secs[secTable]), setOff: fromBytes[uint32](secs[secSetOff]),
@@ -396,6 +401,17 @@ func parseIndexFile(data []byte, name string) (ix *Index, meta *indexMeta, err e
 		return nil, nil, bad("%s", msg)
 	}
 	return ix, meta, nil
+}
+
+// increasingKeys reports whether keys are key numbers below nk in
+// increasing order.
+func increasingKeys(keys []uint32, nk int) bool {
+	for i, k := range keys {
+		if k >= uint32(nk) || i > 0 && k <= keys[i-1] {
+			return false
+		}
+	}
+	return true
 }
 
 // checkDirectory checks the sizes and bounds of the sections checked
@@ -420,21 +436,21 @@ func (ix *Index) checkDirectory() string {
 		return "record sets sizes disagree"
 	case len(ix.keyHash) == 0 || bits.OnesCount(uint(len(ix.keyHash))) != 1:
 		return "key hash table size is not a power of two"
-	case len(ix.unitOff) != nk+1 || ix.unitOff[0] != 0 || !nondecreasing(ix.unitOff) || ix.unitOff[nk] != uint32(len(ix.units)):
+	case len(ix.unitOff) != len(ix.unitKeys)+1 || ix.unitOff[0] != 0 || !nondecreasing(ix.unitOff) || ix.unitOff[len(ix.unitKeys)] != uint32(len(ix.units)) || !increasingKeys(ix.unitKeys, nk):
 		return "units out of order or bounds"
-	case len(ix.multiOff) != nk+1 || ix.multiOff[0] != 0 || !nondecreasing(ix.multiOff) || ix.multiOff[nk] != uint32(len(ix.multiRec)) || len(ix.multiFirst) != len(ix.multiRec):
+	case len(ix.multiOff) != len(ix.multiKeys)+1 || ix.multiOff[0] != 0 || !nondecreasing(ix.multiOff) || ix.multiOff[len(ix.multiKeys)] != uint32(len(ix.multiRec)) || len(ix.multiFirst) != len(ix.multiRec) || !increasingKeys(ix.multiKeys, nk):
 		return "first candidates out of order or bounds"
 	}
-	for k := range nk {
-		recs := ix.multiRec[ix.multiOff[k]:ix.multiOff[k+1]]
-		for i, r := range recs {
-			if r >= uint32(n) || i > 0 && r <= recs[i-1] {
-				return fmt.Sprintf("key %q: first candidates out of order or bounds", ix.keyName(k))
+	for i, k := range ix.multiKeys {
+		recs := ix.multiRec[ix.multiOff[i]:ix.multiOff[i+1]]
+		for j, r := range recs {
+			if r >= uint32(n) || j > 0 && r <= recs[j-1] {
+				return fmt.Sprintf("key %q: first candidates out of order or bounds", ix.keyName(int(k)))
 			}
 		}
-		for _, v := range ix.multiFirst[ix.multiOff[k]:ix.multiOff[k+1]] {
+		for _, v := range ix.multiFirst[ix.multiOff[i]:ix.multiOff[i+1]] {
 			if v >= ix.keyVal[k+1]-ix.keyVal[k] {
-				return fmt.Sprintf("key %q: first candidate out of bounds", ix.keyName(k))
+				return fmt.Sprintf("key %q: first candidate out of bounds", ix.keyName(int(k)))
 			}
 		}
 	}

@@ -62,8 +62,14 @@ type builder struct {
 	summary [numSummary][]uint32
 	sink    uint64 // keeps the loads that warm the cache (see index)
 
-	// Each key's unit: that of its first property item that had one.
-	units [][]byte
+	// Each key's unit, that of its first property item that had one:
+	// unitEnd holds (key, end in unitArena) pairs in the order units were
+	// found, each unit starting where the one before ends; unitSet says
+	// which keys have theirs. Keys are numerous where each record has its
+	// own, so these hold no pointers.
+	unitEnd   []uint32
+	unitSet   []bool
+	unitArena []byte
 	// first follows each key's first candidate per record (see
 	// firstCandidate); the records holding several values of a key are
 	// listed in multi, as (key, record, value) triples in record order.
@@ -220,12 +226,14 @@ func (b *builder) index(in <-chan *valueBatch, free chan<- *valueBatch, done cha
 				b.last = append(b.last, 0)
 			}
 			k := keys[i]
-			for uint32(len(b.first)) <= k {
-				b.first = append(b.first, firstState{})
-				b.units = append(b.units, nil)
+			if int(k) >= len(b.first) {
+				b.first = slices.Grow(b.first, int(k)+1-len(b.first))[:k+1]
+				b.unitSet = slices.Grow(b.unitSet, int(k)+1-len(b.unitSet))[:k+1]
 			}
-			if op.item && b.units[k] == nil && op.uend > op.end {
-				b.units[k] = bytes.Clone(batch.arena[op.end:op.uend])
+			if op.item && op.uend > op.end && !b.unitSet[k] {
+				b.unitSet[k] = true
+				b.unitArena = append(b.unitArena, batch.arena[op.end:op.uend]...)
+				b.unitEnd = append(b.unitEnd, k, uint32(len(b.unitArena)))
 			}
 			b.firstCandidate(k, op.rec, v, op.item)
 			if b.last[v] != op.rec+1 {
@@ -258,9 +266,14 @@ func (b *builder) index(in <-chan *valueBatch, free chan<- *valueBatch, done cha
 // read: the record (+1), its first candidate so far, whether that came
 // from a property item, and whether the record holds several values.
 type firstState struct {
-	rec, v      uint32
-	item, multi bool
+	rec, v uint32
+	flags  uint8 // firstItem, firstMulti
 }
+
+const (
+	firstItem  = 1 << iota // the first candidate so far is a property item's
+	firstMulti             // the record holds several values of the key
+)
 
 // firstCandidate follows the first candidate of key k in each record:
 // the first top-level value, or failing one the first property item's,
@@ -271,22 +284,25 @@ func (b *builder) firstCandidate(k, rec, v uint32, item bool) {
 	st := &b.first[k]
 	if st.rec != rec+1 {
 		b.endFirst(k)
-		*st = firstState{rec: rec + 1, v: v, item: item}
+		*st = firstState{rec: rec + 1, v: v}
+		if item {
+			st.flags = firstItem
+		}
 		return
 	}
 	if v != st.v {
-		st.multi = true
-		if st.item && !item {
-			st.v, st.item = v, false
+		st.flags |= firstMulti
+		if st.flags&firstItem != 0 && !item {
+			st.v, st.flags = v, firstMulti
 		}
 	}
 }
 
 // endFirst notes key k's record, if it held several values.
 func (b *builder) endFirst(k uint32) {
-	if st := &b.first[k]; st.multi {
+	if st := &b.first[k]; st.flags&firstMulti != 0 {
 		b.multi = append(b.multi, k, st.rec-1, st.v)
-		st.multi = false
+		st.flags &^= firstMulti
 	}
 }
 
