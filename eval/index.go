@@ -210,7 +210,6 @@ func (ix *Index) keyAt(k int) (*keyIndex, error) {
 		numF:   ix.numF[ix.keyNum[k]:ix.keyNum[k+1]],
 		numV:   ix.numV[ix.keyNum[k]:ix.keyNum[k+1]],
 		bigSet: ix.bigSet[b0:b1],
-
 	}
 	if i, ok := slices.BinarySearch(ix.unitKeys, uint32(k)); ok {
 		kv.unit = string(ix.units[ix.unitOff[i]:ix.unitOff[i+1]])

@@ -386,7 +386,7 @@ func parseIndexFile(data []byte, name string) (ix *Index, meta *indexMeta, err e
 		keyRecs: fromBytes[uint32](secs[secKeyRecs]), keyCRCs: fromBytes[uint32](secs[secKeyCRC]),
 		unitKeys: fromBytes[uint32](secs[secUnitKeys]), unitOff: fromBytes[uint32](secs[secUnitOff]), units: secs[secUnits],
 		multiKeys: fromBytes[uint32](secs[secMultiKeys]), multiOff: fromBytes[uint32](secs[secMultiOff]),
-		multiRec: fromBytes[uint32](secs[secMultiRec]),
+		multiRec:   fromBytes[uint32](secs[secMultiRec]),
 		multiFirst: fromBytes[uint32](secs[secMultiFirst]),
 		kinds:      secs[secKinds], off: fromBytes[uint32](secs[secOff]), blob: secs[secBlob],
 		table: fromBytes[uint32](secs[secTable]), setOff: fromBytes[uint32](secs[secSetOff]),
