@@ -72,5 +72,11 @@
 // with the Hive connector, create external tables over DIR/elements and
 // DIR/properties partitioned by target_id (varchar), register their
 // partitions (system.sync_partition_metadata), and pass their names with
-// Options.Elements and Options.Properties; this has not been tried here.
+// Options.Elements and Options.Properties; this has not been tried here.//
+// ILIKE and REGEXP, which the engine also evaluates, are refused where
+// SQL cannot say them exactly (ErrUntranslatable): ILIKE folds case as
+// Unicode's simple case folding does, which no dialect promises, and
+// REGEXP is RE2's syntax, which DuckDB reads (regexp_matches, a search
+// anywhere in the text, as Go's) but Spark and Trino, with Java's
+// expressions, do not.
 package sqlgen

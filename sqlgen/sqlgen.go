@@ -1,6 +1,7 @@
 package sqlgen
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -102,6 +103,11 @@ func Compile(st dsl.Statement, opt Options) (string, error) {
 		opt.Elements, c.targets, c.str(string(st.Request.TargetType())), c.str(c.kind), where, order.String()), nil
 }
 
+// ErrUntranslatable is the cause of the errors of queries that a dialect
+// cannot say with the engine's exact semantics: such a query is refused
+// rather than answered differently.
+var ErrUntranslatable = errors.New("sqlgen: no exact translation")
+
 type compiler struct {
 	opt     Options
 	kind    string
@@ -171,6 +177,21 @@ func (c *compiler) query(q dsl.Query, indent string) (string, error) {
 			return "", err
 		}
 		return c.candidate(q.Key, "value_text LIKE "+lit+" ESCAPE "+c.str(`\`)), nil
+	case dsl.ILikeQuery:
+		// Unicode's simple case folding (the Kelvin sign is k, ß is not
+		// ss) is what no SQL engine's ILIKE or lower() promises.
+		return "", fmt.Errorf("%w: ILIKE folds case as Unicode's simple case folding does, which no SQL dialect promises; use LIKE", ErrUntranslatable)
+	case dsl.RegexpQuery:
+		// DuckDB's regular expressions are RE2's, as Go's are; Spark's and
+		// Trino's are Java's, another syntax.
+		if c.opt.Dialect != DuckDB {
+			return "", fmt.Errorf("%w: REGEXP is RE2's syntax, which %s does not read", ErrUntranslatable, c.opt.Dialect)
+		}
+		lit, err := c.checked(q.Pattern)
+		if err != nil {
+			return "", err
+		}
+		return c.candidate(q.Key, "regexp_matches(value_text, "+lit+")"), nil
 	case dsl.RangeQuery:
 		var conds []string
 		for _, b := range []struct {
