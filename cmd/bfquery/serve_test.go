@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -81,7 +80,7 @@ func serveFor(t *testing.T, port string, wait time.Duration, args ...string) (co
 		}
 		return err == nil
 	}, 30*time.Second, 20*time.Millisecond)
-	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGINT))
+	interrupt(t)
 	select {
 	case code = <-done:
 	case <-time.After(10 * time.Second):
