@@ -609,7 +609,5 @@ func (s *Simulator) startJob(j *job, finish func() notice) {
 		s.schedule(d)
 		return
 	}
-	if n := finish(); j.callback != "" {
-		go s.sendCallback(n)
-	}
+	s.goCallback(finish())
 }

@@ -3,6 +3,7 @@ package bimfacetest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -74,6 +75,17 @@ type Simulator struct {
 	limits       Limits
 	spoolMu      sync.Mutex
 	spoolDir     string // uploaded files, made on first upload
+
+	// The simulator's life: what runs in the background (the timers that
+	// end jobs, the callbacks) starts only while it is open, and Close
+	// stops or waits for all of it. ctx is cancelled by Close, so that a
+	// callback to a receiver that hangs ends with it.
+	lifeMu sync.Mutex
+	closed bool
+	timers map[*time.Timer]struct{}
+	work   sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 // An Option configures a Simulator.
@@ -150,6 +162,7 @@ func New(data *Data, opts ...Option) (*Simulator, error) {
 		faultRNG:   rand.New(rand.NewPCG(0, 0)),
 		store:      newStore(),
 		limits:     DefaultLimits(),
+		timers:     map[*time.Timer]struct{}{},
 	}
 	for _, opt := range opts {
 		if err := opt(s); err != nil {
@@ -158,7 +171,84 @@ func New(data *Data, opts ...Option) (*Simulator, error) {
 	}
 	s.initSecurity()
 	s.routes()
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s, nil
+}
+
+// Close ends the simulator's life: it stops the timers that would end
+// jobs (a job still running stays so), cancels the callbacks being sent
+// and waits for them, and removes the uploaded files from disk. The
+// simulator must not serve requests afterwards; stop the server first
+// (NewServer does so when the test ends, and bfquery serve when it
+// stops). Close may be called more than once.
+func (s *Simulator) Close() error {
+	s.lifeMu.Lock()
+	s.closed = true
+	for t := range s.timers {
+		t.Stop()
+	}
+	clear(s.timers)
+	s.lifeMu.Unlock()
+	s.cancel()
+	s.work.Wait()
+	s.outbound.CloseIdleConnections()
+	return s.removeSpool()
+}
+
+// begin counts a piece of background work in, reporting false once the
+// simulator is closed; the work calls s.work.Done when it ends. Counting
+// in under lifeMu, which Close holds to mark the simulator closed, means
+// nothing is counted in once Close has started waiting.
+func (s *Simulator) begin() bool {
+	s.lifeMu.Lock()
+	defer s.lifeMu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.work.Add(1)
+	return true
+}
+
+// isClosed reports whether Close has been called.
+func (s *Simulator) isClosed() bool {
+	s.lifeMu.Lock()
+	defer s.lifeMu.Unlock()
+	return s.closed
+}
+
+// schedule settles the jobs after d, so that a job's callback goes out
+// without waiting for a request. The timer is kept until it fires, for
+// Close to stop.
+func (s *Simulator) schedule(d time.Duration) {
+	s.lifeMu.Lock()
+	defer s.lifeMu.Unlock()
+	if s.closed {
+		return
+	}
+	var t *time.Timer
+	t = time.AfterFunc(d, func() {
+		s.lifeMu.Lock()
+		delete(s.timers, t)
+		s.lifeMu.Unlock()
+		if !s.begin() {
+			return
+		}
+		defer s.work.Done()
+		s.settle()
+	})
+	s.timers[t] = struct{}{}
+}
+
+// goCallback sends a job's callback in the background, unless it has no
+// URL or the simulator is closed.
+func (s *Simulator) goCallback(n notice) {
+	if n.url == "" || !s.begin() {
+		return
+	}
+	go func() {
+		defer s.work.Done()
+		s.sendCallback(n)
+	}()
 }
 
 // Data returns what the simulator serves.

@@ -70,7 +70,6 @@ type store struct {
 	genElements    int
 	support        bimface.Support
 	projectID      int64
-	timers         []*time.Timer
 	received       int64 // upload body bytes received
 }
 
@@ -252,6 +251,10 @@ func (s *Simulator) target(key targetKey) *target {
 // settle ends the jobs that are due. Ending a job is done lazily, on the
 // next request, and by a timer that also sends its callback.
 func (s *Simulator) settle() {
+	if s.isClosed() {
+		// Jobs stand still once the simulator is closed.
+		return
+	}
 	now := time.Now()
 	var ended []notice
 	st := s.store
@@ -284,9 +287,7 @@ func (s *Simulator) settle() {
 	}
 	st.mu.Unlock()
 	for _, n := range ended {
-		if n.url != "" {
-			go s.sendCallback(n)
-		}
+		s.goCallback(n)
 	}
 }
 
@@ -490,6 +491,10 @@ func integrateElement(rec json.RawMessage, fileID string, req *bimface.Integrate
 	return out
 }
 
+// callbackTimeout bounds the sending of one callback; Close ends it
+// sooner.
+const callbackTimeout = 10 * time.Second
+
 // notice is a callback to send.
 type notice struct {
 	url, idName    string
@@ -518,7 +523,7 @@ func (s *Simulator) sendCallback(n notice) {
 	q.Set("nonce", nonce)
 	q.Set("signature", bimface.CallbackSignature(s.appKey, s.appSecret, id, status, nonce))
 	u.RawQuery = q.Encode()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(s.ctx, callbackTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
@@ -528,13 +533,6 @@ func (s *Simulator) sendCallback(n notice) {
 	if resp, err := s.outbound.Do(req); err == nil {
 		resp.Body.Close()
 	}
-}
-
-// schedule settles the jobs when a job is due, so that its callback goes
-// out without waiting for a request.
-func (s *Simulator) schedule(d time.Duration) {
-	t := time.AfterFunc(d, s.settle)
-	s.store.timers = append(s.store.timers, t)
 }
 
 // suffix is a file name's lower-case suffix without the dot.
