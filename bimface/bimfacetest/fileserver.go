@@ -29,6 +29,10 @@ const bucket = "bf-sim-srcfile"
 // maxFromURL bounds what an upload from a URL fetches.
 const maxFromURL = 64 << 20
 
+// appendUploading is the state of an append file whose bytes have not
+// all arrived; it becomes bimface.StatusSuccess when they have.
+const appendUploading = "uploading"
+
 // formSlack is what a policy upload's form may hold beside the file.
 const formSlack = 1 << 20
 
@@ -389,7 +393,7 @@ func (s *Simulator) createAppend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	af := &appendFile{src: q.Get("sourceId"), path: f.Name(), hash: fnv.New32a(), bean: bimface.AppendFile{
-		AppendFileID: st.newID(), Name: q.Get("name"), Length: n, Status: "uploading", CreateTime: chinaNow(),
+		AppendFileID: st.newID(), Name: q.Get("name"), Length: n, Status: appendUploading, CreateTime: chinaNow(),
 	}}
 	st.appends[af.bean.AppendFileID] = af
 	if n == 0 {

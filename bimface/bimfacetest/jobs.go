@@ -134,6 +134,15 @@ func (s *Simulator) translateStatus(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// translationStatusCode is the number a translation list filters by, for
+// each state of a translation.
+var translationStatusCode = map[string]int{
+	bimface.StatusPrepare:    bimface.TranslationStatusPreparing,
+	bimface.StatusProcessing: bimface.TranslationStatusProcessing,
+	bimface.StatusSuccess:    bimface.TranslationStatusSucceeded,
+	bimface.StatusFailed:     bimface.TranslationStatusFailed,
+}
+
 // searchAfter is the simulator's paging key: the create time in
 // milliseconds and the file ID of the last entry sent.
 func searchAfter(f *storedFile) []any {
@@ -189,7 +198,7 @@ func (s *Simulator) translations(w http.ResponseWriter, r *http.Request) {
 		if f.tr == nil || f.bean.FileID <= afterID {
 			continue
 		}
-		code := map[string]int{bimface.StatusSuccess: 99, bimface.StatusFailed: -1, bimface.StatusProcessing: 1}[f.tr.tr.Status]
+		code := translationStatusCode[f.tr.tr.Status]
 		switch {
 		case req.Status != nil && *req.Status != code,
 			req.Suffix != "" && !strings.EqualFold(req.Suffix, f.bean.Suffix),
