@@ -47,7 +47,7 @@ func (s *Simulator) compare(w http.ResponseWriter, r *http.Request) {
 	if prio == 0 {
 		prio = 2
 	}
-	j := &job{id: st.newID(), due: time.Now().Add(st.translateDelay), callback: req.Callback, created: time.Now()}
+	j := &job{id: st.newID(), due: time.Now().Add(s.translateDelay), callback: req.Callback, created: time.Now()}
 	j.cmp = bimface.Comparison{CompareID: j.id, Name: req.Name, Priority: prio, Status: bimface.StatusProcessing, SourceID: req.SourceID, CreateTime: chinaNow()}
 	st.comparisons[j.id] = j
 	s.startJob(j, func() notice {

@@ -1,19 +1,13 @@
 package bimfacetest
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
-	"io"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,58 +17,13 @@ import (
 	"github.com/bfquery/bfquery/dsl"
 )
 
-// bucket is the simulated object storage's bucket, served under /oss/.
-const bucket = "bf-sim-srcfile"
-
 // maxFromURL bounds what an upload from a URL fetches.
 const maxFromURL = 64 << 20
 
-// appendUploading is the state of an append file whose bytes have not
-// all arrived; it becomes bimface.StatusSuccess when they have.
-const appendUploading = "uploading"
-
-// formSlack is what a policy upload's form may hold beside the file.
-const formSlack = 1 << 20
-
-func (s *Simulator) fileRoutes(m *http.ServeMux) {
-	a := s.accessOnly
-	m.HandleFunc("PUT /upload", a(s.upload))
-	m.HandleFunc("GET /upload/policy", a(s.uploadPolicy))
-	m.HandleFunc("POST /oss/"+bucket+"/", s.ossPost)
-	m.HandleFunc("POST /appendFiles", a(s.createAppend))
-	m.HandleFunc("GET /appendFiles/{id}", a(s.getAppend))
-	m.HandleFunc("POST /appendFiles/{id}/data", a(s.appendData))
-	m.HandleFunc("GET /files/{id}", a(s.fileInfo))
-	m.HandleFunc("GET /metadata", a(s.metadata))
-	m.HandleFunc("GET /files", a(s.listFiles))
-	m.HandleFunc("GET /files/{id}/uploadStatus", a(s.uploadStatus))
-	m.HandleFunc("GET /support", a(func(w http.ResponseWriter, r *http.Request) { writeData(w, s.store.support) }))
-	m.HandleFunc("GET /download/url", a(s.downloadURL))
-	m.HandleFunc("GET /download/{id}", s.download)
-	m.HandleFunc("DELETE /file", a(s.deleteFile))
+// support answers GET /support.
+func (s *Simulator) support(w http.ResponseWriter, r *http.Request) {
+	writeData(w, s.supported)
 }
-
-// accessOnly wraps an endpoint that, like all of the file server's and
-// the jobs', takes an access token and never a view token.
-func (s *Simulator) accessOnly(h http.HandlerFunc) http.HandlerFunc {
-	return s.auth(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("view_token") != "" {
-			writeError(w, http.StatusUnauthorized, bimface.CodeAuthenticationFailed, "this endpoint takes an access token, not a view token")
-			return
-		}
-		h(w, r)
-	})
-}
-
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + "/"
-}
-
-func chinaNow() string { return time.Now().In(chinaTime).Format("2006-01-02 15:04:05") }
 
 // checkName checks an upload's name and size as BIMFACE does.
 func (s *Simulator) checkName(w http.ResponseWriter, name string, size int64) bool {
@@ -82,7 +31,7 @@ func (s *Simulator) checkName(w http.ResponseWriter, name string, size int64) bo
 		badRequest(w, "name must have 1 to 256 characters")
 		return false
 	}
-	sup := s.store.support
+	sup := s.supported
 	if !strings.Contains(","+strings.Join(sup.Types, ",")+",", ","+suffix(name)+",") {
 		writeError(w, http.StatusBadRequest, "file.type.not.support", fmt.Sprintf("suffix %q is not supported", suffix(name)))
 		return false
@@ -203,327 +152,6 @@ func (s *Simulator) fetch(w http.ResponseWriter, r *http.Request, src string) *b
 		return nil
 	}
 	return data
-}
-
-// policyDoc is what the simulator's policies say; it signs them with the
-// app secret.
-type policyDoc struct {
-	Expiration string `json:"expiration"`
-	Key        string `json:"key"`
-	MaxLength  int64  `json:"maxLength"`
-}
-
-func (s *Simulator) sign(policy string) string {
-	h := hmac.New(sha1.New, []byte(s.appSecret))
-	h.Write([]byte(policy))
-	return base64.StdEncoding.EncodeToString(h.Sum(nil))
-}
-
-// uploadPolicy answers GET /upload/policy?name=.
-func (s *Simulator) uploadPolicy(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	name := q.Get("name")
-	if !s.checkName(w, name, 0) {
-		return
-	}
-	s.mu.Lock()
-	key := strings.ReplaceAll(s.newToken("obj"), "-", "")
-	s.mu.Unlock()
-	exp := time.Now().Add(time.Hour)
-	doc, _ := json.Marshal(policyDoc{Expiration: exp.UTC().Format(time.RFC3339), Key: key, MaxLength: s.store.support.Length})
-	policy := base64.StdEncoding.EncodeToString(doc)
-	cb, _ := json.Marshal(map[string]string{"callbackUrl": baseURL(r) + "oss/receive", "callbackBody": "object=${object}&size=${size}&name=" + url.QueryEscape(name)})
-	s.store.mu.Lock()
-	s.store.policies[key] = policyGrant{name: name, sourceID: q.Get("sourceId"), policy: policy, expire: exp}
-	s.store.mu.Unlock()
-	writeData(w, bimface.UploadPolicy{
-		Host: baseURL(r) + "oss/" + bucket, ObjectKey: key, Policy: policy, AccessID: "sim-" + bucket,
-		Signature: s.sign(policy), CallbackBody: base64.StdEncoding.EncodeToString(cb), Expire: exp.Unix(), SourceID: q.Get("sourceId"),
-	})
-}
-
-// ossPost answers the form POST of a policy upload, as object storage
-// does with BIMFACE's callback: the new file's FileBean. The form's file
-// comes last (object storage ignores fields after it), so the policy and
-// its signature are checked before a byte of the file is read, and the
-// file streams to disk within the policy's limit.
-func (s *Simulator) ossPost(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Authorization") != "" {
-		writeError(w, http.StatusBadRequest, "InvalidArgument", "object storage takes the policy's signature, not an Authorization header")
-		return
-	}
-	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" {
-		writeError(w, http.StatusBadRequest, "InvalidArgument", "the body must be multipart/form-data")
-		return
-	}
-	limit := s.store.support.Length
-	tooLarge := func() {
-		writeError(w, http.StatusBadRequest, "EntityTooLarge", fmt.Sprintf("the file is over the policy's limit of %d bytes", limit))
-	}
-	if r.ContentLength > limit+formSlack {
-		tooLarge()
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit+formSlack)
-	mr := multipart.NewReader(r.Body, params["boundary"])
-	fields := map[string]string{}
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			writeError(w, http.StatusBadRequest, "InvalidArgument", "form field file is missing")
-			return
-		}
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				tooLarge()
-				return
-			}
-			writeError(w, http.StatusBadRequest, "InvalidArgument", "reading the form: "+err.Error())
-			return
-		}
-		if p.FormName() != "file" {
-			b, _ := io.ReadAll(io.LimitReader(p, 64<<10))
-			fields[p.FormName()] = string(b)
-			continue
-		}
-		g, ok := s.checkPolicy(w, fields)
-		if !ok {
-			return
-		}
-		data, err := s.spool(w, r, p, limit)
-		var mbe *http.MaxBytesError
-		switch {
-		case errors.Is(err, errTooLarge), errors.As(err, &mbe):
-			tooLarge()
-			return
-		case err != nil:
-			writeError(w, http.StatusBadRequest, "InvalidArgument", "reading the file: "+err.Error())
-			return
-		}
-		if !s.checkName(w, g.name, data.size) {
-			os.Remove(data.path)
-			return
-		}
-		st := s.store
-		st.mu.Lock()
-		_, unused := st.policies[fields["key"]]
-		delete(st.policies, fields["key"])
-		st.mu.Unlock()
-		if !unused {
-			os.Remove(data.path)
-			writeError(w, http.StatusForbidden, "AccessDenied", "the policy has been used")
-			return
-		}
-		s.keepFile(w, g.name, g.sourceID, data)
-		return
-	}
-}
-
-// checkPolicy checks the fields of a policy upload that come before its
-// file: all there, a policy this server handed out, signed, not expired,
-// for a name and sourceId still valid.
-func (s *Simulator) checkPolicy(w http.ResponseWriter, fields map[string]string) (policyGrant, bool) {
-	for _, k := range []string{"name", "key", "policy", "OSSAccessKeyId", "callback", "signature", "success_action_status"} {
-		if _, ok := fields[k]; !ok {
-			writeError(w, http.StatusBadRequest, "InvalidArgument", "form field "+k+" is missing")
-			return policyGrant{}, false
-		}
-	}
-	st := s.store
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	g, ok := st.policies[fields["key"]]
-	if !ok || g.policy != fields["policy"] || !hmac.Equal([]byte(fields["signature"]), []byte(s.sign(fields["policy"]))) || fields["OSSAccessKeyId"] != "sim-"+bucket {
-		writeError(w, http.StatusForbidden, "SignatureDoesNotMatch", "the policy or its signature is not valid")
-		return g, false
-	}
-	if time.Now().After(g.expire) {
-		writeError(w, http.StatusForbidden, "AccessDenied", "the policy has expired")
-		return g, false
-	}
-	if !s.checkName(w, g.name, 0) || s.sourceIDTaken(w, g.sourceID) {
-		return g, false
-	}
-	return g, true
-}
-
-func pathID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil {
-		badRequest(w, "%s %q: must be a number", name, r.PathValue(name))
-		return 0, false
-	}
-	return id, true
-}
-
-func queryID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
-	v := r.URL.Query().Get(name)
-	id, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		badRequest(w, "%s %q: must be a number", name, v)
-		return 0, false
-	}
-	return id, true
-}
-
-// createAppend answers POST /appendFiles?length=&name=.
-func (s *Simulator) createAppend(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	n, err := strconv.ParseInt(q.Get("length"), 10, 64)
-	if err != nil || n < 0 {
-		badRequest(w, "length %q: must be a number of bytes", q.Get("length"))
-		return
-	}
-	if !s.checkName(w, q.Get("name"), n) {
-		return
-	}
-	f, err := s.spoolFile()
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, bimface.CodeSystemError, "storing the file: "+err.Error())
-		return
-	}
-	f.Close()
-	st := s.store
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if s.sourceIDTaken(w, q.Get("sourceId")) {
-		os.Remove(f.Name())
-		return
-	}
-	af := &appendFile{src: q.Get("sourceId"), path: f.Name(), hash: fnv.New32a(), bean: bimface.AppendFile{
-		AppendFileID: st.newID(), Name: q.Get("name"), Length: n, Status: appendUploading, CreateTime: chinaNow(),
-	}}
-	st.appends[af.bean.AppendFileID] = af
-	if n == 0 {
-		s.completeAppend(af)
-	}
-	writeData(w, af.bean)
-}
-
-// completeAppend turns a complete append file into a file; st.mu is held.
-func (s *Simulator) completeAppend(af *appendFile) {
-	f := s.addFile(af.bean.Name, af.src, &blob{path: af.path, size: af.bean.Position, sum: af.hash.Sum32()})
-	af.bean.Status = bimface.StatusSuccess
-	af.bean.File = &f.bean
-}
-
-func (s *Simulator) appendByID(w http.ResponseWriter, r *http.Request) *appendFile {
-	id, ok := pathID(w, r, "id")
-	if !ok {
-		return nil
-	}
-	s.store.mu.Lock()
-	af := s.store.appends[id]
-	s.store.mu.Unlock()
-	if af == nil {
-		writeError(w, http.StatusNotFound, bimface.CodeFileNotFound, fmt.Sprintf("append file %d not found", id))
-	}
-	return af
-}
-
-// getAppend answers GET /appendFiles/{id}. It waits for a data request
-// in progress on the same file, so that the position it gives is final.
-func (s *Simulator) getAppend(w http.ResponseWriter, r *http.Request) {
-	af := s.appendByID(w, r)
-	if af == nil {
-		return
-	}
-	af.mu.Lock()
-	defer af.mu.Unlock()
-	s.store.mu.Lock()
-	bean := af.bean
-	s.store.mu.Unlock()
-	writeData(w, bean)
-}
-
-// appendData answers POST /appendFiles/{id}/data?position=: it writes
-// the body from position on, keeping what arrives even if the upload is
-// cut short.
-func (s *Simulator) appendData(w http.ResponseWriter, r *http.Request) {
-	af := s.appendByID(w, r)
-	if af == nil {
-		return
-	}
-	af.mu.Lock()
-	defer af.mu.Unlock()
-	pos := int64(0)
-	if v := r.URL.Query().Get("position"); v != "" {
-		var err error
-		if pos, err = strconv.ParseInt(v, 10, 64); err != nil {
-			badRequest(w, "position %q: must be a number", v)
-			return
-		}
-	}
-	st := s.store
-	st.mu.Lock()
-	cur, length := af.bean.Position, af.bean.Length
-	st.mu.Unlock()
-	if pos != cur {
-		badRequest(w, "position %d: the append file has %d bytes; append from there", pos, cur)
-		return
-	}
-	s.mu.Lock()
-	cut := s.faults.CutUploadAfter
-	s.mu.Unlock()
-	out, err := os.OpenFile(af.path, os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, bimface.CodeSystemError, "storing the file: "+err.Error())
-		return
-	}
-	defer out.Close()
-	tick := keepAlive(w, r)
-	buf := make([]byte, 32<<10)
-	var got int64
-	for {
-		if cut > 0 && got >= cut {
-			// The connection fails mid-body: keep what arrived.
-			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-				conn.Close()
-			}
-			return
-		}
-		chunk := buf
-		if cut > 0 && int64(len(chunk)) > cut-got {
-			chunk = chunk[:cut-got]
-		}
-		k, err := r.Body.Read(chunk)
-		if k > 0 {
-			st.mu.Lock()
-			st.received += int64(k)
-			if af.bean.Position+int64(k) > length {
-				st.mu.Unlock()
-				badRequest(w, "the data goes past the file's length of %d bytes", length)
-				return
-			}
-			st.mu.Unlock()
-			if _, err := out.Write(chunk[:k]); err != nil {
-				out.Truncate(af.bean.Position) // the next append starts clean
-				writeError(w, http.StatusInternalServerError, bimface.CodeSystemError, "storing the file: "+err.Error())
-				return
-			}
-			af.hash.Write(chunk[:k])
-			st.mu.Lock()
-			af.bean.Position += int64(k)
-			st.mu.Unlock()
-			got += int64(k)
-			tick()
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return // the client went away; what arrived is kept
-		}
-	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if af.bean.Position == length && af.bean.File == nil {
-		out.Close() // before the file is readable as an upload
-		s.completeAppend(af)
-	}
-	writeData(w, af.bean)
 }
 
 func (s *Simulator) fileByQuery(w http.ResponseWriter, id int64) *storedFile {
@@ -681,3 +309,26 @@ func (s *Simulator) deleteFile(w http.ResponseWriter, r *http.Request) {
 	delete(st.targets, targetKey{dsl.TargetFile, strconv.FormatInt(id, 10)})
 	writeData(w, "success")
 }
+
+// UploadedBytes returns how many bytes of upload bodies the file server
+// has received, in all uploads, whether kept or cut short.
+func (s *Simulator) UploadedBytes() int64 {
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	return s.store.received
+}
+
+// FileContent returns the bytes of an uploaded file.
+func (s *Simulator) FileContent(fileID int64) ([]byte, bool) {
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	f, ok := s.store.files[fileID]
+	if !ok {
+		return nil, false
+	}
+	b, err := os.ReadFile(f.blob.path)
+	return b, err == nil
+}
+
+// suffix is a file name's lower-case suffix without the dot.
+func suffix(name string) string { return strings.ToLower(strings.TrimPrefix(path.Ext(name), ".")) }
