@@ -3,6 +3,7 @@ package bimfacetest
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/bfquery/bfquery/bimface"
@@ -42,6 +43,9 @@ func (s *Simulator) compare(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusNotFound, bimface.CodeFileNotFound, fmt.Sprintf("%s %d not found, or not translated", typ, id))
 			return
 		}
+	}
+	if s.full(w, len(st.comparisons), "comparisons") {
+		return
 	}
 	prio := req.Priority
 	if prio == 0 {
@@ -99,6 +103,7 @@ func (s *Simulator) compareDelete(w http.ResponseWriter, r *http.Request) {
 	defer s.store.mu.Unlock()
 	if j := s.comparisonByQuery(w, r); j != nil {
 		delete(s.store.comparisons, j.id)
+		s.store.forget(targetKey{targetComparison, strconv.FormatInt(j.id, 10)})
 		writeData(w, "success")
 	}
 }

@@ -70,6 +70,9 @@ func (s *Simulator) databagCreate(w http.ResponseWriter, r *http.Request, typ ds
 		return
 	}
 	key := targetKey{typ, strconv.FormatInt(id, 10)}
+	if st.databags[key] == nil && s.full(w, len(st.databags), "offline databags") {
+		return
+	}
 	d := &bimface.Databag{DatabagVersion: "3.1", Status: bimface.StatusProcessing, CreateTime: chinaNow(), Length: 1 << 20}
 	switch typ {
 	case dsl.TargetFile:

@@ -110,6 +110,12 @@ func checkBools(w http.ResponseWriter, r *http.Request, names ...string) bool {
 // such as an invalid DSL.
 const CodeInvalidParameter = "input.parameter.error"
 
+// CodeQuotaExceeded is the code of the answer to a request that would
+// store more than the simulator keeps (WithMaxEntries). The documents
+// name no code for a full account, so the simulator has its own, in
+// BIMFACE's envelope, with status 400 so that clients do not retry.
+const CodeQuotaExceeded = "quota.exceeded"
+
 // chinaTime is the zone of expireTime in token answers.
 var chinaTime = time.FixedZone("CST", 8*60*60)
 

@@ -111,7 +111,7 @@ func (s *Simulator) keepFile(w http.ResponseWriter, name, sourceID string, data 
 	st := s.store
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if s.sourceIDTaken(w, sourceID) {
+	if s.sourceIDTaken(w, sourceID) || s.full(w, len(st.files), "files") {
 		os.Remove(data.path)
 		return
 	}
@@ -306,7 +306,14 @@ func (s *Simulator) deleteFile(w http.ResponseWriter, r *http.Request) {
 	}
 	os.Remove(st.files[id].blob.path)
 	delete(st.files, id)
-	delete(st.targets, targetKey{dsl.TargetFile, strconv.FormatInt(id, 10)})
+	st.forget(targetKey{dsl.TargetFile, strconv.FormatInt(id, 10)})
+	// The append file the file was uploaded as goes with it, so that
+	// deleting files makes room for append files too (WithMaxEntries).
+	for aid, af := range st.appends {
+		if af.bean.File != nil && af.bean.File.FileID == id {
+			delete(st.appends, aid)
+		}
+	}
 	writeData(w, "success")
 }
 

@@ -48,6 +48,9 @@ func (s *Simulator) integrate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, code, fmt.Sprintf(msg, src.FileID))
 		return
 	}
+	if s.full(w, len(st.integrations), "integrations") {
+		return
+	}
 	prio := req.Priority
 	if prio == 0 {
 		prio = 2
@@ -79,7 +82,7 @@ func (s *Simulator) integrateDelete(w http.ResponseWriter, r *http.Request) {
 	defer s.store.mu.Unlock()
 	if j := s.integrationByQuery(w, r); j != nil {
 		delete(s.store.integrations, j.id)
-		delete(s.store.targets, targetKey{dsl.TargetIntegration, strconv.FormatInt(j.id, 10)})
+		s.store.forget(targetKey{dsl.TargetIntegration, strconv.FormatInt(j.id, 10)})
 		writeData(w, "success")
 	}
 }

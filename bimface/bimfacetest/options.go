@@ -294,3 +294,26 @@ func WithGeneratedElements(n int) Option {
 		return nil
 	}
 }
+
+// DefaultMaxEntries is how many of each kind of thing the simulator
+// stores unless WithMaxEntries says otherwise.
+const DefaultMaxEntries = 100000
+
+// WithMaxEntries sets the most files, append files, integrations,
+// comparisons, offline databags and share links the simulator keeps,
+// each (DefaultMaxEntries unless set), so that a long-running bfquery
+// serve cannot be made to grow without end. A request that would store
+// one more is answered 400 quota.exceeded (CodeQuotaExceeded) until
+// something is deleted; a file's translation is counted with its file.
+// Upload policies, which expire, are bounded by the same number as
+// tokens are: past it, the expired and then those closest to expiring
+// are forgotten.
+func WithMaxEntries(n int) Option {
+	return func(s *Simulator) error {
+		if n < 1 {
+			return fmt.Errorf("WithMaxEntries: %d must be positive", n)
+		}
+		s.maxEntries = n
+		return nil
+	}
+}

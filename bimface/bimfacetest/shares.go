@@ -37,7 +37,7 @@ func (s *Simulator) shareCreate(w http.ResponseWriter, r *http.Request) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	key, ok := s.shareKey(w, r)
-	if !ok {
+	if !ok || (st.shares[key] == nil && s.full(w, len(st.shares), "share links")) {
 		return
 	}
 	s.mu.Lock()

@@ -49,6 +49,7 @@ type Simulator struct {
 	genElements    int
 	supported      bimface.Support
 	projectID      int64
+	maxEntries     int
 
 	// What guards a simulator that serves others (security.go, limits.go,
 	// spool.go).
@@ -96,6 +97,7 @@ func New(data *Data, opts ...Option) (*Simulator, error) {
 		genElements: DefaultGeneratedElements,
 		supported:   DefaultSupport(),
 		projectID:   DefaultProjectID,
+		maxEntries:  DefaultMaxEntries,
 	}
 	for _, opt := range opts {
 		if err := opt(s); err != nil {

@@ -1,7 +1,9 @@
 package bimfacetest
 
 import (
+	"fmt"
 	"hash"
+	"net/http"
 	"sync"
 	"time"
 
@@ -83,6 +85,28 @@ func newStore() *store {
 		shares:       map[targetKey]*bimface.ShareLink{},
 		targets:      map[targetKey]*target{},
 	}
+}
+
+// full answers 400 quota.exceeded, and reports true, when a map of the
+// store already holds the most entries the simulator keeps
+// (WithMaxEntries), have of what; st.mu is held. Refusing, rather than
+// forgetting old entries, keeps every answer the simulator gave true
+// for as long as it runs: a client frees room by deleting what it no
+// longer needs.
+func (s *Simulator) full(w http.ResponseWriter, have int, what string) bool {
+	if have < s.maxEntries {
+		return false
+	}
+	writeError(w, http.StatusBadRequest, CodeQuotaExceeded, fmt.Sprintf("the simulator holds %d %s, the most it keeps: delete some first", have, what))
+	return true
+}
+
+// forget drops what a deleted file, integration or comparison leaves:
+// its model and its offline databag; st.mu is held.
+func (st *store) forget(key targetKey) {
+	delete(st.targets, key)
+	delete(st.databags, key)
+	delete(st.databagDue, key)
 }
 
 func (st *store) newID() int64 {

@@ -35,7 +35,7 @@ func (s *Simulator) createAppend(w http.ResponseWriter, r *http.Request) {
 	st := s.store
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if s.sourceIDTaken(w, q.Get("sourceId")) {
+	if s.sourceIDTaken(w, q.Get("sourceId")) || s.full(w, len(st.appends), "append files") || (n == 0 && s.full(w, len(st.files), "files")) {
 		os.Remove(f.Name())
 		return
 	}
@@ -167,6 +167,11 @@ func (s *Simulator) appendData(w http.ResponseWriter, r *http.Request) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if af.bean.Position == length && af.bean.File == nil {
+		// With no room for the file, the bytes are kept: the same
+		// request, with no body, completes it once there is.
+		if s.full(w, len(st.files), "files") {
+			return
+		}
 		out.Close() // before the file is readable as an upload
 		s.completeAppend(af)
 	}

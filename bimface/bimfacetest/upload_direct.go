@@ -54,7 +54,10 @@ func (s *Simulator) uploadPolicy(w http.ResponseWriter, r *http.Request) {
 	policy := base64.StdEncoding.EncodeToString(doc)
 	cb, _ := json.Marshal(map[string]string{"callbackUrl": baseURL(r) + "oss/receive", "callbackBody": "object=${object}&size=${size}&name=" + url.QueryEscape(name)})
 	s.store.mu.Lock()
-	s.store.policies[key] = policyGrant{name: name, sourceID: q.Get("sourceId"), policy: policy, expire: exp}
+	// Policies are bounded as tokens are: a client that asks for them in
+	// a loop pushes out the expired ones, then those closest to expiring.
+	keep(s.store.policies, key, policyGrant{name: name, sourceID: q.Get("sourceId"), policy: policy, expire: exp}, s.maxEntries, time.Now(),
+		func(g policyGrant) time.Time { return g.expire })
 	s.store.mu.Unlock()
 	writeData(w, bimface.UploadPolicy{
 		Host: baseURL(r) + "oss/" + bucket, ObjectKey: key, Policy: policy, AccessID: "sim-" + bucket,
