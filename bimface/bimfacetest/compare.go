@@ -3,6 +3,7 @@ package bimfacetest
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/bfquery/bfquery/bimface"
@@ -43,11 +44,14 @@ func (s *Simulator) compare(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.full(w, len(st.comparisons), "comparisons") {
+		return
+	}
 	prio := req.Priority
 	if prio == 0 {
 		prio = 2
 	}
-	j := &job{id: st.newID(), due: time.Now().Add(st.translateDelay), callback: req.Callback, created: time.Now()}
+	j := &job{id: st.newID(), due: time.Now().Add(s.translateDelay), callback: req.Callback, created: time.Now()}
 	j.cmp = bimface.Comparison{CompareID: j.id, Name: req.Name, Priority: prio, Status: bimface.StatusProcessing, SourceID: req.SourceID, CreateTime: chinaNow()}
 	st.comparisons[j.id] = j
 	s.startJob(j, func() notice {
@@ -99,6 +103,7 @@ func (s *Simulator) compareDelete(w http.ResponseWriter, r *http.Request) {
 	defer s.store.mu.Unlock()
 	if j := s.comparisonByQuery(w, r); j != nil {
 		delete(s.store.comparisons, j.id)
+		s.store.forget(targetKey{targetComparison, strconv.FormatInt(j.id, 10)})
 		writeData(w, "success")
 	}
 }

@@ -200,3 +200,13 @@ func isEnvelope(src []byte) bool {
 	}
 	return false
 }
+
+// firstFile is the first file target of d, or nil.
+func (d *Data) firstFile() *target {
+	for _, t := range d.cache.Targets() {
+		if t.Type == dsl.TargetFile {
+			return d.targets[targetKey{dsl.TargetFile, t.ID}]
+		}
+	}
+	return nil
+}

@@ -10,6 +10,36 @@
 //	s := bimfacetest.NewServer(t, data)
 //	c := s.Client() // a *bimface.Client with the simulator's credentials
 //
+// # Lifecycle
+//
+// New makes a simulator; it is an http.Handler, and Serve (or
+// ListenAndServe) runs it until a context is done. Close ends it, after
+// the server has stopped: it stops the timers that would end running
+// jobs (they stay running), cancels the callbacks being sent and waits
+// for them, and removes the uploaded files. Nothing the simulator
+// started runs after Close returns. NewServer closes its server and
+// then its simulator when the test ends; bfquery serve closes it when
+// it stops.
+//
+//	sim, err := bimfacetest.New(data, opts...)
+//	defer sim.Close()
+//	err = sim.Serve(ctx, ln)
+//
+// # Layout
+//
+// The files are named after the resources they answer, as in package
+// bimface: auth.go (token, view token), query.go (query/elementIds,
+// roomIds, areaIds, paginationContextId, propertyValues), model.go
+// (elementIds, elements, rooms, areas and floors of files and
+// integrations), tree.go, files.go (upload, files, metadata, support,
+// download, delete), upload_direct.go (policy and object storage),
+// upload_append.go (appendFiles), translate.go, integrate.go,
+// compare.go, databags.go and shares.go. simulator.go holds New, Close
+// and the table of routes; options.go every Option; store.go the
+// uploaded files and jobs; jobs.go what jobs share (ending them, their
+// callbacks); envelope.go BIMFACE's answers and request reading; data.go,
+// derived.go and paging.go what is served and how lists are cut.
+//
 // # What it serves
 //
 //   - POST /oauth2/token, checking Basic appKey:appSecret; GET /view/token;
@@ -118,14 +148,19 @@
 //     redirect, unless WithInternalURLs;
 //   - Serve times out headers, requests, answers and idle connections and
 //     holds at most MaxConns connections (Limits, WithLimits); uploads and
-//     downloads move the deadlines on while their bytes move.
+//     downloads move the deadlines on while their bytes move;
+//   - it keeps at most WithMaxEntries (DefaultMaxEntries, 100,000) files,
+//     append files, integrations, comparisons, offline databags and share
+//     links, each: a request that would store one more is answered 400
+//     quota.exceeded until something is deleted (a deleted target's
+//     databag goes with it). Upload policies are bounded by the same
+//     number as tokens are, the first to expire going first.
 //
 // It does not: speak TLS (put a TLS proxy in front), tell users apart
 // (one app key and secret, WithCredentials, open everything), bound the
-// number or total size of uploads or of jobs, keep anything across
-// restarts, or limit request rates. Its default credentials, AppKey and
-// AppSecret, are published: a simulator that others can reach needs its
-// own.
+// total size of uploads, keep anything across restarts, or limit
+// request rates. Its default credentials, AppKey and AppSecret, are
+// published: a simulator that others can reach needs its own.
 //
 // # Faults
 //

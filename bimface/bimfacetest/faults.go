@@ -1,7 +1,7 @@
 package bimfacetest
 
 import (
-	"context"
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -132,15 +132,15 @@ func truncate(w http.ResponseWriter, rec *recorder) {
 	buf.Flush()
 }
 
-type viewCtxKey struct{}
-
-func contextWithView(r *http.Request, key targetKey) context.Context {
-	return context.WithValue(r.Context(), viewCtxKey{}, key)
+// recorder keeps an answer so that a fault can cut it.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
 }
 
-// viewAllows reports whether r may read target key: always with an
-// access token, only its own target with a view token.
-func (s *Simulator) viewAllows(r *http.Request, key targetKey) bool {
-	v, ok := r.Context().Value(viewCtxKey{}).(targetKey)
-	return !ok || v == key
-}
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(status int) { r.status = status }
+
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }

@@ -2,7 +2,6 @@ package bimfacetest
 
 import (
 	"context"
-	"errors"
 	"net"
 	"sync"
 	"time"
@@ -36,18 +35,6 @@ func DefaultLimits() Limits {
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       time.Minute,
 		MaxConns:          256,
-	}
-}
-
-// WithLimits sets the limits of Serve (DefaultLimits() unless set). Every
-// field must be positive.
-func WithLimits(l Limits) Option {
-	return func(s *Simulator) error {
-		if l.ReadHeaderTimeout <= 0 || l.ReadTimeout <= 0 || l.WriteTimeout <= 0 || l.IdleTimeout <= 0 || l.MaxConns < 1 {
-			return errors.New("WithLimits: every limit must be positive")
-		}
-		s.limits = l
-		return nil
 	}
 }
 

@@ -23,49 +23,10 @@ const ViewTokenTTL = 12 * time.Hour
 // (004, line 1146: 下载地址有效时间是5分钟).
 const DownloadURLTTL = 5 * time.Minute
 
-// DefaultMaxTokens is how many access tokens, and how many view tokens,
-// a simulator keeps unless WithMaxTokens says otherwise. Past it, expired
-// ones go first, then those closest to expiring.
-const DefaultMaxTokens = 10000
-
 // viewGrant is what a view token opens, until when.
 type viewGrant struct {
 	key targetKey
 	exp time.Time
-}
-
-// WithMaxTokens sets how many access tokens, and how many view tokens,
-// the simulator keeps (DefaultMaxTokens unless set). A new token past
-// the limit pushes out the one closest to expiring, so that a client
-// asking for tokens in a loop cannot grow the simulator's memory.
-func WithMaxTokens(n int) Option {
-	return func(s *Simulator) error {
-		if n < 1 {
-			return fmt.Errorf("WithMaxTokens: %d must be positive", n)
-		}
-		s.maxTokens = n
-		return nil
-	}
-}
-
-// WithInternalURLs lets uploads from a URL, and callbacks, reach
-// internal addresses: loopback, private, link-local and the like, which
-// the simulator otherwise refuses to connect to. Tests whose sources and
-// callback receivers listen on loopback need it.
-func WithInternalURLs() Option {
-	return func(s *Simulator) error {
-		s.internalURLs = true
-		return nil
-	}
-}
-
-// withClock makes the simulator read the time from now for the expiry of
-// tokens, view tokens and download URLs; tests move it by days.
-func withClock(now func() time.Time) Option {
-	return func(s *Simulator) error {
-		s.now = now
-		return nil
-	}
 }
 
 // initSecurity sets what the options leave unset: the clock, the key

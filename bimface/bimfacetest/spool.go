@@ -41,10 +41,8 @@ func (s *Simulator) spoolFile() (*os.File, error) {
 	return os.CreateTemp(s.spoolDir, "upload-")
 }
 
-// Close removes the files uploaded to the simulator from disk. The
-// simulator must not be used afterwards. NewServer closes its simulator
-// when the test ends.
-func (s *Simulator) Close() error {
+// removeSpool removes the files uploaded to the simulator from disk.
+func (s *Simulator) removeSpool() error {
 	s.spoolMu.Lock()
 	defer s.spoolMu.Unlock()
 	if s.spoolDir == "" {

@@ -63,13 +63,16 @@ func (c *ServeCmd) Help() string {
   - uploads from a URL and callbacks have timeouts and do not reach loopback, private or
     link-local addresses, unless --allow-internal-urls;
   - connections time out (header %v, request %v, answer %v, idle %v; uploads and
-    downloads get more while their bytes move), and at most --max-conns are served at once.
+    downloads get more while their bytes move), and at most --max-conns are served at once;
+  - it keeps at most %d files, append files, integrations, comparisons, databags and share
+    links, each: past that, a request that would store one more is refused (quota.exceeded)
+    until something is deleted.
 
 What it does not do: TLS (put a TLS proxy in front), one app key per user (everyone who has the
-key reads and changes everything), bounds on the number or total size of uploads, keeping data
-after serve stops, or rate limits.`,
+key reads and changes everything), a bound on the total size of uploads, keeping data after
+serve stops, or rate limits.`,
 		bimfacetest.DefaultMaxTokens, roundDuration(l.ReadHeaderTimeout), roundDuration(l.ReadTimeout),
-		roundDuration(l.WriteTimeout), roundDuration(l.IdleTimeout))
+		roundDuration(l.WriteTimeout), roundDuration(l.IdleTimeout), bimfacetest.DefaultMaxEntries)
 }
 
 // roundDuration writes a round duration as people do: 1m, not 1m0s.
