@@ -34,7 +34,7 @@ func (s *Shell) interactive(ctx context.Context) error {
 		fmt.Fprintf(s.cfg.Stderr, "warning: history: %v\n", err)
 	}
 	s.hist = hist
-	var saved *term.State
+	var saved *readline.State
 	comp := &lineCompleter{s: s}
 	winch := make(chan os.Signal, 1)
 	defer func() {
@@ -51,8 +51,15 @@ func (s *Shell) interactive(ctx context.Context) error {
 		DisableAutoSaveHistory: true,
 		HistoryLimit:           HistoryLimit,
 		FuncIsTerminal:         func() bool { return true },
+		// Readline's raw mode, not term.MakeRaw: it keeps output
+		// processing on, so that the line feeds readline writes after
+		// Enter and under a list of candidates return to the first
+		// column, as the output written between lines does.
 		FuncMakeRaw: func() error {
-			st, err := term.MakeRaw(int(in.Fd()))
+			if saved != nil {
+				return nil
+			}
+			st, err := readline.MakeRaw(int(in.Fd()))
 			saved = st
 			return err
 		},
@@ -62,7 +69,7 @@ func (s *Shell) interactive(ctx context.Context) error {
 			}
 			st := saved
 			saved = nil
-			return term.Restore(int(in.Fd()), st)
+			return readline.Restore(int(in.Fd()), st)
 		},
 		FuncGetWidth: func() int {
 			if w, _, err := term.GetSize(outFd); err == nil && w > 0 {
