@@ -277,7 +277,7 @@ type IntegrateCmd struct {
 // IntegrateStartCmd is "bfquery integrate [start]".
 type IntegrateStartCmd struct {
 	Source   []string `sep:"none" placeholder:"ID[,specialty=S][,floor=F][,specialtySort=N][,floorSort=N]" help:"A translated Revit file to integrate, with the specialty and floor it stands for; repeat for each file."`
-	Request  string   `type:"existingfile" placeholder:"FILE" help:"The whole request as JSON (sources, floorMapping, propertyOverrides...); --source and --name add to it."`
+	Request  string   `type:"path" placeholder:"FILE" help:"The whole request as JSON (sources, floorMapping, propertyOverrides...); --source and --name add to it."`
 	Name     string   `help:"The integrated model's name."`
 	Priority int      `default:"2" enum:"1,2,3" help:"1, 2 or 3; a larger number is a lower priority."`
 	Callback string   `placeholder:"URL" help:"The URL BIMFACE calls when the integration ends."`

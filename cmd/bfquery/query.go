@@ -158,7 +158,11 @@ func openCache(e *env, path string) (cache *eval.Cache, err error) {
 		return demo.Open()
 	}
 	e.sig.blocking(func() { cache, err = eval.Open(path) }, nil)
-	return cache, err
+	if err != nil {
+		// A bad cache is a failure to run, whatever position it names.
+		return nil, runError{err}
+	}
+	return cache, nil
 }
 
 // eachLine reads DSL requests, one per line, from a file or standard input

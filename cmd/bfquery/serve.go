@@ -112,7 +112,7 @@ func (c *ServeCmd) Run(e *env) error {
 		e.sig.blocking(func() { data, err = bimfacetest.Load(c.Cache) }, nil)
 	}
 	if err != nil {
-		return err
+		return runError{err}
 	}
 	opts := []bimfacetest.Option{
 		bimfacetest.WithCredentials(c.AppKey, c.AppSecret),

@@ -76,8 +76,8 @@ func cmdValues(s *Shell, ctx context.Context, m Meta) (bool, error) {
 	return false, nil
 }
 
-func cmdDSL(s *Shell, _ context.Context, m Meta) (bool, error) {
-	st, err := s.compile(strings.TrimSuffix(strings.TrimSpace(m.Query), ";"), true)
+func cmdDSL(s *Shell, ctx context.Context, m Meta) (bool, error) {
+	st, err := s.compile(ctx, strings.TrimSuffix(strings.TrimSpace(m.Query), ";"), true)
 	if err != nil {
 		return false, err
 	}
@@ -94,7 +94,7 @@ func cmdDSL(s *Shell, _ context.Context, m Meta) (bool, error) {
 }
 
 func cmdExplain(s *Shell, ctx context.Context, m Meta) (bool, error) {
-	st, err := s.compile(strings.TrimSuffix(strings.TrimSpace(m.Query), ";"), false)
+	st, err := s.compile(ctx, strings.TrimSuffix(strings.TrimSpace(m.Query), ";"), false)
 	if err != nil {
 		return false, err
 	}
@@ -102,13 +102,13 @@ func cmdExplain(s *Shell, ctx context.Context, m Meta) (bool, error) {
 	return false, nil
 }
 
-func cmdUse(s *Shell, _ context.Context, m Meta) (bool, error) {
-	out := s.cfg.Stdout
+func cmdUse(s *Shell, ctx context.Context, m Meta) (bool, error) {
 	if len(m.Args) == 0 {
-		if s.use.IsZero() {
-			fmt.Fprintln(out, `No target in use: queries name theirs with FROM. \use file ID sets one.`)
+		t, err := s.target(ctx)
+		if err != nil {
+			s.say("No target in use, so queries name theirs with FROM: %v.", err)
 		} else {
-			fmt.Fprintf(out, "Queries without FROM run on %s.\n", s.use)
+			s.say("Queries without FROM run on %s.", t)
 		}
 		return false, nil
 	}
@@ -118,7 +118,7 @@ func cmdUse(s *Shell, _ context.Context, m Meta) (bool, error) {
 		return false, fmt.Errorf(`%v: \targets lists the targets`, err)
 	}
 	s.use = t
-	fmt.Fprintf(out, "Queries without FROM now run on %s.\n", s.use)
+	s.say("Queries without FROM now run on %s.", s.use)
 	return false, nil
 }
 
@@ -130,7 +130,7 @@ func cmdFormat(s *Shell, _ context.Context, m Meta) (bool, error) {
 		}
 		s.format = f
 	}
-	fmt.Fprintf(s.cfg.Stdout, "Output format is %s.\n", s.format)
+	s.say("Output format is %s.", s.format)
 	return false, nil
 }
 
@@ -141,7 +141,7 @@ func cmdExport(s *Shell, ctx context.Context, m Meta) (bool, error) {
 func cmdOut(s *Shell, _ context.Context, m Meta) (bool, error) {
 	s.closeOut()
 	if len(m.Args) == 0 {
-		fmt.Fprintln(s.cfg.Stdout, "Results go to the screen.")
+		s.say("Results go to the screen.")
 		return false, nil
 	}
 	f, err := os.Create(m.Args[0])
@@ -149,7 +149,7 @@ func cmdOut(s *Shell, _ context.Context, m Meta) (bool, error) {
 		return false, err
 	}
 	s.out = f
-	fmt.Fprintf(s.cfg.Stdout, "Results go to %s, in full, until \\o.\n", f.Name())
+	s.say("Results go to %s, in full, until \\o.", f.Name())
 	return false, nil
 }
 
@@ -159,7 +159,7 @@ func cmdTiming(s *Shell, _ context.Context, m Meta) (bool, error) {
 	} else {
 		s.timing = m.Args[0] == "on"
 	}
-	fmt.Fprintf(s.cfg.Stdout, "Timing is %s.\n", map[bool]string{true: "on", false: "off"}[s.timing])
+	s.say("Timing is %s.", map[bool]string{true: "on", false: "off"}[s.timing])
 	return false, nil
 }
 
@@ -175,9 +175,9 @@ func cmdRows(s *Shell, _ context.Context, m Meta) (bool, error) {
 		}
 	}
 	if s.maxRows < 0 {
-		fmt.Fprintln(s.cfg.Stdout, "Results are shown in full.")
+		s.say("Results are shown in full.")
 	} else {
-		fmt.Fprintf(s.cfg.Stdout, "Results show at most %d rows.\n", s.maxRows)
+		s.say("Results show at most %d rows.", s.maxRows)
 	}
 	return false, nil
 }

@@ -94,7 +94,7 @@ func (s *Shell) interactive(ctx context.Context) error {
 	for _, e := range hist.entries {
 		rl.SaveHistory(e)
 	}
-	fmt.Fprintf(s.cfg.Stdout, "bfquery shell on %s. Type \\? for help, \\q to quit.\n", s.cfg.Engine.Name())
+	s.banner(ctx)
 	for ctx.Err() == nil {
 		rl.SetPrompt(s.prompt())
 		line, err := rl.Readline()
@@ -159,7 +159,8 @@ func (c *lineCompleter) Do(line []rune, pos int) ([][]rune, int) {
 		before = []rune(c.s.buf + "\n")
 	}
 	full := append(append([]rune(nil), before...), line...)
-	cp := Completer{Catalog: c.s.catalog, Default: c.s.use}.Complete(full, len(before)+pos)
+	def, _ := c.s.target(context.Background())
+	cp := Completer{Catalog: c.s.catalog, Default: def}.Complete(full, len(before)+pos)
 	start := cp.Start - len(before)
 	if start < 0 || start > pos || len(cp.Candidates) == 0 {
 		return nil, 0

@@ -57,6 +57,7 @@ func init() {
 		{names: []string{"o", "out"}, usage: `\o [FILE]`, help: "send the results of the next queries to FILE, in full; alone, back to the screen", max: 1, run: cmdOut},
 		{names: []string{"timing"}, usage: `\timing [on|off]`, help: "show how long each query took (on by default)", max: 1, check: checkTiming, run: cmdTiming},
 		{names: []string{"rows"}, usage: `\rows [N]`, help: "show at most N rows of a result on the screen (0: all); alone, show N", max: 1, check: checkRows, run: cmdRows},
+		{name: "include", names: []string{"i", "include"}, usage: `\i FILE`, help: "run the statements and commands in FILE", min: 1, max: 1, run: cmdInclude},
 		{name: "help", names: []string{"?", "h", "help"}, usage: `\?`, help: "this help", run: cmdHelp},
 		{name: "quit", names: []string{"q", "quit"}, usage: `\q`, help: "quit (or Ctrl-D)", run: cmdQuit},
 	}

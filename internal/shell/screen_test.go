@@ -54,3 +54,21 @@ func TestScreenStartsAtColumnOne(t *testing.T) {
 	})
 	s.quit(t)
 }
+
+// TestQueryWithoutFromOnTheOnlyTarget: a session with one target runs a
+// query without FROM on it, and says so from the start.
+func TestQueryWithoutFromOnTheOnlyTarget(t *testing.T) {
+	s := startSession(t, "")
+	s.WaitScreenEnds("bfquery shell on the demo model. Type \\? for help, \\q to quit.\n" +
+		"Queries without FROM run on file 1124890692330272.\n" +
+		"bfquery=>")
+	s.Send("\\use\r")
+	s.WaitScreenEnds("bfquery=> \\use\nQueries without FROM run on file 1124890692330272.\nbfquery=>")
+	s.Send("\\format count\r")
+	s.WaitScreenEnds("\nbfquery=>")
+	s.Send("SELECT elementId WHERE floor = 'F01' AND categoryName = '墙';\r")
+	s.WaitScreenHas("bfquery=> SELECT elementId WHERE floor = 'F01' AND categoryName = '墙';\n141\n")
+	s.Send("\\dsl SELECT elementId WHERE floor = 'F01'\r")
+	s.WaitScreenHas("\"targetIds\": [\n    \"1124890692330272\"\n  ],")
+	s.quit(t)
+}

@@ -1,7 +1,6 @@
 package shell
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -50,6 +49,12 @@ type Config struct {
 	MaxRows int
 	// Format is how results are printed (default table).
 	Format output.Format
+	// Quiet drops the shell's messages (the banner, "Timing is on.", the
+	// number of rows), as psql -q does: results and errors alone remain.
+	Quiet bool
+	// Timing shows how long each query took. A terminal session shows it
+	// whatever Timing says; \timing changes it.
+	Timing bool
 	// Interrupt derives the context of one query, cancelled when the user
 	// interrupts it. The default cancels on SIGINT (Ctrl-C).
 	Interrupt func(context.Context) (context.Context, context.CancelFunc)
@@ -72,6 +77,11 @@ type Shell struct {
 	lastSt  dsl.Statement
 	catalog *catalog
 	failed  int
+	// badInput counts the failures that were the input's fault: a
+	// statement that does not compile, a command used wrongly.
+	badInput int
+	// depth is how many \i scripts are running, one inside the other.
+	depth int
 
 	// rl and hist are the line editor and the history file of an
 	// interactive session.
@@ -81,7 +91,7 @@ type Shell struct {
 
 // New returns a shell.
 func New(cfg Config) *Shell {
-	s := &Shell{cfg: cfg, stdout: cfg.Stdout, format: cfg.Format, maxRows: cfg.MaxRows, timing: true}
+	s := &Shell{cfg: cfg, stdout: cfg.Stdout, format: cfg.Format, maxRows: cfg.MaxRows, timing: cfg.Timing || cfg.Terminal}
 	if s.format == "" {
 		s.format = output.Table
 	}
@@ -107,26 +117,11 @@ func (s *Shell) Run(ctx context.Context) error {
 	if s.cfg.Terminal {
 		return s.interactive(ctx)
 	}
-	sc := bufio.NewScanner(s.cfg.Stdin)
-	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
-	for sc.Scan() {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if s.Line(ctx, sc.Text()) {
-			break
-		}
-	}
-	if err := sc.Err(); err != nil {
+	_, err := s.script(ctx, s.cfg.Stdin)
+	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(s.buf) != "" {
-		s.Line(ctx, ";")
-	}
-	if s.failed > 0 {
-		return fmt.Errorf("%w: %d", ErrFailed, s.failed)
-	}
-	return nil
+	return s.Failed()
 }
 
 // Prompt returns the prompt for the next line: "bfquery=> ", or
@@ -136,6 +131,15 @@ func (s *Shell) Prompt() string {
 		return "bfquery-> "
 	}
 	return "bfquery=> "
+}
+
+// banner is the first thing an interactive session says: where it runs,
+// and the target of queries without FROM when it has one.
+func (s *Shell) banner(ctx context.Context) {
+	s.say("bfquery shell on %s. Type \\? for help, \\q to quit.", s.cfg.Engine.Name())
+	if t, err := s.target(ctx); err == nil {
+		s.say("Queries without FROM run on %s.", t)
+	}
 }
 
 // Line handles one line of input and reports whether the session should
@@ -182,22 +186,28 @@ func Split(input string) (stmts []string, rest string) {
 	return stmts, strings.TrimLeft(string(src[start:]), " \t\n")
 }
 
-// compile compiles a statement, with FROM the \use target when the
-// statement has none. Error positions are those of the text as typed.
-func (s *Shell) compile(src string, strict bool) (dsl.Statement, error) {
+// compile compiles a statement; one without FROM runs on the session's
+// target (see target). Error positions are those of the text as typed.
+func (s *Shell) compile(ctx context.Context, src string, strict bool) (dsl.Statement, error) {
 	compile := parser.Compile
 	if strict {
 		compile = parser.CompileDSL
 	}
-	at, ok := s.missingFrom(src)
+	at, ok := missingFrom(src)
 	if !ok {
 		return compile(src)
 	}
-	id := s.use.ID
+	t, err := s.target(ctx)
+	if err != nil {
+		// The caret goes under WHERE, where FROM was expected.
+		at += len(src[at:]) - len(strings.TrimLeft(src[at:], " \t\r\n"))
+		return dsl.Statement{}, &dsl.Error{Pos: dsl.PositionAt(src, at), Msg: "a query without FROM runs on the session's target: " + err.Error(), Source: dsl.SourceLine(src, at)}
+	}
+	id := t.ID
 	if !isDigits(id) {
 		id = dsl.QuoteString(id)
 	}
-	ins := " FROM " + string(s.use.Type) + " " + id
+	ins := " FROM " + string(t.Type) + " " + id
 	st, err := compile(src[:at] + ins + src[at:])
 	var de *dsl.Error
 	if errors.As(err, &de) && de.Pos.IsValid() {
@@ -222,12 +232,9 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// missingFrom reports whether src is SELECT x WHERE … without FROM while
-// a \use target is set, and the byte offset where FROM goes.
-func (s *Shell) missingFrom(src string) (int, bool) {
-	if s.use.IsZero() {
-		return 0, false
-	}
+// missingFrom reports whether src is SELECT x WHERE … without FROM, and
+// the byte offset where FROM goes.
+func missingFrom(src string) (int, bool) {
 	rs := []rune(src)
 	toks := lex(rs)
 	i := 0
@@ -243,7 +250,7 @@ func (s *Shell) missingFrom(src string) (int, bool) {
 // statement runs one statement.
 func (s *Shell) statement(ctx context.Context, src string) {
 	s.remember(src + ";")
-	st, err := s.compile(src, false)
+	st, err := s.compile(ctx, src, false)
 	if err != nil {
 		s.error(err)
 		return
@@ -300,7 +307,7 @@ func (s *Shell) print(a output.Answer, elapsed time.Duration) {
 			s.error(err)
 			return
 		}
-		fmt.Fprintf(s.cfg.Stdout, "(%s written to %s%s)\n", rowsText(n), s.out.Name(), s.took(elapsed))
+		s.say("(%s written to %s%s)", rowsText(n), s.out.Name(), s.took(elapsed))
 		return
 	}
 	shown := a
@@ -327,15 +334,15 @@ func (s *Shell) print(a output.Answer, elapsed time.Duration) {
 	fmt.Fprint(s.cfg.Stdout, text)
 	if s.format == output.Count {
 		if s.timing {
-			fmt.Fprintf(s.cfg.Stdout, "(%s)\n", strings.TrimPrefix(s.took(elapsed), ", "))
+			s.say("(%s)", strings.TrimPrefix(s.took(elapsed), ", "))
 		}
 		return
 	}
 	if m := shown.Len(); m < n {
-		fmt.Fprintf(s.cfg.Stdout, "(%s%s; %d shown, \\rows N to show more, \\export FILE for all)\n", rowsText(n), s.took(elapsed), m)
+		s.say("(%s%s; %d shown, \\rows N to show more, \\export FILE for all)", rowsText(n), s.took(elapsed), m)
 		return
 	}
-	fmt.Fprintf(s.cfg.Stdout, "(%s%s)\n", rowsText(n), s.took(elapsed))
+	s.say("(%s%s)", rowsText(n), s.took(elapsed))
 }
 
 func rowsText(n int) string {
@@ -383,7 +390,7 @@ func (s *Shell) meta(ctx context.Context, line string) (quit bool) {
 	s.remember(strings.TrimSpace(line))
 	m, err := ParseMeta(line)
 	if err != nil {
-		s.error(err)
+		s.error(usageError{err})
 		return false
 	}
 	quit, err = m.cmd.run(s, ctx, m)
@@ -393,8 +400,9 @@ func (s *Shell) meta(ctx context.Context, line string) (quit bool) {
 	return quit
 }
 
-// target is the target \keys and \values look at: the \use target, or the
-// only one there is.
+// target is the session's target, the one that queries without FROM,
+// \keys, \values, \d and completion look at: the \use target, or else
+// the only one there is. It is the one rule for all of them.
 func (s *Shell) target(ctx context.Context) (Target, error) {
 	if !s.use.IsZero() {
 		return s.use, nil
@@ -403,10 +411,13 @@ func (s *Shell) target(ctx context.Context) (Target, error) {
 	if err != nil {
 		return Target{}, err
 	}
-	if len(ts) == 1 {
+	switch len(ts) {
+	case 1:
 		return ts[0].Target, nil
+	case 0:
+		return Target{}, errors.New(`there is none yet: \use file ID or \use integration ID sets it`)
 	}
-	return Target{}, errors.New(`which target? \use file ID or \use integration ID first`)
+	return Target{}, fmt.Errorf(`there are %d targets and none in use: \use file ID or \use integration ID picks one (\targets lists them)`, len(ts))
 }
 
 // export writes the last answer to a file, in full.
@@ -442,8 +453,8 @@ func (s *Shell) export(ctx context.Context, args []string) error {
 	if err := errors.Join(w.Write(a), w.Flush(), f.Close()); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(s.cfg.Stdout, "(%s written to %s as %s)\n", rowsText(a.Len()), args[0], format)
-	return err
+	s.say("(%s written to %s as %s)", rowsText(a.Len()), args[0], format)
+	return nil
 }
 
 func (s *Shell) closeOut() {
@@ -464,9 +475,9 @@ func (s *Shell) grid(header []string, rows [][]string, n int, noun string) {
 	h, rest, _ := strings.Cut(b.String(), "\n")
 	fmt.Fprint(s.cfg.Stdout, s.bold(h)+"\n"+rest)
 	if n == 1 {
-		fmt.Fprintf(s.cfg.Stdout, "(1 %s)\n", noun)
+		s.say("(1 %s)", noun)
 	} else {
-		fmt.Fprintf(s.cfg.Stdout, "(%d %ss)\n", n, noun)
+		s.say("(%d %ss)", n, noun)
 	}
 }
 
@@ -491,6 +502,11 @@ func matchPattern(pattern, key string) bool {
 // error shows an error; a *dsl.Error shows its line with a caret.
 func (s *Shell) error(err error) {
 	s.failed++
+	var de *dsl.Error
+	var ue usageError
+	if errors.As(err, &de) || errors.As(err, &ue) {
+		s.badInput++
+	}
 	msg := err.Error()
 	fmt.Fprintln(s.cfg.Stderr, s.red("ERROR: "+msg))
 }
