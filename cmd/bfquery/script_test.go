@@ -111,3 +111,15 @@ func TestExitCodes(t *testing.T) {
 	require.Contains(t, out, "Exit codes:")
 	require.Contains(t, out, "130  interrupted by SIGINT (Ctrl-C); 143 by SIGTERM.")
 }
+
+// TestShellDSLNamesTheShell: what \dsl cannot write as one request, the
+// shell's error says how the shell answers it, not another command.
+func TestShellDSLNamesTheShell(t *testing.T) {
+	code, out, errOut := bfquery(t, "\\dsl SELECT elementId WHERE floor != 'F01'\n", "shell")
+	require.Equal(t, 2, code)
+	require.Equal(t, "", out)
+	require.Equal(t, "ERROR: 1:30: \"!=\" has no clause in BIMFACE's query DSL (match, contain, in, boolAnd, boolOr); the shell answers it with a plan when it is typed as a statement (\\explain shows the plan)\n"+
+		"  SELECT elementId WHERE floor != 'F01'\n"+
+		"                               ^\n"+
+		"bfquery: some statements failed: 1\n", errOut)
+}

@@ -79,7 +79,7 @@ func cmdValues(s *Shell, ctx context.Context, m Meta) (bool, error) {
 func cmdDSL(s *Shell, ctx context.Context, m Meta) (bool, error) {
 	st, err := s.compile(ctx, strings.TrimSuffix(strings.TrimSpace(m.Query), ";"), true)
 	if err != nil {
-		return false, err
+		return false, parser.ReplacePlanHint(err, shellPlanHint)
 	}
 	body, err := st.Request.MarshalJSON()
 	if err != nil {
@@ -92,6 +92,10 @@ func cmdDSL(s *Shell, ctx context.Context, m Meta) (bool, error) {
 	_, err = fmt.Fprintln(s.cfg.Stdout, b.String())
 	return false, err
 }
+
+// shellPlanHint is how the shell answers what \dsl cannot write as one
+// request.
+const shellPlanHint = `the shell answers it with a plan when it is typed as a statement (\explain shows the plan)`
 
 func cmdExplain(s *Shell, ctx context.Context, m Meta) (bool, error) {
 	st, err := s.compile(ctx, strings.TrimSuffix(strings.TrimSpace(m.Query), ";"), false)
