@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -75,6 +76,8 @@ func (c *ShellCmd) Run(e *env, kctx *kong.Context) error {
 		Format:   output.Format(c.Format),
 		Quiet:    c.Quiet,
 		Timing:   c.Timing,
+		Pager:    firstCommand("PAGER", "less", "more"),
+		Editor:   firstCommand("VISUAL", "EDITOR", "vi"),
 	}
 	if c.Rows == 0 || !tty && !given(kctx, "--rows") {
 		// A script's reader wants every row.
@@ -139,6 +142,24 @@ func (c *ShellCmd) runScripts(e *env, sh *shell.Shell) error {
 		}
 	}
 	return sh.Failed()
+}
+
+// firstCommand returns the first of the environment variables (upper
+// case) that is set, or else the first of the commands (lower case) on
+// the PATH, or "".
+func firstCommand(names ...string) string {
+	for _, n := range names {
+		if strings.ToUpper(n) == n {
+			if v := os.Getenv(n); v != "" {
+				return v
+			}
+			continue
+		}
+		if _, err := exec.LookPath(n); err == nil {
+			return n
+		}
+	}
+	return ""
 }
 
 // scriptError gives the failures of a script the exit code of their kind:

@@ -121,6 +121,7 @@ func TestShellRemote(t *testing.T) {
 func TestShellCtrlCCancelsQuery(t *testing.T) {
 	srv := jobServer(t)
 	t.Setenv("BFQUERY_HISTORY", filepath.Join(t.TempDir(), "history"))
+	t.Setenv("PAGER", "cat") // the screen shows the whole result
 	held := make(chan struct{}, 1)
 	var hold atomic.Bool
 	hold.Store(true)

@@ -21,8 +21,8 @@ import (
 func cmdQuit(*Shell, context.Context, Meta) (bool, error) { return true, nil }
 
 func cmdHelp(s *Shell, _ context.Context, _ Meta) (bool, error) {
-	_, err := fmt.Fprint(s.cfg.Stdout, helpText())
-	return false, err
+	s.result(helpText(), "")
+	return false, nil
 }
 
 func cmdTargets(s *Shell, ctx context.Context, _ Meta) (bool, error) {

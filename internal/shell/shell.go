@@ -55,6 +55,10 @@ type Config struct {
 	// Timing shows how long each query took. A terminal session shows it
 	// whatever Timing says; \timing changes it.
 	Timing bool
+	// Pager is the command that shows a result taller or wider than the
+	// terminal ($PAGER; "" for none), and Editor the one \e runs
+	// ($VISUAL or $EDITOR). Both run through the system's shell.
+	Pager, Editor string
 	// Interrupt derives the context of one query, cancelled when the user
 	// interrupts it. The default cancels on SIGINT (Ctrl-C).
 	Interrupt func(context.Context) (context.Context, context.CancelFunc)
@@ -72,14 +76,19 @@ type Shell struct {
 	// buf holds the lines of a statement not yet ended by ";".
 	buf string
 	// out is where results go after \o FILE; nil for the screen.
-	out     *os.File
-	last    *output.Answer
+	out  *os.File
+	last *output.Answer
+	// lastSrc is the last statement run, as typed, for \g and \e.
+	lastSrc string
 	lastSt  dsl.Statement
 	catalog *catalog
 	failed  int
 	// badInput counts the failures that were the input's fault: a
 	// statement that does not compile, a command used wrongly.
 	badInput int
+	// pager is the \pset pager setting; expanded is \x.
+	pager    string
+	expanded bool
 	// depth is how many \i scripts are running, one inside the other.
 	depth int
 
@@ -91,7 +100,7 @@ type Shell struct {
 
 // New returns a shell.
 func New(cfg Config) *Shell {
-	s := &Shell{cfg: cfg, stdout: cfg.Stdout, format: cfg.Format, maxRows: cfg.MaxRows, timing: cfg.Timing || cfg.Terminal}
+	s := &Shell{cfg: cfg, stdout: cfg.Stdout, format: cfg.Format, maxRows: cfg.MaxRows, timing: cfg.Timing || cfg.Terminal, pager: pagerOn}
 	if s.format == "" {
 		s.format = output.Table
 	}
@@ -124,13 +133,37 @@ func (s *Shell) Run(ctx context.Context) error {
 	return s.Failed()
 }
 
-// Prompt returns the prompt for the next line: "bfquery=> ", or
-// "bfquery-> " in the middle of a statement.
+// Prompt returns the prompt for the next line, as psql's: "bfquery=> ",
+// or in the middle of a statement "bfquery-> ", "bfquery'> " (or with
+// " or `) inside an open string or quoted key, "bfquery(> " inside
+// parentheses.
 func (s *Shell) Prompt() string {
-	if s.buf != "" {
-		return "bfquery-> "
+	if s.buf == "" {
+		return "bfquery=> "
 	}
-	return "bfquery=> "
+	return "bfquery" + continuation(s.buf) + "> "
+}
+
+// continuation is what the prompt shows of a statement not yet ended:
+// the quote it is inside of, "(" inside parentheses, or "-".
+func continuation(buf string) string {
+	toks := lex([]rune(buf))
+	if n := len(toks); n > 0 && !toks[n-1].Closed && (toks[n-1].Kind == tokString || toks[n-1].Kind == tokBacktick) {
+		return toks[n-1].Text[:1]
+	}
+	depth := 0
+	for _, t := range toks {
+		switch {
+		case t.is("("):
+			depth++
+		case t.is(")"):
+			depth = max(0, depth-1)
+		}
+	}
+	if depth > 0 {
+		return "("
+	}
+	return "-"
 }
 
 // banner is the first thing an interactive session says: where it runs,
@@ -147,7 +180,12 @@ func (s *Shell) banner(ctx context.Context) {
 // command; other lines add to the statement being typed, which runs when
 // a ";" ends it.
 func (s *Shell) Line(ctx context.Context, line string) (quit bool) {
-	if s.buf == "" && strings.HasPrefix(strings.TrimSpace(line), `\`) {
+	if handled, quit := s.psqlWord(ctx, line); handled {
+		return quit
+	}
+	// As in psql, a backslash command may come in the middle of a
+	// statement (\g runs it, \e edits it), but not inside a string.
+	if strings.HasPrefix(strings.TrimSpace(line), `\`) && !strings.ContainsAny(continuation(s.buf), "'\"`") {
 		return s.meta(ctx, line)
 	}
 	if s.buf == "" {
@@ -250,6 +288,7 @@ func missingFrom(src string) (int, bool) {
 // statement runs one statement.
 func (s *Shell) statement(ctx context.Context, src string) {
 	s.remember(src + ";")
+	s.lastSrc = src + ";"
 	st, err := s.compile(ctx, src, false)
 	if err != nil {
 		s.error(err)
@@ -291,10 +330,10 @@ func (s *Shell) explain(ctx context.Context, st dsl.Statement) {
 		return
 	}
 	text := b.String()
-	fmt.Fprint(s.cfg.Stdout, text)
 	if !strings.HasSuffix(text, "\n") {
-		fmt.Fprintln(s.cfg.Stdout)
+		text += "\n"
 	}
+	s.result(text, "")
 }
 
 // print shows an answer: in full in the \o file, or at most maxRows rows
@@ -314,35 +353,44 @@ func (s *Shell) print(a output.Answer, elapsed time.Duration) {
 	if s.maxRows >= 0 && n > s.maxRows && s.format != output.JSON && s.format != output.Count {
 		shown = truncate(a, s.maxRows)
 	}
-	var b bytes.Buffer
-	w := output.NewWriter(&b, s.format)
-	if err := errors.Join(w.Write(shown), w.Flush()); err != nil {
-		s.error(err)
-		return
-	}
-	text := b.String()
-	if s.format == output.Table {
-		// The table ends with its own count; the shell's footer says more.
-		text = strings.TrimSuffix(text, "\n")
-		if i := strings.LastIndexByte(text, '\n'); i >= 0 {
-			text = text[:i+1]
+	var text string
+	if s.expanded && s.format == output.Table {
+		var err error
+		if text, err = expanded(shown); err != nil {
+			s.error(err)
+			return
 		}
-		if header, rest, ok := strings.Cut(text, "\n"); ok {
-			text = s.bold(header) + "\n" + rest
+	} else {
+		var b bytes.Buffer
+		w := output.NewWriter(&b, s.format)
+		if err := errors.Join(w.Write(shown), w.Flush()); err != nil {
+			s.error(err)
+			return
+		}
+		text = b.String()
+		if s.format == output.Table {
+			// The table ends with its own count; the shell's footer says more.
+			text = strings.TrimSuffix(text, "\n")
+			if i := strings.LastIndexByte(text, '\n'); i >= 0 {
+				text = text[:i+1]
+			}
+			if header, rest, ok := strings.Cut(text, "\n"); ok {
+				text = s.bold(header) + "\n" + rest
+			}
 		}
 	}
-	fmt.Fprint(s.cfg.Stdout, text)
-	if s.format == output.Count {
+	var footer string
+	switch m := shown.Len(); {
+	case s.format == output.Count:
 		if s.timing {
-			s.say("(%s)", strings.TrimPrefix(s.took(elapsed), ", "))
+			footer = fmt.Sprintf("(%s)", strings.TrimPrefix(s.took(elapsed), ", "))
 		}
-		return
+	case m < n:
+		footer = fmt.Sprintf("(%s%s; %d shown, \\rows N to show more, \\export FILE for all)", rowsText(n), s.took(elapsed), m)
+	default:
+		footer = fmt.Sprintf("(%s%s)", rowsText(n), s.took(elapsed))
 	}
-	if m := shown.Len(); m < n {
-		s.say("(%s%s; %d shown, \\rows N to show more, \\export FILE for all)", rowsText(n), s.took(elapsed), m)
-		return
-	}
-	s.say("(%s%s)", rowsText(n), s.took(elapsed))
+	s.result(text, footer)
 }
 
 func rowsText(n int) string {
@@ -473,12 +521,11 @@ func (s *Shell) grid(header []string, rows [][]string, n int, noun string) {
 		return
 	}
 	h, rest, _ := strings.Cut(b.String(), "\n")
-	fmt.Fprint(s.cfg.Stdout, s.bold(h)+"\n"+rest)
+	footer := fmt.Sprintf("(%d %ss)", n, noun)
 	if n == 1 {
-		s.say("(1 %s)", noun)
-	} else {
-		s.say("(%d %ss)", n, noun)
+		footer = fmt.Sprintf("(1 %s)", noun)
 	}
+	s.result(s.bold(h)+"\n"+rest, footer)
 }
 
 // count writes a number that a backend may not know (-1).
