@@ -64,6 +64,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		kong.Exit(func(code int) { panic(exitSignal(code)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.Vars{"demo_id": demo.FileID},
+		kong.ExplicitGroups([]kong.Group{{Key: "bimface", Title: "BIMFACE connection:"}}),
+		kong.Help(helpPrinter),
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "bfquery: %v\n", err)

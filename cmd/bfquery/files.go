@@ -59,7 +59,7 @@ func (c *FilesListCmd) Run(e *env) error {
 
 // FileArg is what the commands about one uploaded file share.
 type FileArg struct {
-	FileID string `arg:"" name:"FILE_ID" help:"The uploaded file."`
+	FileID string `arg:"" name:"file-id" help:"The uploaded file."`
 	Remote Remote `embed:""`
 }
 

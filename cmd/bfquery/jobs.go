@@ -117,7 +117,7 @@ type TranslateCmd struct {
 
 // TranslateStartCmd is "bfquery translate [start] FILE_ID".
 type TranslateStartCmd struct {
-	FileID   string `arg:"" name:"FILE_ID" help:"The uploaded file to translate."`
+	FileID   string `arg:"" name:"file-id" help:"The uploaded file to translate."`
 	Texture  bool   `help:"Translate with the model's materials (config {\"texture\": true})."`
 	Root     string `placeholder:"NAME" help:"The main file of a compressed (zip) upload."`
 	Priority int    `default:"2" enum:"1,2,3" help:"1, 2 or 3; a larger number is a lower priority."`
@@ -148,7 +148,7 @@ func (c *TranslateStartCmd) Run(e *env) error {
 
 // TranslateStatusCmd is "bfquery translate status FILE_ID".
 type TranslateStatusCmd struct {
-	FileID string `arg:"" name:"FILE_ID" help:"The file whose translation to show."`
+	FileID string `arg:"" name:"file-id" help:"The file whose translation to show."`
 	Wait   `embed:""`
 	Output `embed:""`
 	Remote Remote `embed:""`
@@ -374,7 +374,7 @@ func (c *IntegrateStartCmd) Run(e *env) error {
 
 // IntegrateStatusCmd is "bfquery integrate status ID".
 type IntegrateStatusCmd struct {
-	ID     string `arg:"" name:"INTEGRATE_ID" help:"The integration to show."`
+	ID     string `arg:"" name:"integration-id" help:"The integration to show."`
 	Wait   `embed:""`
 	Output `embed:""`
 	Remote Remote `embed:""`
@@ -404,7 +404,7 @@ func showIntegration(e *env, client *bimface.Client, in *bimface.Integration, wt
 
 // IntegrateDeleteCmd is "bfquery integrate delete ID".
 type IntegrateDeleteCmd struct {
-	ID     string `arg:"" name:"INTEGRATE_ID" help:"The integration to delete."`
+	ID     string `arg:"" name:"integration-id" help:"The integration to delete."`
 	Remote Remote `embed:""`
 }
 
@@ -564,7 +564,7 @@ func (c *CompareStartCmd) Run(e *env) error {
 
 // CompareStatusCmd is "bfquery compare status ID".
 type CompareStatusCmd struct {
-	ID     string `arg:"" name:"COMPARE_ID" help:"The comparison to show."`
+	ID     string `arg:"" name:"comparison-id" help:"The comparison to show."`
 	Wait   `embed:""`
 	Output `embed:""`
 	Remote Remote `embed:""`
@@ -594,7 +594,7 @@ func showComparison(e *env, client *bimface.Client, cmp *bimface.Comparison, wt 
 
 // CompareDeleteCmd is "bfquery compare delete ID".
 type CompareDeleteCmd struct {
-	ID     string `arg:"" name:"COMPARE_ID" help:"The comparison to delete."`
+	ID     string `arg:"" name:"comparison-id" help:"The comparison to delete."`
 	Remote Remote `embed:""`
 }
 

@@ -31,6 +31,7 @@ type ShellCmd struct {
 	Format  string   `enum:"ids,json,count,table,csv" default:"table" help:"How results are printed: ids, json, count, table or csv; \\format changes it."`
 	Timing  bool     `help:"Show how long each query took also in scripts (a terminal shows it unless \\timing off)."`
 	Conn    Remote   `embed:""`
+	Paging  `embed:""`
 }
 
 func (c *ShellCmd) Run(e *env, kctx *kong.Context) error {
@@ -58,7 +59,7 @@ func (c *ShellCmd) Run(e *env, kctx *kong.Context) error {
 	var engine runner.Engine
 	var err error
 	if c.Remote {
-		engine, err = remoteEngine(e, c.Conn, plan.Options{LowerIn: c.LowerIn})
+		engine, err = remoteEngine(e, c.Conn, c.Paging, plan.Options{LowerIn: c.LowerIn})
 	} else {
 		engine, err = localEngine(e, c.Cache)
 	}
@@ -183,6 +184,20 @@ func given(kctx *kong.Context, flag string) bool {
 			return false
 		}
 		if a == flag || strings.HasPrefix(a, flag+"=") {
+			return true
+		}
+	}
+	return false
+}
+
+// givenShort reports whether the command line gave the short flag, alone
+// (-f) or with its value (-fjson).
+func givenShort(kctx *kong.Context, flag rune) bool {
+	for _, a := range kctx.Args {
+		if a == "--" {
+			return false
+		}
+		if len(a) >= 2 && a[0] == '-' && a[1] != '-' && rune(a[1]) == flag {
 			return true
 		}
 	}
