@@ -110,6 +110,13 @@ func (c *QueryCmd) Run(e *env, kctx *kong.Context) error {
 		if err != nil {
 			return err
 		}
+		if !st.Explain {
+			// The answer stands; the note says why it may not be the one
+			// meant.
+			for _, note := range runner.UnknownKeys(e.ctx, engine, st) {
+				fmt.Fprintf(e.stderr, "bfquery: note: %s\n", note)
+			}
+		}
 		if st.Explain {
 			if err := w.Flush(); err != nil {
 				return err

@@ -123,3 +123,18 @@ func TestShellDSLNamesTheShell(t *testing.T) {
 		"                               ^\n"+
 		"bfquery: some statements failed: 1\n", errOut)
 }
+
+// TestUnknownKeyNote: a query on a key no record has still answers, and
+// says so on stderr with the keys meant, in query and in the shell.
+func TestUnknownKeyNote(t *testing.T) {
+	code, out, errOut := bfquery(t, "", "query", "-f", "count", "SELECT elementId FROM file 1124890692330272 WHERE FLOOR = 'F01' OR floorr = 'F02'")
+	require.Equal(t, 0, code)
+	require.Equal(t, "0\n", out)
+	require.Equal(t, "bfquery: note: no element of file 1124890692330272 has the key FLOOR; did you mean floor?\n"+
+		"bfquery: note: no element of file 1124890692330272 has the key floorr; did you mean floor?\n", errOut)
+
+	code, out, errOut = bfquery(t, "SELECT elementId WHERE FLOOR = 'F01';\n", "shell", "-q", "--format", "count")
+	require.Equal(t, 0, code)
+	require.Equal(t, "0\n", out)
+	require.Equal(t, "NOTICE: no element of file 1124890692330272 has the key FLOOR; did you mean floor?\n", errOut)
+}

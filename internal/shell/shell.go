@@ -313,6 +313,9 @@ func (s *Shell) statement(ctx context.Context, src string) {
 	}
 	s.last, s.lastSt = &res.Answer, st
 	s.catalog.see(st)
+	for _, note := range runner.UnknownKeys(ctx, s.cfg.Engine, st) {
+		fmt.Fprintln(s.cfg.Stderr, "NOTICE: "+note)
+	}
 	s.print(res.Answer, res.Elapsed)
 }
 
