@@ -23,7 +23,8 @@ import (
 // QueryCmd is "bfquery query": run queries on a local cache, on BIMFACE,
 // or on both to compare them.
 type QueryCmd struct {
-	Query   string `arg:"" optional:"" help:"The query, e.g. \"SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01'\"."`
+	Query   string `arg:"" optional:"" help:"The query, e.g. \"SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01'\"; \"-\" reads it from standard input."`
+	File    string `type:"path" placeholder:"FILE" help:"Read the query from FILE (\"-\" for standard input) instead of the command line."`
 	Cache   string `type:"path" placeholder:"PATH" help:"A cache directory or a file of elements. Without it, the demo model built into bfquery (file ${demo_id})."`
 	DSL     string `name:"dsl" placeholder:"FILE" help:"Read DSL requests as JSON, one per line, from FILE (\"-\" for standard input) and answer each in order."`
 	Select  string `enum:"elementId,roomId,areaId" default:"elementId" help:"With --dsl: which IDs to find (${enum})."`
@@ -53,10 +54,11 @@ const languageHelp = `The query language (README.md has it in full):
   (boundingBox.min.x) or in backticks; strings take single or double quotes.`
 
 func (c *QueryCmd) Run(e *env, kctx *kong.Context) error {
-	if (c.Query == "") == (c.DSL == "") {
+	hasQuery := c.Query != "" || c.File != ""
+	if hasQuery == (c.DSL != "") {
 		return inputError{errors.New("give either a query or --dsl FILE")}
 	}
-	if c.Query != "" && given(kctx, "--select") {
+	if hasQuery && given(kctx, "--select") {
 		return inputError{errors.New("--select goes with --dsl; a query says what it selects after SELECT")}
 	}
 	if c.Remote && c.Compare || c.Explain && (c.Remote || c.Compare) {
@@ -126,8 +128,8 @@ func (c *QueryCmd) Run(e *env, kctx *kong.Context) error {
 		}
 		return w.Write(res.Answer)
 	}
-	if c.Query != "" {
-		st, err := parser.Compile(c.Query)
+	if hasQuery {
+		st, err := compileQuery(e, c.Query, c.File, parser.Compile)
 		if err == nil && st.Explain && formatGiven {
 			err = inputError{errors.New("--format does not apply to EXPLAIN, which prints the plan")}
 		}

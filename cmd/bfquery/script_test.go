@@ -138,3 +138,41 @@ func TestUnknownKeyNote(t *testing.T) {
 	require.Equal(t, "0\n", out)
 	require.Equal(t, "NOTICE: no element of file 1124890692330272 has the key FLOOR; did you mean floor?\n", errOut)
 }
+
+// TestQueryFromFile: dsl and query read a long query from a file or from
+// standard input.
+func TestQueryFromFile(t *testing.T) {
+	dir := t.TempDir()
+	q := filepath.Join(dir, "walls.sql")
+	require.NoError(t, os.WriteFile(q, []byte("-- the walls of F01\nSELECT elementId FROM file 1124890692330272\nWHERE floor = 'F01'\n  AND categoryName = '墙';\n"), 0o644))
+	bad := filepath.Join(dir, "bad.sql")
+	require.NoError(t, os.WriteFile(bad, []byte("SELECT elementId FROM file 1\nWHERE floor =\n"), 0o644))
+	dslOut := `{"targetType":"file","targetIds":["1124890692330272"],"query":{"boolAnd":[{"match":{"floor":"F01"}},{"match":{"categoryName":"墙"}}]}}` + "\n"
+	text, err := os.ReadFile(q)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+		out   string
+		err   string
+	}{
+		{"dsl --file", "", []string{"dsl", "--file", q}, 0, dslOut, ""},
+		{"dsl -", string(text), []string{"dsl", "-"}, 0, dslOut, ""},
+		{"dsl --file -", string(text), []string{"dsl", "--file", "-"}, 0, dslOut, ""},
+		{"query --file", "", []string{"query", "-f", "count", "--file", q}, 0, "141\n", ""},
+		{"query -", string(text), []string{"query", "-f", "count", "-"}, 0, "141\n", ""},
+		{"error names the file", "", []string{"dsl", "--file", bad}, 2, "", "bfquery: " + bad + ":2:14: expected a value after \"=\", found end of input\n  WHERE floor =\n               ^\n"},
+		{"both", "", []string{"dsl", "--file", q, "SELECT elementId FROM file 1 WHERE a = 1"}, 2, "", "bfquery: give the query or --file FILE, not both\n"},
+		{"neither", "", []string{"dsl"}, 2, "", "bfquery: give a query, or --file FILE (\"-\" for standard input)\n"},
+		{"no such file", "", []string{"query", "--file", filepath.Join(dir, "none.sql")}, 1, "", "bfquery: open " + filepath.Join(dir, "none.sql") + ": no such file or directory\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := bfquery(t, tc.stdin, tc.args...)
+			require.Equal(t, tc.err, errOut)
+			require.Equal(t, tc.out, out)
+			require.Equal(t, tc.code, code)
+		})
+	}
+}
