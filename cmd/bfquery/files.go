@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/http"
 	"strings"
 
 	"github.com/bfquery/bfquery/bimface"
@@ -51,7 +52,7 @@ func (c *FilesListCmd) Run(e *env) error {
 		tw := table(e.stdout)
 		fmt.Fprintln(tw, "FILE ID\tSTATUS\tBYTES\tUPLOADED\tNAME")
 		for _, f := range files {
-			fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\n", f.FileID, f.Status, f.Length, f.CreateTime, f.Name)
+			fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\n", f.FileID, f.Status, f.Length, when(f.CreateTime), f.Name)
 		}
 		tw.Flush()
 	})
@@ -85,7 +86,7 @@ func (c *FilesInfoCmd) Run(e *env) error {
 	}
 	return c.print(e.stdout, f, func() {
 		tw := table(e.stdout)
-		for _, row := range [][2]any{{"file id", f.FileID}, {"name", f.Name}, {"status", f.Status}, {"bytes", f.Length}, {"suffix", f.Suffix}, {"etag", f.Etag}, {"uploaded", f.CreateTime}} {
+		for _, row := range [][2]any{{"file id", f.FileID}, {"name", f.Name}, {"status", f.Status}, {"bytes", f.Length}, {"suffix", f.Suffix}, {"etag", f.Etag}, {"uploaded", when(f.CreateTime)}} {
 			fmt.Fprintf(tw, "%s:\t%v\n", row[0], row[1])
 		}
 		tw.Flush()
@@ -189,6 +190,14 @@ type ShareTarget struct {
 }
 
 // open reads the target and makes the client.
+// what names the target: "file 12" or "integration 12".
+func (t ShareTarget) what() string {
+	if t.File != "" {
+		return "file " + t.File
+	}
+	return "integration " + t.Integration
+}
+
 func (t ShareTarget) open(e *env) (bimface.ShareOf, *bimface.Client, error) {
 	var of bimface.ShareOf
 	var err error
@@ -211,7 +220,7 @@ func printShare(e *env, out Output, l *bimface.ShareLink) error {
 			fmt.Fprintf(e.stdout, " password %s", l.Password)
 		}
 		if l.ExpireTime != "" {
-			fmt.Fprintf(e.stdout, " (expires %s)", l.ExpireTime)
+			fmt.Fprintf(e.stdout, " (expires %s)", when(l.ExpireTime))
 		}
 		fmt.Fprintln(e.stdout)
 	})
@@ -281,7 +290,7 @@ func (c *ShareListCmd) Run(e *env) error {
 		tw := table(e.stdout)
 		fmt.Fprintln(tw, "SHARE ID\tOF\tEXPIRES\tURL")
 		for _, l := range list {
-			exp := l.ExpireTime
+			exp := when(l.ExpireTime)
 			if exp == "" {
 				exp = "never"
 			}
@@ -313,10 +322,19 @@ func (c *ShareDeleteCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	// BIMFACE answers a delete of no link as one of a link; asking first
+	// tells the two apart.
+	if _, err := client.Shares.Get(e.ctx, of); err != nil {
+		var be *bimface.Error
+		if errors.As(err, &be) && be.StatusCode == http.StatusNotFound {
+			return fmt.Errorf("%s has no share link to revoke", c.what())
+		}
+		return err
+	}
 	if err := client.Shares.Delete(e.ctx, of); err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, "share link revoked")
+	fmt.Fprintf(e.stdout, "share link of %s revoked\n", c.what())
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bfquery/bfquery/bimface"
+	"github.com/bfquery/bfquery/bimface/bimfacetest"
 )
 
 // Output is the --format flag of the commands that show what BIMFACE
@@ -172,7 +173,7 @@ func showTranslation(e *env, client *bimface.Client, id int64, tr *bimface.Trans
 	return showJob(e, wt, out, tr, fmt.Sprintf("the translation of file %d", id),
 		func() (*bimface.Translation, error) { return client.Translate.Status(e.ctx, id) },
 		func(tr *bimface.Translation) (string, string) {
-			return fmt.Sprintf("file %d (%s): translation %s", tr.FileID, tr.Name, tr.Status), failure(tr.Status, tr.Reason)
+			return fmt.Sprintf("%s: translation %s", named("file", tr.FileID, tr.Name), tr.Status), failure(tr.Status, tr.Reason)
 		})
 }
 
@@ -220,7 +221,7 @@ func failure(status, reason string) string {
 // TranslationsCmd is "bfquery translations": list a project's
 // translations.
 type TranslationsCmd struct {
-	Project string `required:"" placeholder:"ID" help:"The project whose translations to list."`
+	Project string `placeholder:"ID" help:"The project whose translations to list (BIMFACE's console shows it; bfquery serve prints its own)."`
 	Status  string `enum:"any,success,failed,processing,preparing" default:"any" help:"Only translations in this state."`
 	Keyword string `help:"Only files whose name contains this, or with this id."`
 	Suffix  string `help:"Only files with this suffix."`
@@ -232,6 +233,9 @@ type TranslationsCmd struct {
 }
 
 func (c *TranslationsCmd) Run(e *env) error {
+	if c.Project == "" {
+		return inputError{fmt.Errorf("give --project ID: the project whose translations to list, which BIMFACE's console shows (bfquery serve's is %d)", bimfacetest.DefaultProjectID)}
+	}
 	pid, err := parseID("project id", c.Project)
 	if err != nil {
 		return err
@@ -260,7 +264,7 @@ func (c *TranslationsCmd) Run(e *env) error {
 		tw := table(e.stdout)
 		fmt.Fprintln(tw, "FILE ID\tSTATUS\tCREATED\tNAME")
 		for _, t := range list {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", t.FileID, t.Status, t.CreateTime, t.Name)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", t.FileID, t.Status, when(t.CreateTime), t.Name)
 		}
 		tw.Flush()
 	})
@@ -398,7 +402,7 @@ func showIntegration(e *env, client *bimface.Client, in *bimface.Integration, wt
 	return showJob(e, wt, out, in, fmt.Sprintf("integration %d", in.IntegrateID),
 		func() (*bimface.Integration, error) { return client.Integrate.Status(e.ctx, in.IntegrateID) },
 		func(in *bimface.Integration) (string, string) {
-			return fmt.Sprintf("integration %d (%s): %s", in.IntegrateID, in.Name, in.Status), failure(in.Status, in.Reason)
+			return fmt.Sprintf("%s: %s", named("integration", in.IntegrateID, in.Name), in.Status), failure(in.Status, in.Reason)
 		})
 }
 
@@ -493,7 +497,7 @@ func (c *DatabagStatusCmd) Run(e *env) error {
 			fmt.Fprintf(e.stdout, "%s: no offline databag\n", what)
 		}
 		for _, d := range list {
-			fmt.Fprintf(e.stdout, "%s: offline databag %s, version %s, %s\n", what, d.Status, d.DatabagVersion, d.CreateTime)
+			fmt.Fprintf(e.stdout, "%s: offline databag %s, version %s, %s\n", what, d.Status, d.DatabagVersion, when(d.CreateTime))
 		}
 	})
 }
@@ -588,7 +592,7 @@ func showComparison(e *env, client *bimface.Client, cmp *bimface.Comparison, wt 
 	return showJob(e, wt, out, cmp, fmt.Sprintf("comparison %d", cmp.CompareID),
 		func() (*bimface.Comparison, error) { return client.Compare.Status(e.ctx, cmp.CompareID) },
 		func(cmp *bimface.Comparison) (string, string) {
-			return fmt.Sprintf("comparison %d (%s): %s", cmp.CompareID, cmp.Name, cmp.Status), failure(cmp.Status, cmp.Reason)
+			return fmt.Sprintf("%s: %s", named("comparison", cmp.CompareID, cmp.Name), cmp.Status), failure(cmp.Status, cmp.Reason)
 		})
 }
 

@@ -135,7 +135,7 @@ func (c *ServeCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "bfquery: serving %v on http://%s/ (Ctrl-C stops)\n", targets, ln.Addr())
+	fmt.Fprintf(e.stderr, "bfquery: serving %v on http://%s/, project %d (Ctrl-C stops)\n", targets, ln.Addr(), bimfacetest.DefaultProjectID)
 	err = sim.Serve(e.ctx, ln)
 	if e.ctx.Err() != nil {
 		fmt.Fprintln(e.stderr, "bfquery: stopped")
