@@ -173,6 +173,27 @@ func checkRows(args []string) error {
 	return nil
 }
 
+func checkOnOff(args []string) error {
+	if len(args) == 1 && args[0] != "on" && args[0] != "off" {
+		return fmt.Errorf("%q is not on or off", args[0])
+	}
+	return nil
+}
+
+func checkPset(args []string) error {
+	switch args[0] {
+	case "pager":
+		if len(args) == 2 && args[1] != pagerOn && args[1] != pagerOff && args[1] != pagerAlways {
+			return fmt.Errorf(`\pset pager: %q is not on, off or always`, args[1])
+		}
+	case "expanded", "x":
+		return checkOnOff(args[1:])
+	default:
+		return fmt.Errorf(`\pset: %q is not pager or expanded (\format sets the format, \timing the timing)`, args[0])
+	}
+	return nil
+}
+
 // splitArgs splits s at spaces; quotes and backticks group, and are taken
 // off.
 func splitArgs(s string) ([]string, error) {
@@ -222,4 +243,21 @@ func helpText() string {
 		fmt.Fprintf(&b, "  %-*s  %s\n", w, m.usage, m.help)
 	}
 	return b.String()
+}
+
+// psqlWord handles help, quit and exit typed alone, as psql does since
+// version 11, and reports whether the line was one of them.
+func (s *Shell) psqlWord(ctx context.Context, line string) (handled, quit bool) {
+	if s.buf != "" {
+		return false, false
+	}
+	switch strings.ToLower(strings.TrimSuffix(strings.TrimSpace(line), ";")) {
+	case "help":
+		s.remember(strings.TrimSpace(line))
+		q, _ := cmdHelp(s, ctx, Meta{})
+		return true, q
+	case "quit", "exit":
+		return true, true
+	}
+	return false, false
 }

@@ -103,7 +103,3 @@ func (s *Shell) include(ctx context.Context, name string) (quit bool, err error)
 
 // maxIncludeDepth stops a script that includes itself.
 const maxIncludeDepth = 16
-
-func cmdInclude(s *Shell, ctx context.Context, m Meta) (bool, error) {
-	return s.include(ctx, m.Args[0])
-}

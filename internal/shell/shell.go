@@ -1,7 +1,6 @@
 package shell
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,12 +11,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/chzyer/readline"
 
 	"github.com/bfquery/bfquery/dsl"
-	"github.com/bfquery/bfquery/eval"
 	"github.com/bfquery/bfquery/internal/output"
 	"github.com/bfquery/bfquery/internal/runner"
 	"github.com/bfquery/bfquery/parser"
@@ -339,103 +336,6 @@ func (s *Shell) explain(ctx context.Context, st dsl.Statement) {
 	s.result(text, "")
 }
 
-// print shows an answer: in full in the \o file, or at most maxRows rows
-// on the screen, followed by the number of rows and the time taken.
-func (s *Shell) print(a output.Answer, elapsed time.Duration) {
-	n := a.Len()
-	if s.out != nil {
-		w := output.NewWriter(s.out, s.format)
-		if err := errors.Join(w.Write(a), w.Flush()); err != nil {
-			s.error(err)
-			return
-		}
-		s.say("(%s written to %s%s)", rowsText(n), s.out.Name(), s.took(elapsed))
-		return
-	}
-	shown := a
-	if s.maxRows >= 0 && n > s.maxRows && s.format != output.JSON && s.format != output.Count {
-		shown = truncate(a, s.maxRows)
-	}
-	var text string
-	if s.expanded && s.format == output.Table {
-		var err error
-		if text, err = expanded(shown); err != nil {
-			s.error(err)
-			return
-		}
-	} else {
-		var b bytes.Buffer
-		w := output.NewWriter(&b, s.format)
-		if err := errors.Join(w.Write(shown), w.Flush()); err != nil {
-			s.error(err)
-			return
-		}
-		text = b.String()
-		if s.format == output.Table {
-			// The table ends with its own count; the shell's footer says more.
-			text = strings.TrimSuffix(text, "\n")
-			if i := strings.LastIndexByte(text, '\n'); i >= 0 {
-				text = text[:i+1]
-			}
-			if header, rest, ok := strings.Cut(text, "\n"); ok {
-				text = s.bold(header) + "\n" + rest
-			}
-		}
-	}
-	var footer string
-	switch m := shown.Len(); {
-	case s.format == output.Count:
-		if s.timing {
-			footer = fmt.Sprintf("(%s)", strings.TrimPrefix(s.took(elapsed), ", "))
-		}
-	case m < n:
-		footer = fmt.Sprintf("(%s%s; %d shown, \\rows N to show more, \\export FILE for all)", rowsText(n), s.took(elapsed), m)
-	default:
-		footer = fmt.Sprintf("(%s%s)", rowsText(n), s.took(elapsed))
-	}
-	s.result(text, footer)
-}
-
-func rowsText(n int) string {
-	if n == 1 {
-		return "1 row"
-	}
-	return strconv.Itoa(n) + " rows"
-}
-
-func (s *Shell) took(d time.Duration) string {
-	if !s.timing {
-		return ""
-	}
-	return ", " + Duration(d)
-}
-
-// Duration writes a query's time as psql's \timing does, in milliseconds
-// below a second.
-func Duration(d time.Duration) string {
-	if d < time.Second {
-		return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
-	}
-	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
-}
-
-// truncate keeps the first n IDs of an answer, with their records.
-func truncate(a output.Answer, n int) output.Answer {
-	out := output.Answer{Select: a.Select}
-	for i, r := range a.Results {
-		if n <= 0 {
-			break
-		}
-		k := min(n, len(r.IDs))
-		out.Results = append(out.Results, eval.Result{TargetID: r.TargetID, Select: r.Select, IDs: r.IDs[:k]})
-		if i < len(a.Records) {
-			out.Records = append(out.Records, a.Records[i][:min(k, len(a.Records[i]))])
-		}
-		n -= k
-	}
-	return out
-}
-
 // meta runs a backslash command.
 func (s *Shell) meta(ctx context.Context, line string) (quit bool) {
 	s.remember(strings.TrimSpace(line))
@@ -515,20 +415,6 @@ func (s *Shell) closeOut() {
 		}
 		s.out = nil
 	}
-}
-
-func (s *Shell) grid(header []string, rows [][]string, n int, noun string) {
-	var b bytes.Buffer
-	if err := output.Grid(&b, header, rows); err != nil {
-		s.error(err)
-		return
-	}
-	h, rest, _ := strings.Cut(b.String(), "\n")
-	footer := fmt.Sprintf("(%d %ss)", n, noun)
-	if n == 1 {
-		footer = fmt.Sprintf("(1 %s)", noun)
-	}
-	s.result(s.bold(h)+"\n"+rest, footer)
 }
 
 // count writes a number that a backend may not know (-1).
