@@ -72,14 +72,17 @@ func TestHelpReadsRight(t *testing.T) {
 
 // TestLowerInNeedsRemote: a flag that would do nothing is refused.
 func TestLowerInNeedsRemote(t *testing.T) {
-	for _, args := range [][]string{
-		{"query", "--lower-in", "SELECT elementId FROM file 1124890692330272 WHERE floor IN ('F01')"},
-		{"shell", "--lower-in"},
+	for _, tc := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"query", "--lower-in", "SELECT elementId FROM file 1124890692330272 WHERE floor IN ('F01')"}, "bfquery: --lower-in goes with --remote or --compare: it changes the requests sent to BIMFACE\n"},
+		{[]string{"shell", "--lower-in"}, "bfquery: --lower-in goes with --remote: it changes the requests sent to BIMFACE\n"},
 	} {
-		code, out, errOut := bfquery(t, "", args...)
+		code, out, errOut := bfquery(t, "", tc.args...)
 		require.Equal(t, 2, code)
 		require.Equal(t, "", out)
-		require.Equal(t, "bfquery: --lower-in goes with --remote: it changes the requests sent to BIMFACE\n", errOut)
+		require.Equal(t, tc.err, errOut)
 	}
 }
 

@@ -68,7 +68,7 @@ func (c *QueryCmd) Run(e *env, kctx *kong.Context) error {
 	formatGiven := given(kctx, "--format") || givenShort(kctx, 'f')
 	switch {
 	case c.LowerIn && !c.Remote && !c.Compare:
-		return inputError{errors.New("--lower-in goes with --remote: it changes the requests sent to BIMFACE")}
+		return inputError{errors.New("--lower-in goes with --remote or --compare: it changes the requests sent to BIMFACE")}
 	case formatGiven && c.Explain:
 		return inputError{errors.New("--format does not apply to --explain, which prints the records each clause matched")}
 	case formatGiven && c.Compare:
