@@ -125,6 +125,32 @@ func historyEntry(src string) string {
 	return strings.TrimSpace(src)
 }
 
+// editLine is how an entry comes back into the line editor, which edits
+// one line: the lines of a statement joined by spaces, with the comments
+// that would swallow what follows them dropped. A line break inside a
+// string stays: it is part of the value. The history file keeps the
+// entry as it was typed.
+func editLine(entry string) string {
+	if strings.HasPrefix(entry, `\`) || !strings.ContainsAny(entry, "\r\n") {
+		return entry
+	}
+	src := []rune(entry)
+	var b strings.Builder
+	prev := -1
+	for _, t := range lex(src) {
+		if prev >= 0 {
+			gap := string(src[prev:t.Start])
+			if strings.ContainsAny(gap, "\r\n") || strings.Contains(gap, "--") || strings.Contains(gap, "/*") {
+				gap = " "
+			}
+			b.WriteString(gap)
+		}
+		b.WriteString(string(src[t.Start:t.End]))
+		prev = t.End
+	}
+	return b.String()
+}
+
 // encodeEntry writes an entry on one line of the file: as it is, or, when
 // it holds a line break (or starts with a double quote, which would read
 // as one of those), as a JSON string. A file written before keeps

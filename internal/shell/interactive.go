@@ -92,7 +92,7 @@ func (s *Shell) interactive(ctx context.Context) error {
 	defer rl.Close()
 	s.rl = rl
 	for _, e := range hist.entries {
-		rl.SaveHistory(e)
+		rl.SaveHistory(editLine(e))
 	}
 	s.banner(ctx)
 	for ctx.Err() == nil {
@@ -133,7 +133,7 @@ func (s *Shell) remember(src string) {
 	if entry == "" {
 		return
 	}
-	s.rl.SaveHistory(entry)
+	s.rl.SaveHistory(editLine(entry))
 	if err := s.hist.add(entry); err != nil {
 		fmt.Fprintf(s.cfg.Stderr, "warning: history: %v\n", err)
 		s.hist.path = "" // once is enough

@@ -37,9 +37,10 @@ func lastTiming(s *session) string {
 }
 
 // TestHistoryAsTyped: a statement typed over several lines, with a line
-// break inside a string, comes back from the history as it was typed, in
-// this session and the next; a history file others may read is made the
-// owner's alone.
+// break inside a string, is kept in the history file as it was typed;
+// it comes back into the line editor as one line (the line break in the
+// string kept), in this session and the next; a history file others may
+// read is made the owner's alone.
 func TestHistoryAsTyped(t *testing.T) {
 	history := filepath.Join(t.TempDir(), "history")
 	require.NoError(t, os.WriteFile(history, []byte("\\format count\n"), 0o644))
@@ -49,23 +50,32 @@ func TestHistoryAsTyped(t *testing.T) {
 	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 
 	s.Send("SELECT elementId -- the walls\r")
-	s.Send("WHERE name = 'a\r")
+	s.Send("WHERE categoryName = '墙'\r")
+	s.Send("  AND floor = 'F01';\r")
+	s.Expect("(141 rows, ")
+	s.Send("SELECT elementId WHERE name = 'a\r")
 	s.Send("b' OR categoryName = '墙';\r")
-	s.WaitScreenHas("(930 rows, ")
+	s.Expect("(930 rows, ")
+	s.Send("\x1b[A\x1b[A")
+	s.WaitScreenEnds("bfquery=> SELECT elementId WHERE categoryName = '墙' AND floor = 'F01';")
+	s.Send("\x15")
 	s.quit(t)
 	data, err := os.ReadFile(history)
 	require.NoError(t, err)
-	require.Equal(t, "\\format count\n"+`"SELECT elementId -- the walls\nWHERE name = 'a\nb' OR categoryName = '墙';"`+"\n", string(data))
+	require.Equal(t, "\\format count\n"+
+		`"SELECT elementId -- the walls\nWHERE categoryName = '墙'\n  AND floor = 'F01';"`+"\n"+
+		`"SELECT elementId WHERE name = 'a\nb' OR categoryName = '墙';"`+"\n", string(data))
 
 	s = startSession(t, history)
-	s.Send("\x1b[A")
-	s.WaitScreenHas("SELECT elementId -- the walls")
+	s.Send("\x1b[A\x1b[A")
+	s.WaitScreenEnds("bfquery=> SELECT elementId WHERE categoryName = '墙' AND floor = 'F01';")
 	s.Send("\r")
-	s.WaitScreenHas("(930 rows, ")
+	s.WaitScreenHas("(141 rows, ")
+	// The line break in the string goes back as it came: the answer is
+	// the same. (The editor draws a line that holds a line break
+	// imperfectly, so the bytes, not the screen, tell.)
 	s.Send("\x1b[A\x1b[A\r")
-	s.WaitScreenEnds("Output format is count.\nbfquery=>")
-	s.Send("\x1b[A\x1b[A\r")
-	s.WaitScreen("the count", func(scr string) bool { return strings.Contains(scr, "\n930\n(") })
+	s.Expect("(930 rows, ")
 	s.quit(t)
 }
 
