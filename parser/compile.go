@@ -62,7 +62,7 @@ func (c compiler) errorf(pos lexer.Position, format string, args ...any) error {
 // DSL cannot say.
 func (c compiler) extended(pos lexer.Position, what string, q dsl.Query) (dsl.Query, error) {
 	if c.strict {
-		return nil, c.errorf(pos, "%s has no clause in BIMFACE's query DSL (match, contain, in, boolAnd, boolOr); \"bfquery query\" answers it with a plan", what)
+		return nil, c.errorf(pos, "%s has no clause in BIMFACE's query DSL (match, contain, in, boolAnd, boolOr); %s", what, PlanHint)
 	}
 	return q, nil
 }
@@ -265,7 +265,7 @@ func (c compiler) like(key dsl.Key, pat *Value) (dsl.Query, error) {
 		return dsl.ContainQuery{Key: key, Value: dsl.String(text)}, nil
 	}
 	if c.strict {
-		return nil, c.errorf(pat.Pos, "LIKE pattern %s has no clause in BIMFACE's query DSL, whose contain is LIKE '%%text%%'; \"bfquery query\" answers it with a plan", dsl.QuoteString(s))
+		return nil, c.errorf(pat.Pos, "LIKE pattern %s has no clause in BIMFACE's query DSL, whose contain is LIKE '%%text%%'; %s", dsl.QuoteString(s), PlanHint)
 	}
 	return dsl.LikeQuery{Key: key, Pattern: s}, nil
 }

@@ -18,7 +18,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gofrs/flock"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bfquery/bfquery/bimface"
@@ -133,7 +132,7 @@ const tmpPrefix = ".tmp-"
 //
 // If ctx is cancelled Pull returns ctx.Err(); what it had saved is kept
 // for the next run.
-func Pull(ctx context.Context, c *bimface.Client, opts Options) (*Result, error) {
+func Pull(ctx context.Context, c *bimface.Client, opts Options) (res *Result, err error) {
 	start := time.Now()
 	if c == nil {
 		return nil, errors.New("pull: nil client")
@@ -153,8 +152,19 @@ func Pull(ctx context.Context, c *bimface.Client, opts Options) (*Result, error)
 	if opts.BatchSize <= 0 || opts.BatchSize > bimface.MaxBatchIDs {
 		opts.BatchSize = bimface.MaxBatchIDs
 	}
+	_, statErr := os.Stat(opts.Dir)
+	created := errors.Is(statErr, fs.ErrNotExist)
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("pull: %w", err)
+	}
+	if created {
+		// A pull that fails before it has written anything leaves no
+		// empty directory behind (os.Remove keeps one that holds files).
+		defer func() {
+			if err != nil {
+				_ = os.Remove(opts.Dir)
+			}
+		}()
 	}
 	if err := checkCacheDir(opts.Dir); err != nil {
 		return nil, err
@@ -162,17 +172,16 @@ func Pull(ctx context.Context, c *bimface.Client, opts Options) (*Result, error)
 	// One pull of a target at a time: a second one would write the same
 	// plan and batches. Pulls of other targets share the directory and
 	// take turns only to update the manifest.
-	lock := flock.New(filepath.Join(opts.Dir, ".lock-"+string(opts.Type)+"-"+opts.ID))
-	locked, err := lock.TryLock()
+	release, locked, err := lockFile(ctx, filepath.Join(opts.Dir, ".lock-"+string(opts.Type)+"-"+opts.ID), 0)
 	if err != nil {
 		return nil, fmt.Errorf("pull: %w", err)
 	}
 	if !locked {
 		return nil, fmt.Errorf("pull: another pull of %s %s into %s is running", opts.Type, opts.ID, opts.Dir)
 	}
-	defer lock.Unlock()
+	defer release()
 	p := &puller{c: c, opts: opts, start: start}
-	res, err := p.run(ctx)
+	res, err = p.run(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -321,11 +330,11 @@ func checkCacheDir(dir string) error {
 // lock, since pulls of other targets into the same directory may have
 // added theirs meanwhile.
 func (p *puller) updateManifest(ctx context.Context, tm eval.TargetManifest) error {
-	lock := flock.New(filepath.Join(p.opts.Dir, ".lock-manifest"))
-	if _, err := lock.TryLockContext(ctx, 20*time.Millisecond); err != nil {
+	release, _, err := lockFile(ctx, filepath.Join(p.opts.Dir, ".lock-manifest"), 20*time.Millisecond)
+	if err != nil {
 		return fmt.Errorf("pull: locking the manifest: %w", err)
 	}
-	defer lock.Unlock()
+	defer release()
 	m, err := readManifest(p.opts.Dir)
 	if err != nil {
 		return err

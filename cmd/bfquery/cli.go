@@ -8,18 +8,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
-	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/internal/demo"
-)
-
-// Exit codes. Bad query input (a query that does not parse or compile, DSL
-// JSON that does not validate) and bad usage are 2; any other failure is 1.
-// A command that SIGINT or SIGTERM ends exits with 130 or 143 (see
-// signals).
-const (
-	exitOK    = 0
-	exitError = 1
-	exitUsage = 2
 )
 
 // cli is the command line, as kong reads it.
@@ -55,12 +44,6 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-// inputError marks an error in what the user gave (exit code 2).
-type inputError struct{ err error }
-
-func (e inputError) Error() string { return e.err.Error() }
-func (e inputError) Unwrap() error { return e.err }
-
 type exitSignal int
 
 // run runs bfquery with args and returns the exit code. It never lets a
@@ -79,11 +62,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	var c cli
 	parser, err := kong.New(&c,
 		kong.Name("bfquery"),
-		kong.Description("Query BIM model elements on BIMFACE with a SQL-ish language."),
+		kong.Description("Query BIM model elements on BIMFACE with a SQL-ish language.\n\n"+exitCodes),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { panic(exitSignal(code)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.Vars{"demo_id": demo.FileID},
+		kong.ExplicitGroups([]kong.Group{{Key: "bimface", Title: "BIMFACE connection:"}}),
+		kong.Help(helpPrinter),
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "bfquery: %v\n", err)
@@ -110,12 +95,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			// interrupted in a read.
 			return code
 		}
-		var de *dsl.Error
-		var ie inputError
-		if errors.As(err, &de) || errors.As(err, &ie) {
-			return exitUsage
-		}
-		return exitError
+		return exitCode(err)
 	}
 	return exitOK
 }

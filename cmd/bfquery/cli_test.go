@@ -33,7 +33,7 @@ func TestDSLCommand(t *testing.T) {
 			"bfquery: 1:44: expected a value after \"=\", found \"AND\"\n  SELECT elementId FROM file 1 WHERE floor = AND family = 'x'\n                                             ^\n"},
 		{"unsupported", []string{"dsl", `SELECT elementId FROM file 1 WHERE floor != 'F1'`}, 2, "",
 			"bfquery: 1:42: \"!=\" has no clause in BIMFACE's query DSL (match, contain, in, boolAnd, boolOr); \"bfquery query\" answers it with a plan\n  SELECT elementId FROM file 1 WHERE floor != 'F1'\n                                           ^\n"},
-		{"no query", []string{"dsl"}, 2, "", "bfquery: expected \"<query>\"\nRun \"bfquery dsl --help\" for usage.\n"},
+		{"no query", []string{"dsl"}, 2, "", "bfquery: give a query, or --file FILE (\"-\" for standard input)\n"},
 		{"unknown command", []string{"nope"}, 2, "", "bfquery: unexpected argument nope\nRun \"bfquery --help\" for usage.\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

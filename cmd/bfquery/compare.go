@@ -53,7 +53,7 @@ func (c *CompareStartCmd) Run(e *env) error {
 
 // CompareStatusCmd is "bfquery compare status ID".
 type CompareStatusCmd struct {
-	ID     string `arg:"" name:"COMPARE_ID" help:"The comparison to show."`
+	ID     string `arg:"" name:"comparison-id" help:"The comparison to show."`
 	Wait   `embed:""`
 	Output `embed:""`
 	Remote Remote `embed:""`
@@ -77,13 +77,13 @@ func showComparison(e *env, client *bimface.Client, cmp *bimface.Comparison, wt 
 	return showJob(e, wt, out, cmp, fmt.Sprintf("comparison %d", cmp.CompareID),
 		func() (*bimface.Comparison, error) { return client.Compare.Status(e.ctx, cmp.CompareID) },
 		func(cmp *bimface.Comparison) (string, string) {
-			return fmt.Sprintf("comparison %d (%s): %s", cmp.CompareID, cmp.Name, cmp.Status), failure(cmp.Status, cmp.Reason)
+			return fmt.Sprintf("%s: %s", named("comparison", cmp.CompareID, cmp.Name), cmp.Status), failure(cmp.Status, cmp.Reason)
 		})
 }
 
 // CompareDeleteCmd is "bfquery compare delete ID".
 type CompareDeleteCmd struct {
-	ID     string `arg:"" name:"COMPARE_ID" help:"The comparison to delete."`
+	ID     string `arg:"" name:"comparison-id" help:"The comparison to delete."`
 	Remote Remote `embed:""`
 }
 

@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"unicode"
 
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/parser"
@@ -14,12 +17,13 @@ import (
 
 // DSLCmd is "bfquery dsl": query text in, DSL request JSON out.
 type DSLCmd struct {
-	Query  string `arg:"" help:"The query, e.g. \"SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01'\"."`
+	Query  string `arg:"" optional:"" help:"The query, e.g. \"SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01'\"; \"-\" reads it from standard input."`
+	File   string `type:"path" placeholder:"FILE" help:"Read the query from FILE (\"-\" for standard input) instead of the command line."`
 	Pretty bool   `help:"Indent the JSON instead of writing it on one line."`
 }
 
 func (c *DSLCmd) Run(e *env) error {
-	st, err := parser.CompileDSL(c.Query)
+	st, err := compileQuery(e, c.Query, c.File, parser.CompileDSL)
 	if err != nil {
 		return err
 	}
@@ -70,6 +74,38 @@ func (c *FmtCmd) Run(e *env) error {
 		_, err = fmt.Fprintln(e.stdout, text)
 		return err
 	})
+}
+
+// compileQuery compiles the query given as an argument, or read from a
+// file or standard input ("-", as the argument or the file), so that a
+// long query needs no "$(cat q.sql)". A ";" may end it, as in a script.
+// Errors in a file's query name the file.
+func compileQuery(e *env, arg, file string, compile func(string) (dsl.Statement, error)) (dsl.Statement, error) {
+	switch {
+	case arg != "" && file != "":
+		return dsl.Statement{}, inputError{errors.New("give the query or --file FILE, not both")}
+	case arg == "" && file == "":
+		return dsl.Statement{}, inputError{errors.New("give a query, or --file FILE (\"-\" for standard input)")}
+	case arg != "" && arg != "-":
+		return compile(arg)
+	}
+	if file == "" {
+		file = "-"
+	}
+	var name string
+	var data []byte
+	var err error
+	e.sig.blocking(func() { name, data, err = readInput(file, e.sig.reader(e.stdin)) }, nil)
+	if err != nil {
+		return dsl.Statement{}, err
+	}
+	src := strings.TrimRightFunc(string(data), unicode.IsSpace)
+	src = strings.TrimSuffix(src, ";")
+	st, err := compile(src)
+	if err != nil {
+		return st, inFile(name, 0, err)
+	}
+	return st, nil
 }
 
 // readInput reads a named file, or standard input for "" and "-".

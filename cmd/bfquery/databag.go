@@ -80,7 +80,7 @@ func (c *DatabagStatusCmd) Run(e *env) error {
 			fmt.Fprintf(w, "%s: no offline databag\n", what)
 		}
 		for _, d := range list {
-			fmt.Fprintf(w, "%s: offline databag %s, version %s, %s\n", what, d.Status, d.DatabagVersion, d.CreateTime)
+			fmt.Fprintf(w, "%s: offline databag %s, version %s, %s\n", what, d.Status, d.DatabagVersion, when(d.CreateTime))
 		}
 	})
 }

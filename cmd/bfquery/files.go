@@ -52,7 +52,7 @@ func (c *FilesListCmd) Run(e *env) error {
 	return c.print(e.stdout, files, func(w io.Writer) {
 		rows := [][]string{{"FILE ID", "STATUS", "BYTES", "UPLOADED", "NAME"}}
 		for _, f := range files {
-			rows = append(rows, []string{strconv.FormatInt(f.FileID, 10), f.Status, strconv.FormatInt(f.Length, 10), f.CreateTime, f.Name})
+			rows = append(rows, []string{strconv.FormatInt(f.FileID, 10), f.Status, strconv.FormatInt(f.Length, 10), when(f.CreateTime), f.Name})
 		}
 		columns(w, rows)
 	})
@@ -60,7 +60,7 @@ func (c *FilesListCmd) Run(e *env) error {
 
 // FileArg is what the commands about one uploaded file share.
 type FileArg struct {
-	FileID string `arg:"" name:"FILE_ID" help:"The uploaded file."`
+	FileID string `arg:"" name:"file-id" help:"The uploaded file."`
 	Remote Remote `embed:""`
 }
 
@@ -86,7 +86,7 @@ func (c *FilesInfoCmd) Run(e *env) error {
 	}
 	return c.print(e.stdout, f, func(w io.Writer) {
 		var rows [][]string
-		for _, row := range [][2]any{{"file id", f.FileID}, {"name", f.Name}, {"status", f.Status}, {"bytes", f.Length}, {"suffix", f.Suffix}, {"etag", f.Etag}, {"uploaded", f.CreateTime}} {
+		for _, row := range [][2]any{{"file id", f.FileID}, {"name", f.Name}, {"status", f.Status}, {"bytes", f.Length}, {"suffix", f.Suffix}, {"etag", f.Etag}, {"uploaded", when(f.CreateTime)}} {
 			rows = append(rows, []string{fmt.Sprint(row[0]) + ":", fmt.Sprint(row[1])})
 		}
 		columns(w, rows)

@@ -21,7 +21,7 @@ type IntegrateCmd struct {
 // IntegrateStartCmd is "bfquery integrate [start]".
 type IntegrateStartCmd struct {
 	Source   []string `sep:"none" placeholder:"ID[,specialty=S][,floor=F][,specialtySort=N][,floorSort=N]" help:"A translated Revit file to integrate, with the specialty and floor it stands for; repeat for each file."`
-	Request  string   `type:"existingfile" placeholder:"FILE" help:"The whole request as JSON (sources, floorMapping, propertyOverrides...); --source and --name add to it."`
+	Request  string   `type:"path" placeholder:"FILE" help:"The whole request as JSON (sources, floorMapping, propertyOverrides...); --source and --name add to it."`
 	Name     string   `help:"The integrated model's name."`
 	Priority int      `default:"2" enum:"1,2,3" help:"1, 2 or 3; a larger number is a lower priority."`
 	Callback string   `placeholder:"URL" help:"The URL BIMFACE calls when the integration ends."`
@@ -118,7 +118,7 @@ func (c *IntegrateStartCmd) Run(e *env) error {
 
 // IntegrateStatusCmd is "bfquery integrate status ID".
 type IntegrateStatusCmd struct {
-	ID     string `arg:"" name:"INTEGRATE_ID" help:"The integration to show."`
+	ID     string `arg:"" name:"integration-id" help:"The integration to show."`
 	Wait   `embed:""`
 	Output `embed:""`
 	Remote Remote `embed:""`
@@ -142,13 +142,13 @@ func showIntegration(e *env, client *bimface.Client, in *bimface.Integration, wt
 	return showJob(e, wt, out, in, fmt.Sprintf("integration %d", in.IntegrateID),
 		func() (*bimface.Integration, error) { return client.Integrate.Status(e.ctx, in.IntegrateID) },
 		func(in *bimface.Integration) (string, string) {
-			return fmt.Sprintf("integration %d (%s): %s", in.IntegrateID, in.Name, in.Status), failure(in.Status, in.Reason)
+			return fmt.Sprintf("%s: %s", named("integration", in.IntegrateID, in.Name), in.Status), failure(in.Status, in.Reason)
 		})
 }
 
 // IntegrateDeleteCmd is "bfquery integrate delete ID".
 type IntegrateDeleteCmd struct {
-	ID     string `arg:"" name:"INTEGRATE_ID" help:"The integration to delete."`
+	ID     string `arg:"" name:"integration-id" help:"The integration to delete."`
 	Remote Remote `embed:""`
 }
 

@@ -22,10 +22,15 @@ type PullCmd struct {
 	Concurrency int    `default:"4" help:"Batch requests at once."`
 	Quiet       bool   `short:"q" help:"No progress bar."`
 	Remote      Remote `embed:""`
+	Paging      `embed:""`
 }
 
 func (c *PullCmd) Run(e *env) error {
-	client, err := c.Remote.client(e)
+	paging, err := c.Paging.options()
+	if err != nil {
+		return err
+	}
+	client, err := c.Remote.client(e, paging...)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/alecthomas/kong"
 	"golang.org/x/term"
 
 	"github.com/bfquery/bfquery/bimface"
@@ -22,27 +23,56 @@ import (
 // QueryCmd is "bfquery query": run queries on a local cache, on BIMFACE,
 // or on both to compare them.
 type QueryCmd struct {
-	Query   string `arg:"" optional:"" help:"The query, e.g. \"SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01'\"."`
+	Query   string `arg:"" optional:"" help:"The query, e.g. \"SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01'\"; \"-\" reads it from standard input."`
+	File    string `type:"path" placeholder:"FILE" help:"Read the query from FILE (\"-\" for standard input) instead of the command line."`
 	Cache   string `type:"path" placeholder:"PATH" help:"A cache directory or a file of elements. Without it, the demo model built into bfquery (file ${demo_id})."`
 	DSL     string `name:"dsl" placeholder:"FILE" help:"Read DSL requests as JSON, one per line, from FILE (\"-\" for standard input) and answer each in order."`
-	Select  string `enum:"elementId,roomId,areaId," default:"" help:"With --dsl: which IDs to find (elementId, roomId or areaId; default elementId)."`
+	Select  string `enum:"elementId,roomId,areaId" default:"elementId" help:"With --dsl: which IDs to find (${enum})."`
 	Format  string `short:"f" enum:"auto,ids,json,count,table,csv" default:"auto" help:"Output format: ids, json, count, table or csv; auto is table on a terminal, ids otherwise."`
 	Explain bool   `help:"Instead of the IDs, show how many records each clause of the query matched, per target (local only)."`
 	Remote  bool   `help:"Run the queries on BIMFACE instead of a local cache. What BIMFACE's DSL has no clause for (NOT, ranges, LIKE, IS NULL) runs as a plan of several requests; EXPLAIN before SELECT shows it."`
 	LowerIn bool   `name:"lower-in" help:"With --remote: write in clauses as boolOr of matches, for servers that reject in."`
 	Compare bool   `help:"Run the queries both locally and on BIMFACE and print where they differ; exit code 1 when they do."`
 	Conn    Remote `embed:""`
+	Paging  `embed:""`
 }
 
-func (c *QueryCmd) Run(e *env) error {
-	if (c.Query == "") == (c.DSL == "") {
+// Help is what "bfquery query --help" says besides the flags: the
+// language in short, and the exit codes.
+func (c *QueryCmd) Help() string { return languageHelp + "\n\n" + exitCodes }
+
+// languageHelp is the query language in short, for --help.
+const languageHelp = `The query language (README.md has it in full):
+
+  [EXPLAIN] SELECT elementId|roomId|areaId
+  FROM file|integration ID[, ID…] WHERE condition
+
+  A condition compares a key with values: = != <> < <= > >=, BETWEEN a AND b,
+  IN (v, …), CONTAINS 'text', LIKE 'pattern' (% any text, _ one character),
+  IS NULL, and NOT IN, NOT LIKE, NOT BETWEEN, IS NOT NULL; conditions combine
+  with NOT, AND, OR and parentheses. Keys are names (floor, 楼层), dotted
+  (boundingBox.min.x) or in backticks; strings take single or double quotes.`
+
+func (c *QueryCmd) Run(e *env, kctx *kong.Context) error {
+	hasQuery := c.Query != "" || c.File != ""
+	if hasQuery == (c.DSL != "") {
 		return inputError{errors.New("give either a query or --dsl FILE")}
 	}
-	if c.Query != "" && c.Select != "" {
+	if hasQuery && given(kctx, "--select") {
 		return inputError{errors.New("--select goes with --dsl; a query says what it selects after SELECT")}
 	}
 	if c.Remote && c.Compare || c.Explain && (c.Remote || c.Compare) {
 		return inputError{errors.New("choose one of --remote, --compare and --explain")}
+	}
+	// A flag that would change nothing is refused rather than ignored.
+	formatGiven := given(kctx, "--format") || givenShort(kctx, 'f')
+	switch {
+	case c.LowerIn && !c.Remote && !c.Compare:
+		return inputError{errors.New("--lower-in goes with --remote or --compare: it changes the requests sent to BIMFACE")}
+	case formatGiven && c.Explain:
+		return inputError{errors.New("--format does not apply to --explain, which prints the records each clause matched")}
+	case formatGiven && c.Compare:
+		return inputError{errors.New("--format does not apply to --compare, which prints the IDs only one side has")}
 	}
 	format, err := c.format(e)
 	if err != nil {
@@ -55,7 +85,7 @@ func (c *QueryCmd) Run(e *env) error {
 		}
 	}
 	if c.Remote || c.Compare {
-		if remote, err = remoteEngine(e, c.Conn, plan.Options{LowerIn: c.LowerIn}); err != nil {
+		if remote, err = remoteEngine(e, c.Conn, c.Paging, plan.Options{LowerIn: c.LowerIn}); err != nil {
 			return err
 		}
 	}
@@ -82,6 +112,13 @@ func (c *QueryCmd) Run(e *env) error {
 		if err != nil {
 			return err
 		}
+		if !st.Explain {
+			// The answer stands; the note says why it may not be the one
+			// meant.
+			for _, note := range runner.UnknownKeys(e.ctx, engine, st) {
+				fmt.Fprintf(e.stderr, "bfquery: note: %s\n", note)
+			}
+		}
 		if st.Explain {
 			if err := w.Flush(); err != nil {
 				return err
@@ -91,8 +128,11 @@ func (c *QueryCmd) Run(e *env) error {
 		}
 		return w.Write(res.Answer)
 	}
-	if c.Query != "" {
-		st, err := parser.Compile(c.Query)
+	if hasQuery {
+		st, err := compileQuery(e, c.Query, c.File, parser.Compile)
+		if err == nil && st.Explain && formatGiven {
+			err = inputError{errors.New("--format does not apply to EXPLAIN, which prints the plan")}
+		}
 		if err == nil {
 			err = answer(st)
 		}
@@ -102,9 +142,9 @@ func (c *QueryCmd) Run(e *env) error {
 		}
 		return err
 	}
-	sel := dsl.SelectElements
-	if c.Select != "" {
-		sel, _ = dsl.ParseSelect(c.Select)
+	sel, err := dsl.ParseSelect(c.Select)
+	if err != nil {
+		return inputError{err}
 	}
 	err = eachLine(e, c.DSL, func(r dsl.Request) error { return answer(dsl.Statement{Select: sel, Request: r}) })
 	err = errors.Join(err, w.Flush())
@@ -132,12 +172,16 @@ func localEngine(e *env, path string) (runner.Engine, error) {
 }
 
 // remoteEngine is the engine on BIMFACE that the connection flags name.
-func remoteEngine(e *env, conn Remote, opts plan.Options) (runner.Engine, error) {
-	client, err := conn.client(e)
+func remoteEngine(e *env, conn Remote, paging Paging, opts plan.Options) (runner.Engine, error) {
+	popts, err := paging.options()
 	if err != nil {
 		return nil, err
 	}
-	return runner.Remote(client, &bimface.QueryOptions{PageSize: conn.PageSize}, opts, "BIMFACE at "+client.BaseURL().String()), nil
+	client, err := conn.client(e, popts...)
+	if err != nil {
+		return nil, err
+	}
+	return runner.Remote(client, &bimface.QueryOptions{PageSize: paging.PageSize}, opts, "BIMFACE at "+client.BaseURL().String()), nil
 }
 
 func (c *QueryCmd) format(e *env) (output.Format, error) {
@@ -160,7 +204,11 @@ func openCache(e *env, path string) (cache *eval.Cache, err error) {
 	}
 	notify := func(msg string) { fmt.Fprintf(e.stderr, "bfquery: %s\n", msg) }
 	e.sig.blocking(func() { cache, err = eval.OpenOptions(path, eval.Options{Notify: notify}) }, nil)
-	return cache, err
+	if err != nil {
+		// A bad cache is a failure to run, whatever position it names.
+		return nil, runError{err}
+	}
+	return cache, nil
 }
 
 // eachLine reads DSL requests, one per line, from a file or standard input

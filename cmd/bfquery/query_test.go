@@ -49,7 +49,7 @@ func TestQueryCommand(t *testing.T) {
 			"bfquery: 1:43: expected a value after \"=\", found end of input\n  SELECT elementId FROM file 1 WHERE floor =\n                                            ^\n"},
 		{"target not cached", "", []string{"query", "--cache", fixture, "SELECT elementId FROM file 1 WHERE floor = 'F01'"}, 1, "",
 			"bfquery: file 1 is not in the cache, which holds file 1124890692330272, integration 1648888854324400\n"},
-		{"bad cache", "", []string{"query", "--cache", "../../testdata/cache/bad/truncated.ndjson", "SELECT elementId FROM file 1 WHERE floor = 'F01'"}, 2, "",
+		{"bad cache", "", []string{"query", "--cache", "../../testdata/cache/bad/truncated.ndjson", "SELECT elementId FROM file 1 WHERE floor = 'F01'"}, 1, "",
 			"bfquery: " + must(filepath.Abs("../../testdata/cache/bad/truncated.ndjson")) + ":2:85: string not terminated before the end of the input\n"},
 		{"explain", "", []string{"query", "--explain", "SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01' AND (categoryName = '墙' OR name CONTAINS '门')"}, 0,
 			"file 1124890692330272 (4000 elements):\nboolAnd: 141\n  match floor = 'F01': 610\n  boolOr: 930\n    match categoryName = '墙': 930\n    contain name ⊇ '门': 0\n\n", ""},

@@ -16,10 +16,28 @@ import (
 // Remote holds the flags of commands that talk to BIMFACE. Credentials come
 // from BIMFACE_APP_KEY and BIMFACE_APP_SECRET, or from a config file that
 // only its owner may read; the environment wins.
+// They are listed together, after a command's own flags, in every
+// command's help.
 type Remote struct {
-	Endpoint string `env:"BIMFACE_ENDPOINT" placeholder:"URL" help:"Send API and file requests to this server instead of BIMFACE (a private deployment, or bfquery serve)."`
-	Config   string `type:"path" placeholder:"FILE" help:"A JSON config file with appKey, appSecret and endpoint; readable by its owner only (default: bfquery/config.json in the user config directory)."`
-	PageSize int    `placeholder:"N" help:"Read ID lists in pages of N IDs, 1 to 10000 (default 10000, the most BIMFACE allows)."`
+	Endpoint string `env:"BIMFACE_ENDPOINT" placeholder:"URL" group:"bimface" help:"Send API and file requests to this server instead of BIMFACE (a private deployment, or bfquery serve)."`
+	Config   string `type:"path" placeholder:"FILE" group:"bimface" help:"A JSON config file with appKey, appSecret and endpoint; readable by its owner only (default: bfquery/config.json in the user config directory)."`
+}
+
+// Paging is the --page-size flag of the commands that read ID lists:
+// query, shell and pull.
+type Paging struct {
+	PageSize int `placeholder:"N" group:"bimface" help:"Read ID lists in pages of N IDs, 1 to 10000 (default 10000, the most BIMFACE allows)."`
+}
+
+// option returns the client option of the page size, if one was given.
+func (p Paging) options() ([]bimface.Option, error) {
+	if p.PageSize == 0 {
+		return nil, nil
+	}
+	if p.PageSize < 0 || p.PageSize > bimface.MaxPageSize {
+		return nil, inputError{fmt.Errorf("--page-size %d: must be between 1 and %d", p.PageSize, bimface.MaxPageSize)}
+	}
+	return []bimface.Option{bimface.WithPageSize(p.PageSize)}, nil
 }
 
 // config is the config file's content.
@@ -30,8 +48,8 @@ type config struct {
 }
 
 // client builds a BIMFACE client from the flags, the environment and the
-// config file.
-func (r *Remote) client(e *env) (*bimface.Client, error) {
+// config file, and the options given.
+func (r *Remote) client(e *env, more ...bimface.Option) (*bimface.Client, error) {
 	var cfg config
 	var err error
 	// The config file may be a pipe (--config <(pass bimface)) that
@@ -53,12 +71,7 @@ func (r *Remote) client(e *env) (*bimface.Client, error) {
 		return nil, errors.New("no BIMFACE credentials: set BIMFACE_APP_KEY and BIMFACE_APP_SECRET, or appKey and appSecret in the config file")
 	}
 	opts := []bimface.Option{bimface.WithCredentials(cfg.AppKey, cfg.AppSecret), bimface.WithUserAgent("bfquery")}
-	if r.PageSize != 0 {
-		if r.PageSize < 0 || r.PageSize > bimface.MaxPageSize {
-			return nil, inputError{fmt.Errorf("--page-size %d: must be between 1 and %d", r.PageSize, bimface.MaxPageSize)}
-		}
-		opts = append(opts, bimface.WithPageSize(r.PageSize))
-	}
+	opts = append(opts, more...)
 	if cfg.Endpoint != "" {
 		opts = append(opts, bimface.WithEndpoint(cfg.Endpoint))
 	}

@@ -190,6 +190,8 @@ func TestServe(t *testing.T) {
 		t.Fatal("serve did not stop on SIGINT")
 	}
 	require.Contains(t, errOut.String(), "bfquery: stopped")
+	// The project of its translations, which translations --project needs.
+	require.Contains(t, errOut.String(), "/, project 10000000006016 (Ctrl-C stops)\n")
 }
 
 func TestPageSizeAndServeFlagsAreChecked(t *testing.T) {

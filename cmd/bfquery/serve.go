@@ -161,7 +161,7 @@ func (c *ServeCmd) Run(e *env) error {
 		e.sig.blocking(func() { data, err = bimfacetest.Load(c.Cache) }, nil)
 	}
 	if err != nil {
-		return err
+		return runError{err}
 	}
 	limits := bimfacetest.DefaultLimits()
 	limits.MaxConns = c.MaxConns
@@ -197,7 +197,7 @@ func (c *ServeCmd) Run(e *env) error {
 		return err
 	}
 	fmt.Fprint(e.stderr, warning)
-	fmt.Fprintf(e.stderr, "bfquery: serving %v on http://%s/ (Ctrl-C stops)\n", targets, ln.Addr())
+	fmt.Fprintf(e.stderr, "bfquery: serving %v on http://%s/, project %d (Ctrl-C stops)\n", targets, ln.Addr(), bimfacetest.DefaultProjectID)
 	err = sim.Serve(e.ctx, ln)
 	if e.ctx.Err() != nil {
 		fmt.Fprintln(e.stderr, "bfquery: stopped")

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -23,6 +25,14 @@ type ShareTarget struct {
 	File        string `xor:"of" required:"" placeholder:"ID" help:"A translated file."`
 	Integration string `xor:"of" required:"" placeholder:"ID" help:"An integration."`
 	Remote      Remote `embed:""`
+}
+
+// what names the target: "file 12" or "integration 12".
+func (t ShareTarget) what() string {
+	if t.File != "" {
+		return "file " + t.File
+	}
+	return "integration " + t.Integration
 }
 
 // open reads the target and makes the client.
@@ -48,7 +58,7 @@ func printShare(e *env, out Output, l *bimface.ShareLink) error {
 			fmt.Fprintf(w, " password %s", l.Password)
 		}
 		if l.ExpireTime != "" {
-			fmt.Fprintf(w, " (expires %s)", l.ExpireTime)
+			fmt.Fprintf(w, " (expires %s)", when(l.ExpireTime))
 		}
 		fmt.Fprintln(w)
 	})
@@ -117,7 +127,7 @@ func (c *ShareListCmd) Run(e *env) error {
 	return c.print(e.stdout, list, func(w io.Writer) {
 		rows := [][]string{{"SHARE ID", "OF", "EXPIRES", "URL"}}
 		for _, l := range list {
-			exp := l.ExpireTime
+			exp := when(l.ExpireTime)
 			if exp == "" {
 				exp = "never"
 			}
@@ -149,9 +159,18 @@ func (c *ShareDeleteCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	// BIMFACE answers a delete of no link as one of a link; asking first
+	// tells the two apart.
+	if _, err := client.Shares.Get(e.ctx, of); err != nil {
+		var be *bimface.Error
+		if errors.As(err, &be) && be.StatusCode == http.StatusNotFound {
+			return fmt.Errorf("%s has no share link to revoke", c.what())
+		}
+		return err
+	}
 	if err := client.Shares.Delete(e.ctx, of); err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, "share link revoked")
+	fmt.Fprintf(e.stdout, "share link of %s revoked\n", c.what())
 	return nil
 }

@@ -210,7 +210,7 @@ func TestSignalOnTerminal(t *testing.T) {
 func waitScreen(t *testing.T, pt *ptytest.Session, want string) {
 	t.Helper()
 	deadline := time.Now().Add(signalWait)
-	for !strings.Contains(pt.Screen(), want) {
+	for !strings.Contains(pt.Output(), want) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the terminal did not show %q; it shows:\n%s", want, pt.Screen())
 		}

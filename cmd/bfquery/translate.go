@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/bfquery/bfquery/bimface"
+	"github.com/bfquery/bfquery/bimface/bimfacetest"
 )
 
 // TranslateCmd is "bfquery translate": start a file's translation, or
@@ -17,7 +18,7 @@ type TranslateCmd struct {
 
 // TranslateStartCmd is "bfquery translate [start] FILE_ID".
 type TranslateStartCmd struct {
-	FileID   string `arg:"" name:"FILE_ID" help:"The uploaded file to translate."`
+	FileID   string `arg:"" name:"file-id" help:"The uploaded file to translate."`
 	Texture  bool   `help:"Translate with the model's materials (config {\"texture\": true})."`
 	Root     string `placeholder:"NAME" help:"The main file of a compressed (zip) upload."`
 	Priority int    `default:"2" enum:"1,2,3" help:"1, 2 or 3; a larger number is a lower priority."`
@@ -48,7 +49,7 @@ func (c *TranslateStartCmd) Run(e *env) error {
 
 // TranslateStatusCmd is "bfquery translate status FILE_ID".
 type TranslateStatusCmd struct {
-	FileID string `arg:"" name:"FILE_ID" help:"The file whose translation to show."`
+	FileID string `arg:"" name:"file-id" help:"The file whose translation to show."`
 	Wait   `embed:""`
 	Output `embed:""`
 	Remote Remote `embed:""`
@@ -72,7 +73,7 @@ func showTranslation(e *env, client *bimface.Client, id int64, tr *bimface.Trans
 	return showJob(e, wt, out, tr, fmt.Sprintf("the translation of file %d", id),
 		func() (*bimface.Translation, error) { return client.Translate.Status(e.ctx, id) },
 		func(tr *bimface.Translation) (string, string) {
-			return fmt.Sprintf("file %d (%s): translation %s", tr.FileID, tr.Name, tr.Status), failure(tr.Status, tr.Reason)
+			return fmt.Sprintf("%s: translation %s", named("file", tr.FileID, tr.Name), tr.Status), failure(tr.Status, tr.Reason)
 		})
 }
 
@@ -120,7 +121,7 @@ func failure(status, reason string) string {
 // TranslationsCmd is "bfquery translations": list a project's
 // translations.
 type TranslationsCmd struct {
-	Project string `required:"" placeholder:"ID" help:"The project whose translations to list."`
+	Project string `placeholder:"ID" help:"The project whose translations to list (BIMFACE's console shows it; bfquery serve prints its own)."`
 	Status  string `enum:"any,success,failed,processing,preparing" default:"any" help:"Only translations in this state."`
 	Keyword string `help:"Only files whose name contains this, or with this id."`
 	Suffix  string `help:"Only files with this suffix."`
@@ -132,6 +133,9 @@ type TranslationsCmd struct {
 }
 
 func (c *TranslationsCmd) Run(e *env) error {
+	if c.Project == "" {
+		return inputError{fmt.Errorf("give --project ID: the project whose translations to list, which BIMFACE's console shows (bfquery serve's is %d)", bimfacetest.DefaultProjectID)}
+	}
 	pid, err := parseID("project id", c.Project)
 	if err != nil {
 		return err
@@ -159,7 +163,7 @@ func (c *TranslationsCmd) Run(e *env) error {
 	return c.print(e.stdout, list, func(w io.Writer) {
 		rows := [][]string{{"FILE ID", "STATUS", "CREATED", "NAME"}}
 		for _, t := range list {
-			rows = append(rows, []string{strconv.FormatInt(t.FileID, 10), t.Status, t.CreateTime, t.Name})
+			rows = append(rows, []string{strconv.FormatInt(t.FileID, 10), t.Status, when(t.CreateTime), t.Name})
 		}
 		columns(w, rows)
 	})

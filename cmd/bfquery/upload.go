@@ -24,7 +24,7 @@ const resumableAbove = 32 << 20
 
 // UploadCmd is "bfquery upload": upload a model file to BIMFACE.
 type UploadCmd struct {
-	File     string `arg:"" optional:"" type:"existingfile" help:"The file to upload."`
+	File     string `arg:"" optional:"" type:"path" placeholder:"FILE" help:"The file to upload."`
 	Name     string `help:"The name the file gets on BIMFACE (default: FILE's base name; required with --url)."`
 	URL      string `name:"url" placeholder:"URL" help:"Have BIMFACE fetch the file from URL instead of uploading FILE."`
 	SourceID string `placeholder:"ID" help:"Your own id for the file; BIMFACE refuses one it has seen."`
@@ -61,6 +61,13 @@ func statePath(path string) (string, error) {
 }
 
 func (c *UploadCmd) Run(e *env) error {
+	if c.File != "" && c.URL == "" {
+		// A file that is not there fails before anything is asked of
+		// BIMFACE.
+		if _, err := os.Stat(c.File); err != nil {
+			return err
+		}
+	}
 	client, err := c.Remote.client(e)
 	if err != nil {
 		return err

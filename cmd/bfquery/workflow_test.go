@@ -79,7 +79,7 @@ func TestOfflineWorkflow(t *testing.T) {
 
 	code, out, errOut = bfquery(t, "", append([]string{"files"}, ep...)...)
 	require.Equal(t, 0, code, errOut)
-	require.Regexp(t, `^FILE ID +STATUS +BYTES +UPLOADED +NAME\n`+id+` +success +5000 +\S+ \S+ +tower.rvt\n$`, out)
+	require.Regexp(t, `^FILE ID +STATUS +BYTES +UPLOADED +NAME\n`+id+` +success +5000 +\S+ \S+ \S+ +tower.rvt\n$`, out)
 
 	code, out, errOut = bfquery(t, "", append([]string{"translations", "--project", "10000000006016", "--rows", "1"}, ep...)...)
 	require.Equal(t, 0, code, errOut)
@@ -194,6 +194,14 @@ func TestIntegrateCommand(t *testing.T) {
 	code, _, errOut = bfquery(t, "", append([]string{"integrate", "--source", "x"}, ep...)...)
 	require.Equal(t, 2, code)
 	require.Equal(t, "bfquery: --source file id \"x\": must be a positive number\n", errOut)
+
+	// Without --name, no empty parentheses.
+	code, out, errOut = bfquery(t, "", append([]string{"integrate", "--source", ids[0] + ",specialty=AR,floor=F01", "--source", ids[1] + ",specialty=ST,floor=F02", "--wait", "--poll-min", "5ms"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.Regexp(t, `^integration \d+: success\n$`, out)
+	code, out, errOut = bfquery(t, "", append([]string{"compare", "--previous", ids[0], "--following", ids[1], "--wait", "--poll-min", "5ms"}, ep...)...)
+	require.Equal(t, 0, code, errOut)
+	require.Regexp(t, `^comparison \d+: success\n$`, out)
 }
 
 // uploadAndTranslate uploads a small model through the CLI and translates
@@ -234,7 +242,7 @@ func TestFilesCommands(t *testing.T) {
 	id := uploadAndTranslate(t, ep, "tower.rvt")
 	code, out, errOut := bfquery(t, "", append([]string{"files", "info", id}, ep...)...)
 	require.Equal(t, 0, code, errOut)
-	require.Regexp(t, `^file id: +`+id+`\nname: +tower.rvt\nstatus: +success\nbytes: +100\nsuffix: +rvt\netag: +\S+\nuploaded: +\S+ \S+\n$`, out)
+	require.Regexp(t, `^file id: +`+id+`\nname: +tower.rvt\nstatus: +success\nbytes: +100\nsuffix: +rvt\netag: +\S+\nuploaded: +\S+ \S+ \S+\n$`, out)
 	// The download URL is signed; it serves the file.
 	code, out, errOut = bfquery(t, "", append([]string{"files", "url", id}, ep...)...)
 	require.Equal(t, 0, code, errOut)
@@ -256,6 +264,7 @@ func TestFilesCommands(t *testing.T) {
 		{"bad id", []string{"files", "info", "0"}, 2, "", "bfquery: file id \"0\": must be a positive number\n"},
 		{"bad rows", []string{"files", "--rows", "0"}, 2, "", "bfquery: --rows 0: must be from 1 to 500\n"},
 		{"bad date", []string{"files", "--since", "yesterday"}, 2, "", "bfquery: --since \"yesterday\": must be a date such as 2026-01-31\n"},
+		{"translations without project", []string{"translations"}, 2, "", "bfquery: give --project ID: the project whose translations to list, which BIMFACE's console shows (bfquery serve's is 10000000006016)\n"},
 		{"bad translations rows", []string{"translations", "--project", "1", "--rows", "5000"}, 2, "", "bfquery: --rows 5000: must be from 1 to 1000\n"},
 		{"bad share date", []string{"share", "create", "--file", id, "--until", "garbage"}, 2, "", "bfquery: --until \"garbage\": must be a date such as 2026-01-31\n"},
 	})
@@ -272,17 +281,21 @@ func TestShareAndViewToken(t *testing.T) {
 	require.NotEmpty(t, l.URL)
 	require.NotEmpty(t, l.Password)
 	require.NotEmpty(t, l.ExpireTime)
-	text := l.URL + " password " + l.Password + " (expires " + l.ExpireTime + ")\n"
+	// Times are shown in the local zone, which is said.
+	expires, err := bimface.ParseTime(l.ExpireTime)
+	require.NoError(t, err)
+	text := l.URL + " password " + l.Password + " (expires " + expires.Local().Format("2006-01-02 15:04:05 MST") + ")\n"
 	runCases(t, ep, []cliCase{
 		{"show", []string{"share", "show", "--file", id}, 0, text, ""},
 		{"both targets", []string{"share", "show", "--file", id, "--integration", "1"}, 2, "", "bfquery: --file and --integration can't be used together\nRun \"bfquery share show --help\" for usage.\n"},
 	})
 	code, out, errOut = bfquery(t, "", append([]string{"share", "list"}, ep...)...)
 	require.Equal(t, 0, code, errOut)
-	require.Regexp(t, `^SHARE ID +OF +EXPIRES +URL\n\d+ +file `+id+` +\S+ \S+ +http://\S+\n$`, out)
+	require.Regexp(t, `^SHARE ID +OF +EXPIRES +URL\n\d+ +file `+id+` +\S+ \S+ \S+ +http://\S+\n$`, out)
 	runCases(t, ep, []cliCase{
-		{"delete", []string{"share", "delete", "--file", id}, 0, "share link revoked\n", ""},
+		{"delete", []string{"share", "delete", "--file", id}, 0, "share link of file " + id + " revoked\n", ""},
 		{"list after delete", []string{"share", "list", "-f", "json"}, 0, "[]\n", ""},
+		{"delete of no link", []string{"share", "delete", "--file", id}, 1, "", "bfquery: file " + id + " has no share link to revoke\n"},
 	})
 
 	code, out, errOut = bfquery(t, "", append([]string{"viewtoken", "--file", id}, ep...)...)

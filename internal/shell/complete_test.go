@@ -84,7 +84,7 @@ func TestComplete(t *testing.T) {
 		{"second statement", "SELECT elementId FROM file 1 WHERE a = 1; SEL", shell.Target{}, shell.Completion{Start: 42, Candidates: []string{"SELECT "}}},
 		{"WHERE on a later line", "SELECT elementId\nFROM file 1124890692330272\nWHERE 类型名", shell.Target{}, shell.Completion{Start: 50, Candidates: []string{"类型名称 "}}},
 		{"cursor in the middle", "SELECT elementId FROM file 1124890692330272 WHERE fl| = 'F01'", shell.Target{}, shell.Completion{Start: 50, Candidates: []string{"floor ", "floorId "}}},
-		{"meta commands", `\`, shell.Target{}, shell.Completion{Start: 0, Candidates: []string{`\targets `, `\keys `, `\values `, `\dsl `, `\explain `, `\use `, `\format `, `\export `, `\o `, `\out `, `\timing `, `\rows `, `\? `, `\h `, `\help `, `\q `, `\quit `}}},
+		{"meta commands", `\`, shell.Target{}, shell.Completion{Start: 0, Candidates: []string{`\targets `, `\keys `, `\d `, `\values `, `\dsl `, `\explain `, `\use `, `\format `, `\export `, `\o `, `\out `, `\timing `, `\rows `, `\x `, `\pset `, `\g `, `\e `, `\edit `, `\i `, `\include `, `\? `, `\h `, `\help `, `\q `, `\quit `}}},
 		{"meta command prefix", `\ke`, shell.Target{}, shell.Completion{Start: 0, Candidates: []string{`\keys `}}},
 		{"values of a key", `\values 类`, shell.Target{}, shell.Completion{Start: 8, Candidates: []string{"`类型 名称` ", "类型名称 "}}},
 		{"use", `\use `, shell.Target{}, shell.Completion{Start: 5, Candidates: []string{"file ", "integration "}}},

@@ -3,8 +3,6 @@ package shell
 import (
 	"io"
 	"os"
-
-	"golang.org/x/term"
 )
 
 // console is the terminal as the line editor sees it. Nil fields leave
@@ -25,23 +23,26 @@ type console struct {
 // keys as them once in raw mode: Unix terminals, and Windows consoles
 // once asked to (x/term's raw mode asks for the keys).
 func rawConsole(in *os.File, out io.Writer) console {
-	var saved *term.State
+	var restore func() error
 	return console{
 		vt:     true,
 		stdin:  in,
 		stdout: out,
 		makeRaw: func() error {
-			st, err := term.MakeRaw(int(in.Fd()))
-			saved = st
+			if restore != nil {
+				return nil
+			}
+			r, err := enterRaw(int(in.Fd()))
+			restore = r
 			return err
 		},
 		exitRaw: func() error {
-			if saved == nil {
+			if restore == nil {
 				return nil
 			}
-			st := saved
-			saved = nil
-			return term.Restore(int(in.Fd()), st)
+			r := restore
+			restore = nil
+			return r()
 		},
 		close: func() {},
 	}

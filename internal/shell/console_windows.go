@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 
+	"golang.org/x/term"
+
 	"golang.org/x/sys/windows"
 )
 
@@ -30,4 +32,15 @@ func openConsole(in *os.File, out io.Writer) console {
 		return c
 	}
 	return console{close: func() {}}
+}
+
+// enterRaw puts the console in raw mode as x/term does, which asks for
+// keys as escape sequences; a Windows console's output processing is not
+// changed by it.
+func enterRaw(fd int) (restore func() error, err error) {
+	st, err := term.MakeRaw(fd)
+	if err != nil {
+		return nil, err
+	}
+	return func() error { return term.Restore(fd, st) }, nil
 }

@@ -2,6 +2,7 @@ package shell
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -71,10 +72,13 @@ func loadHistory(path string) (*history, error) {
 		return h, err
 	}
 	defer f.Close()
+	if err := tighten(f); err != nil {
+		return h, err
+	}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for sc.Scan() {
-		if line := strings.TrimSpace(sc.Text()); line != "" {
+		if line := decodeEntry(sc.Text()); line != "" {
 			h.entries = append(h.entries, line)
 		}
 	}
@@ -94,7 +98,12 @@ func loadHistory(path string) (*history, error) {
 
 func (h *history) rewrite() error {
 	tmp := h.path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strings.Join(h.entries, "\n")+"\n"), 0o600); err != nil {
+	var b strings.Builder
+	for _, e := range h.entries {
+		b.WriteString(encodeEntry(e))
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(tmp, []byte(b.String()), 0o600); err != nil {
 		return err
 	}
 	return robustio.Rename(tmp, h.path)
@@ -117,31 +126,80 @@ func (h *history) add(entry string) error {
 	if err != nil {
 		return err
 	}
-	_, err = f.WriteString(entry + "\n")
+	_, err = f.WriteString(encodeEntry(entry) + "\n")
 	return errors.Join(err, f.Close())
 }
 
-// historyEntry makes one line of a statement typed over several lines:
-// comments to the end of a line are dropped, since joining would make
-// them swallow what follows.
+// historyEntry is what the history keeps of a statement or command: the
+// text as it was typed, over several lines if it was, string literals
+// and comments included.
 func historyEntry(src string) string {
-	lines := strings.Split(src, "\n")
-	for i, line := range lines {
-		rs := []rune(line)
-		end := 0
-		if toks := lex(rs); len(toks) > 0 {
-			end = toks[len(toks)-1].End
-		}
-		if strings.HasPrefix(strings.TrimSpace(string(rs[end:])), "--") {
-			rs = rs[:end]
-		}
-		lines[i] = strings.TrimSpace(string(rs))
+	return strings.TrimSpace(src)
+}
+
+// editLine is how an entry comes back into the line editor, which edits
+// one line: the lines of a statement joined by spaces, with the comments
+// that would swallow what follows them dropped. A line break inside a
+// string stays: it is part of the value. The history file keeps the
+// entry as it was typed.
+func editLine(entry string) string {
+	if strings.HasPrefix(entry, `\`) || !strings.ContainsAny(entry, "\r\n") {
+		return entry
 	}
-	var out []string
-	for _, l := range lines {
-		if l != "" {
-			out = append(out, l)
+	src := []rune(entry)
+	var b strings.Builder
+	prev := -1
+	for _, t := range lex(src) {
+		if prev >= 0 {
+			gap := string(src[prev:t.Start])
+			if strings.ContainsAny(gap, "\r\n") || strings.Contains(gap, "--") || strings.Contains(gap, "/*") {
+				gap = " "
+			}
+			b.WriteString(gap)
+		}
+		b.WriteString(string(src[t.Start:t.End]))
+		prev = t.End
+	}
+	return b.String()
+}
+
+// encodeEntry writes an entry on one line of the file: as it is, or, when
+// it holds a line break (or starts with a double quote, which would read
+// as one of those), as a JSON string. A file written before keeps
+// reading the same.
+func encodeEntry(e string) string {
+	if !strings.ContainsAny(e, "\r\n") && !strings.HasPrefix(e, `"`) {
+		return e
+	}
+	b, _ := json.Marshal(e) // a string always marshals
+	return string(b)
+}
+
+// decodeEntry reads one line of the file.
+func decodeEntry(line string) string {
+	line = strings.TrimSpace(line)
+	if strings.HasPrefix(line, `"`) {
+		var e string
+		if json.Unmarshal([]byte(line), &e) == nil {
+			return e
 		}
 	}
-	return strings.Join(out, " ")
+	return line
+}
+
+// tighten makes the history file readable by its owner only, as it is
+// created: a file that an older version or another tool left readable
+// by others holds queries that are nobody else's business.
+func tighten(f *os.File) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		return f.Chmod(info.Mode().Perm() &^ 0o077)
+	}
+	return nil
 }

@@ -70,9 +70,9 @@ func (s *Shell) interactive(ctx context.Context) error {
 	defer rl.Close()
 	s.rl = rl
 	for _, e := range hist.entries {
-		rl.SaveHistory(e)
+		rl.SaveHistory(editLine(e))
 	}
-	fmt.Fprintf(s.cfg.Stdout, "bfquery shell on %s. Type \\? for help, \\q to quit.\n", s.cfg.Engine.Name())
+	s.banner(ctx)
 	for ctx.Err() == nil {
 		rl.SetPrompt(s.prompt())
 		line, err := rl.Readline()
@@ -111,7 +111,7 @@ func (s *Shell) remember(src string) {
 	if entry == "" {
 		return
 	}
-	s.rl.SaveHistory(entry)
+	s.rl.SaveHistory(editLine(entry))
 	if err := s.hist.add(entry); err != nil {
 		fmt.Fprintf(s.cfg.Stderr, "warning: history: %v\n", err)
 		s.hist.path = "" // once is enough
@@ -137,7 +137,8 @@ func (c *lineCompleter) Do(line []rune, pos int) ([][]rune, int) {
 		before = []rune(c.s.buf + "\n")
 	}
 	full := append(append([]rune(nil), before...), line...)
-	cp := Completer{Catalog: c.s.catalog, Default: c.s.use}.Complete(full, len(before)+pos)
+	def, _ := c.s.target(context.Background())
+	cp := Completer{Catalog: c.s.catalog, Default: def}.Complete(full, len(before)+pos)
 	start := cp.Start - len(before)
 	if start < 0 || start > pos || len(cp.Candidates) == 0 {
 		return nil, 0

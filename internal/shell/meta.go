@@ -47,7 +47,8 @@ var metaCommands []metaCommand
 func init() {
 	metaCommands = []metaCommand{
 		{names: []string{"targets"}, psql: []string{"dt", "l"}, usage: `\targets`, help: "list the targets with their numbers of elements, rooms and areas (psql: \\dt, \\l)", run: cmdTargets},
-		{names: []string{"keys"}, psql: []string{"d"}, usage: `\keys [PATTERN]`, help: "list the keys with their numbers of distinct values (PATTERN: text or * ? glob; psql: \\d)", max: 1, run: cmdKeys},
+		{names: []string{"keys"}, usage: `\keys [PATTERN]`, help: "list the keys of elements with their numbers of distinct values (PATTERN: text or * ? glob)", max: 1, run: cmdKeys},
+		{names: []string{"d"}, usage: `\d [file|integration ID] [PATTERN]`, help: "list the keys of a target (the session's by default) with how many elements, rooms and areas have each", max: 3, check: checkDescribe, run: cmdDescribe},
 		{names: []string{"values"}, usage: `\values KEY`, help: "list the distinct values of KEY with their counts", min: 1, max: 1, run: cmdValues},
 		{names: []string{"dsl"}, usage: `\dsl QUERY`, help: "show the DSL request a query compiles to", query: true, run: cmdDSL},
 		{names: []string{"explain"}, usage: `\explain QUERY`, help: "show how a query is answered (the same as EXPLAIN QUERY)", query: true, run: cmdExplain},
@@ -57,6 +58,11 @@ func init() {
 		{names: []string{"o", "out"}, usage: `\o [FILE]`, help: "send the results of the next queries to FILE, in full; alone, back to the screen", max: 1, run: cmdOut},
 		{names: []string{"timing"}, usage: `\timing [on|off]`, help: "show how long each query took (on by default)", max: 1, check: checkTiming, run: cmdTiming},
 		{names: []string{"rows"}, usage: `\rows [N]`, help: "show at most N rows of a result on the screen (0: all); alone, show N", max: 1, check: checkRows, run: cmdRows},
+		{names: []string{"x"}, usage: `\x [on|off]`, help: "expanded display: a block per row, a line per column; alone, toggle it", max: 1, check: checkOnOff, run: cmdExpanded},
+		{names: []string{"pset"}, usage: `\pset pager|expanded [VALUE]`, help: "pager on (when a result does not fit the screen; $PAGER), off or always; expanded on or off", min: 1, max: 2, check: checkPset, run: cmdPset},
+		{names: []string{"g"}, usage: `\g`, help: "run the statement being typed, or the last one again", run: cmdGo},
+		{names: []string{"e", "edit"}, usage: `\e [FILE]`, help: "edit the statement being typed, or the last one, or FILE, in $VISUAL or $EDITOR; what ends with \";\" runs", max: 1, run: cmdEdit},
+		{name: "include", names: []string{"i", "include"}, usage: `\i FILE`, help: "run the statements and commands in FILE", min: 1, max: 1, run: cmdInclude},
 		{name: "help", names: []string{"?", "h", "help"}, usage: `\?`, help: "this help", run: cmdHelp},
 		{name: "quit", names: []string{"q", "quit"}, usage: `\q`, help: "quit (or Ctrl-D)", run: cmdQuit},
 	}
@@ -111,6 +117,13 @@ func ParseMeta(line string) (Meta, error) {
 	return m, nil
 }
 
+func checkDescribe(args []string) error {
+	if len(args) >= 2 {
+		return checkUse(args[:2])
+	}
+	return nil
+}
+
 func checkUse(args []string) error {
 	if len(args) == 1 {
 		return fmt.Errorf(`usage: \use file ID or \use integration ID`)
@@ -156,6 +169,27 @@ func checkRows(args []string) error {
 		if n, err := strconv.Atoi(args[0]); err != nil || n < 0 {
 			return fmt.Errorf(`\rows: %q is not a number of rows`, args[0])
 		}
+	}
+	return nil
+}
+
+func checkOnOff(args []string) error {
+	if len(args) == 1 && args[0] != "on" && args[0] != "off" {
+		return fmt.Errorf("%q is not on or off", args[0])
+	}
+	return nil
+}
+
+func checkPset(args []string) error {
+	switch args[0] {
+	case "pager":
+		if len(args) == 2 && args[1] != pagerOn && args[1] != pagerOff && args[1] != pagerAlways {
+			return fmt.Errorf(`\pset pager: %q is not on, off or always`, args[1])
+		}
+	case "expanded", "x":
+		return checkOnOff(args[1:])
+	default:
+		return fmt.Errorf(`\pset: %q is not pager or expanded (\format sets the format, \timing the timing)`, args[0])
 	}
 	return nil
 }
@@ -209,4 +243,21 @@ func helpText() string {
 		fmt.Fprintf(&b, "  %-*s  %s\n", w, m.usage, m.help)
 	}
 	return b.String()
+}
+
+// psqlWord handles help, quit and exit typed alone, as psql does since
+// version 11, and reports whether the line was one of them.
+func (s *Shell) psqlWord(ctx context.Context, line string) (handled, quit bool) {
+	if s.buf != "" {
+		return false, false
+	}
+	switch strings.ToLower(strings.TrimSuffix(strings.TrimSpace(line), ";")) {
+	case "help":
+		s.remember(strings.TrimSpace(line))
+		q, _ := cmdHelp(s, ctx, Meta{})
+		return true, q
+	case "quit", "exit":
+		return true, true
+	}
+	return false, false
 }

@@ -24,10 +24,16 @@ type session struct {
 
 func startSession(t *testing.T, history string) *session {
 	t.Helper()
+	return startSessionWith(t, history, nil)
+}
+
+// startSessionWith is startSession with the config changed by set.
+func startSessionWith(t *testing.T, history string, set func(*shell.Config)) *session {
+	t.Helper()
 	pt := ptytest.Open(t)
 	cache, err := demo.Open()
 	require.NoError(t, err)
-	sh := shell.New(shell.Config{
+	cfg := shell.Config{
 		Engine:      runner.Local(cache, "the demo model"),
 		Stdin:       pt.TTY,
 		Stdout:      pt.TTY,
@@ -35,7 +41,11 @@ func startSession(t *testing.T, history string) *session {
 		Terminal:    true,
 		HistoryFile: history,
 		Interrupt:   func(ctx context.Context) (context.Context, context.CancelFunc) { return context.WithCancel(ctx) },
-	})
+	}
+	if set != nil {
+		set(&cfg)
+	}
+	sh := shell.New(cfg)
 	s := &session{Session: pt, done: make(chan error, 1)}
 	go func() { s.done <- sh.Run(context.Background()) }()
 	s.Expect("bfquery=> ")
@@ -104,7 +114,7 @@ func TestShellOnTerminal(t *testing.T) {
 	data, err := os.ReadFile(history)
 	require.NoError(t, err)
 	require.Equal(t, "SELECT elementId FROM file 1124890692330272 WHERE 底部偏移 IS NOT NULL;\n"+
-		"SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01' AND categoryName = '墙';\n"+
+		`"SELECT elementId\nFROM file 1124890692330272\nWHERE floor = 'F01' AND categoryName = '墙';"`+"\n"+
 		"SELECT elementId FROM file 1124890692330272 WHERE floor = AND x = 1;\n"+
 		"\\use file 1124890692330272\n"+
 		"SELECT elementId WHERE floor = 'RF';\n", string(data))

@@ -1,8 +1,6 @@
 package shell
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,12 +11,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/chzyer/readline"
 
 	"github.com/bfquery/bfquery/dsl"
-	"github.com/bfquery/bfquery/eval"
 	"github.com/bfquery/bfquery/internal/output"
 	"github.com/bfquery/bfquery/internal/runner"
 	"github.com/bfquery/bfquery/parser"
@@ -50,6 +46,16 @@ type Config struct {
 	MaxRows int
 	// Format is how results are printed (default table).
 	Format output.Format
+	// Quiet drops the shell's messages (the banner, "Timing is on.", the
+	// number of rows), as psql -q does: results and errors alone remain.
+	Quiet bool
+	// Timing shows how long each query took. A terminal session shows it
+	// whatever Timing says; \timing changes it.
+	Timing bool
+	// Pager is the command that shows a result taller or wider than the
+	// terminal ($PAGER; "" for none), and Editor the one \e runs
+	// ($VISUAL or $EDITOR). Both run through the system's shell.
+	Pager, Editor string
 	// Interrupt derives the context of one query, cancelled when the user
 	// interrupts it. The default cancels on SIGINT (Ctrl-C).
 	Interrupt func(context.Context) (context.Context, context.CancelFunc)
@@ -67,11 +73,21 @@ type Shell struct {
 	// buf holds the lines of a statement not yet ended by ";".
 	buf string
 	// out is where results go after \o FILE; nil for the screen.
-	out     *os.File
-	last    *output.Answer
+	out  *os.File
+	last *output.Answer
+	// lastSrc is the last statement run, as typed, for \g and \e.
+	lastSrc string
 	lastSt  dsl.Statement
 	catalog *catalog
 	failed  int
+	// badInput counts the failures that were the input's fault: a
+	// statement that does not compile, a command used wrongly.
+	badInput int
+	// pager is the \pset pager setting; expanded is \x.
+	pager    string
+	expanded bool
+	// depth is how many \i scripts are running, one inside the other.
+	depth int
 
 	// rl and hist are the line editor and the history file of an
 	// interactive session.
@@ -81,7 +97,7 @@ type Shell struct {
 
 // New returns a shell.
 func New(cfg Config) *Shell {
-	s := &Shell{cfg: cfg, stdout: cfg.Stdout, format: cfg.Format, maxRows: cfg.MaxRows, timing: true}
+	s := &Shell{cfg: cfg, stdout: cfg.Stdout, format: cfg.Format, maxRows: cfg.MaxRows, timing: cfg.Timing || cfg.Terminal, pager: pagerOn}
 	if s.format == "" {
 		s.format = output.Table
 	}
@@ -107,35 +123,53 @@ func (s *Shell) Run(ctx context.Context) error {
 	if s.cfg.Terminal {
 		return s.interactive(ctx)
 	}
-	sc := bufio.NewScanner(s.cfg.Stdin)
-	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
-	for sc.Scan() {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if s.Line(ctx, sc.Text()) {
-			break
-		}
-	}
-	if err := sc.Err(); err != nil {
+	_, err := s.script(ctx, s.cfg.Stdin)
+	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(s.buf) != "" {
-		s.Line(ctx, ";")
-	}
-	if s.failed > 0 {
-		return fmt.Errorf("%w: %d", ErrFailed, s.failed)
-	}
-	return nil
+	return s.Failed()
 }
 
-// Prompt returns the prompt for the next line: "bfquery=> ", or
-// "bfquery-> " in the middle of a statement.
+// Prompt returns the prompt for the next line, as psql's: "bfquery=> ",
+// or in the middle of a statement "bfquery-> ", "bfquery'> " (or with
+// " or `) inside an open string or quoted key, "bfquery(> " inside
+// parentheses.
 func (s *Shell) Prompt() string {
-	if s.buf != "" {
-		return "bfquery-> "
+	if s.buf == "" {
+		return "bfquery=> "
 	}
-	return "bfquery=> "
+	return "bfquery" + continuation(s.buf) + "> "
+}
+
+// continuation is what the prompt shows of a statement not yet ended:
+// the quote it is inside of, "(" inside parentheses, or "-".
+func continuation(buf string) string {
+	toks := lex([]rune(buf))
+	if n := len(toks); n > 0 && !toks[n-1].Closed && (toks[n-1].Kind == tokString || toks[n-1].Kind == tokBacktick) {
+		return toks[n-1].Text[:1]
+	}
+	depth := 0
+	for _, t := range toks {
+		switch {
+		case t.is("("):
+			depth++
+		case t.is(")"):
+			depth = max(0, depth-1)
+		}
+	}
+	if depth > 0 {
+		return "("
+	}
+	return "-"
+}
+
+// banner is the first thing an interactive session says: where it runs,
+// and the target of queries without FROM when it has one.
+func (s *Shell) banner(ctx context.Context) {
+	s.say("bfquery shell on %s. Type \\? for help, \\q to quit.", s.cfg.Engine.Name())
+	if t, err := s.target(ctx); err == nil {
+		s.say("Queries without FROM run on %s.", t)
+	}
 }
 
 // Line handles one line of input and reports whether the session should
@@ -143,7 +177,12 @@ func (s *Shell) Prompt() string {
 // command; other lines add to the statement being typed, which runs when
 // a ";" ends it.
 func (s *Shell) Line(ctx context.Context, line string) (quit bool) {
-	if s.buf == "" && strings.HasPrefix(strings.TrimSpace(line), `\`) {
+	if handled, quit := s.psqlWord(ctx, line); handled {
+		return quit
+	}
+	// As in psql, a backslash command may come in the middle of a
+	// statement (\g runs it, \e edits it), but not inside a string.
+	if strings.HasPrefix(strings.TrimSpace(line), `\`) && !strings.ContainsAny(continuation(s.buf), "'\"`") {
 		return s.meta(ctx, line)
 	}
 	if s.buf == "" {
@@ -182,22 +221,28 @@ func Split(input string) (stmts []string, rest string) {
 	return stmts, strings.TrimLeft(string(src[start:]), " \t\n")
 }
 
-// compile compiles a statement, with FROM the \use target when the
-// statement has none. Error positions are those of the text as typed.
-func (s *Shell) compile(src string, strict bool) (dsl.Statement, error) {
+// compile compiles a statement; one without FROM runs on the session's
+// target (see target). Error positions are those of the text as typed.
+func (s *Shell) compile(ctx context.Context, src string, strict bool) (dsl.Statement, error) {
 	compile := parser.Compile
 	if strict {
 		compile = parser.CompileDSL
 	}
-	at, ok := s.missingFrom(src)
+	at, ok := missingFrom(src)
 	if !ok {
 		return compile(src)
 	}
-	id := s.use.ID
+	t, err := s.target(ctx)
+	if err != nil {
+		// The caret goes under WHERE, where FROM was expected.
+		at += len(src[at:]) - len(strings.TrimLeft(src[at:], " \t\r\n"))
+		return dsl.Statement{}, &dsl.Error{Pos: dsl.PositionAt(src, at), Msg: "a query without FROM runs on the session's target: " + err.Error(), Source: dsl.SourceLine(src, at)}
+	}
+	id := t.ID
 	if !isDigits(id) {
 		id = dsl.QuoteString(id)
 	}
-	ins := " FROM " + string(s.use.Type) + " " + id
+	ins := " FROM " + string(t.Type) + " " + id
 	st, err := compile(src[:at] + ins + src[at:])
 	var de *dsl.Error
 	if errors.As(err, &de) && de.Pos.IsValid() {
@@ -222,12 +267,9 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// missingFrom reports whether src is SELECT x WHERE … without FROM while
-// a \use target is set, and the byte offset where FROM goes.
-func (s *Shell) missingFrom(src string) (int, bool) {
-	if s.use.IsZero() {
-		return 0, false
-	}
+// missingFrom reports whether src is SELECT x WHERE … without FROM, and
+// the byte offset where FROM goes.
+func missingFrom(src string) (int, bool) {
 	rs := []rune(src)
 	toks := lex(rs)
 	i := 0
@@ -243,7 +285,8 @@ func (s *Shell) missingFrom(src string) (int, bool) {
 // statement runs one statement.
 func (s *Shell) statement(ctx context.Context, src string) {
 	s.remember(src + ";")
-	st, err := s.compile(src, false)
+	s.lastSrc = src + ";"
+	st, err := s.compile(ctx, src, false)
 	if err != nil {
 		s.error(err)
 		return
@@ -271,6 +314,9 @@ func (s *Shell) statement(ctx context.Context, src string) {
 	}
 	s.last, s.lastSt = &res.Answer, st
 	s.catalog.see(st)
+	for _, note := range runner.UnknownKeys(ctx, s.cfg.Engine, st) {
+		fmt.Fprintln(s.cfg.Stderr, "NOTICE: "+note)
+	}
 	s.print(res.Answer, res.Elapsed)
 }
 
@@ -288,101 +334,10 @@ func (s *Shell) explain(ctx context.Context, st dsl.Statement) {
 		return
 	}
 	text := b.String()
-	fmt.Fprint(s.cfg.Stdout, text)
 	if !strings.HasSuffix(text, "\n") {
-		fmt.Fprintln(s.cfg.Stdout)
+		text += "\n"
 	}
-}
-
-// print shows an answer: in full in the \o file, or at most maxRows rows
-// on the screen, followed by the number of rows and the time taken.
-func (s *Shell) print(a output.Answer, elapsed time.Duration) {
-	n := a.Len()
-	if s.out != nil {
-		w := output.NewWriter(s.out, s.format)
-		if err := errors.Join(w.Write(a), w.Flush()); err != nil {
-			s.error(err)
-			return
-		}
-		fmt.Fprintf(s.cfg.Stdout, "(%s written to %s%s)\n", rowsText(n), s.out.Name(), s.took(elapsed))
-		return
-	}
-	shown := a
-	if s.maxRows >= 0 && n > s.maxRows && s.format != output.JSON && s.format != output.Count {
-		shown = truncate(a, s.maxRows)
-	}
-	var b bytes.Buffer
-	w := output.NewWriter(&b, s.format)
-	if err := errors.Join(w.Write(shown), w.Flush()); err != nil {
-		s.error(err)
-		return
-	}
-	text := b.String()
-	if s.format == output.Table {
-		// The table ends with its own count; the shell's footer says more.
-		text = strings.TrimSuffix(text, "\n")
-		if i := strings.LastIndexByte(text, '\n'); i >= 0 {
-			text = text[:i+1]
-		}
-		if header, rest, ok := strings.Cut(text, "\n"); ok {
-			text = s.bold(header) + "\n" + rest
-		}
-	}
-	fmt.Fprint(s.cfg.Stdout, text)
-	if s.format == output.Count {
-		if s.timing {
-			fmt.Fprintf(s.cfg.Stdout, "(%s)\n", strings.TrimPrefix(s.took(elapsed), ", "))
-		}
-		return
-	}
-	if m := shown.Len(); m < n {
-		fmt.Fprintf(s.cfg.Stdout, "(%s%s; %d shown, \\rows N to show more, \\export FILE for all)\n", rowsText(n), s.took(elapsed), m)
-		return
-	}
-	fmt.Fprintf(s.cfg.Stdout, "(%s%s)\n", rowsText(n), s.took(elapsed))
-}
-
-func rowsText(n int) string {
-	if n == 1 {
-		return "1 row"
-	}
-	return strconv.Itoa(n) + " rows"
-}
-
-func (s *Shell) took(d time.Duration) string {
-	if !s.timing {
-		return ""
-	}
-	return ", " + Duration(d)
-}
-
-// Duration writes a query's time as psql's \timing does, in milliseconds
-// below a second.
-func Duration(d time.Duration) string {
-	if d < time.Second {
-		return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
-	}
-	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
-}
-
-// truncate keeps the first n IDs of an answer, with their records.
-func truncate(a output.Answer, n int) output.Answer {
-	if a.Table != nil {
-		return a.Head(n)
-	}
-	out := output.Answer{Select: a.Select}
-	for i, r := range a.Results {
-		if n <= 0 {
-			break
-		}
-		k := min(n, len(r.IDs))
-		out.Results = append(out.Results, eval.Result{TargetID: r.TargetID, Select: r.Select, IDs: r.IDs[:k]})
-		if i < len(a.Records) {
-			out.Records = append(out.Records, a.Records[i][:min(k, len(a.Records[i]))])
-		}
-		n -= k
-	}
-	return out
+	s.result(text, "")
 }
 
 // meta runs a backslash command.
@@ -390,7 +345,7 @@ func (s *Shell) meta(ctx context.Context, line string) (quit bool) {
 	s.remember(strings.TrimSpace(line))
 	m, err := ParseMeta(line)
 	if err != nil {
-		s.error(err)
+		s.error(usageError{err})
 		return false
 	}
 	quit, err = m.cmd.run(s, ctx, m)
@@ -400,8 +355,9 @@ func (s *Shell) meta(ctx context.Context, line string) (quit bool) {
 	return quit
 }
 
-// target is the target \keys and \values look at: the \use target, or the
-// only one there is.
+// target is the session's target, the one that queries without FROM,
+// \keys, \values, \d and completion look at: the \use target, or else
+// the only one there is. It is the one rule for all of them.
 func (s *Shell) target(ctx context.Context) (Target, error) {
 	if !s.use.IsZero() {
 		return s.use, nil
@@ -410,10 +366,13 @@ func (s *Shell) target(ctx context.Context) (Target, error) {
 	if err != nil {
 		return Target{}, err
 	}
-	if len(ts) == 1 {
+	switch len(ts) {
+	case 1:
 		return ts[0].Target, nil
+	case 0:
+		return Target{}, errors.New(`there is none yet: \use file ID or \use integration ID sets it`)
 	}
-	return Target{}, errors.New(`which target? \use file ID or \use integration ID first`)
+	return Target{}, fmt.Errorf(`there are %d targets and none in use: \use file ID or \use integration ID picks one (\targets lists them)`, len(ts))
 }
 
 // export writes the last answer to a file, in full.
@@ -449,8 +408,8 @@ func (s *Shell) export(ctx context.Context, args []string) error {
 	if err := errors.Join(w.Write(a), w.Flush(), f.Close()); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(s.cfg.Stdout, "(%s written to %s as %s)\n", rowsText(a.Len()), args[0], format)
-	return err
+	s.say("(%s written to %s as %s)", rowsText(a.Len()), args[0], format)
+	return nil
 }
 
 func (s *Shell) closeOut() {
@@ -459,21 +418,6 @@ func (s *Shell) closeOut() {
 			s.error(err)
 		}
 		s.out = nil
-	}
-}
-
-func (s *Shell) grid(header []string, rows [][]string, n int, noun string) {
-	var b bytes.Buffer
-	if err := output.Grid(&b, header, rows); err != nil {
-		s.error(err)
-		return
-	}
-	h, rest, _ := strings.Cut(b.String(), "\n")
-	fmt.Fprint(s.cfg.Stdout, s.bold(h)+"\n"+rest)
-	if n == 1 {
-		fmt.Fprintf(s.cfg.Stdout, "(1 %s)\n", noun)
-	} else {
-		fmt.Fprintf(s.cfg.Stdout, "(%d %ss)\n", n, noun)
 	}
 }
 
@@ -498,6 +442,11 @@ func matchPattern(pattern, key string) bool {
 // error shows an error; a *dsl.Error shows its line with a caret.
 func (s *Shell) error(err error) {
 	s.failed++
+	var de *dsl.Error
+	var ue usageError
+	if errors.As(err, &de) || errors.As(err, &ue) {
+		s.badInput++
+	}
 	msg := err.Error()
 	fmt.Fprintln(s.cfg.Stderr, s.red("ERROR: "+msg))
 }
