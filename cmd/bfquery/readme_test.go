@@ -152,6 +152,10 @@ func shellLine(l string) commandLine {
 				c.head, _ = strconv.Atoi(strings.TrimPrefix(rest[1], "-"))
 			}
 			return c
+		case r == '>' || r == '<':
+			// A redirection: the test reads the output itself.
+			end()
+			return c
 		case r == '&':
 			end()
 			c.background = true

@@ -112,7 +112,7 @@ func TestServeDefaultCredentials(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	require.True(t, strings.HasPrefix(stderr, "bfquery: WARNING: serving on "+addr+", which other hosts can reach, with the published default credentials:\n"+
 		"bfquery: WARNING: anyone who reaches it can take a token and read, upload and delete files.\n"+
-		"bfquery: serving [file 1124890692330272] on http://"+addr+"/ (Ctrl-C stops)\n"), stderr)
+		"bfquery: serving [file 1124890692330272] on http://"+addr+"/, project 10000000006016 (Ctrl-C stops)\n"), stderr)
 
 	// Credentials from the environment: no warning, and never the secret.
 	t.Setenv("BFQUERY_SERVE_APP_KEY", "team-key")
@@ -120,7 +120,7 @@ func TestServeDefaultCredentials(t *testing.T) {
 	code, stderr, served = serveFor(t, port, 0, "--addr", addr)
 	require.True(t, served)
 	require.Equal(t, exitOK, code, stderr)
-	require.Equal(t, "bfquery: serving [file 1124890692330272] on http://"+addr+"/ (Ctrl-C stops)\nbfquery: stopped\n", stderr)
+	require.Equal(t, "bfquery: serving [file 1124890692330272] on http://"+addr+"/, project 10000000006016 (Ctrl-C stops)\nbfquery: stopped\n", stderr)
 }
 
 func TestServeHelp(t *testing.T) {
