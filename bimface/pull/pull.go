@@ -234,7 +234,11 @@ func (p *puller) run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	if pl != nil && cur >= 0 && partsIn(m.Targets[cur], pl.Dir) {
-		// The manifest was written but the plan not yet removed.
+		// The manifest was written but the plan not yet removed: the
+		// index files may not have been written either.
+		if err := p.writeIndexes(); err != nil {
+			return nil, err
+		}
 		return p.finished(m.Targets[cur], pl.Dir)
 	}
 	if pl == nil {
@@ -284,11 +288,8 @@ func (p *puller) run(ctx context.Context) (*Result, error) {
 	if err := p.updateManifest(ctx, tm); err != nil {
 		return nil, err
 	}
-	// The index files, so that queries open the cache without parsing its
-	// JSON. They are the target's own files: pulls of other targets do
-	// not touch them.
-	if err := eval.WriteIndexes(p.opts.Dir, p.opts.Type, p.opts.ID); err != nil {
-		return nil, fmt.Errorf("pull: writing the index: %w", err)
+	if err := p.writeIndexes(); err != nil {
+		return nil, err
 	}
 	res, err := p.finished(tm, pl.Dir)
 	if err != nil {
@@ -298,6 +299,18 @@ func (p *puller) run(ctx context.Context) (*Result, error) {
 	res.Resumed, res.Fetched = p.resumed, p.done-p.resumed
 	p.report(StageDone)
 	return res, nil
+}
+
+// writeIndexes writes the target's index files, so that queries open the
+// cache without parsing its JSON. They are the target's own files: pulls
+// of other targets do not touch them. It runs after the manifest is
+// written and before the plan is removed, so that a pull resumed in
+// between writes them too.
+func (p *puller) writeIndexes() error {
+	if err := eval.WriteIndexes(p.opts.Dir, p.opts.Type, p.opts.ID); err != nil {
+		return fmt.Errorf("pull: writing the index: %w", err)
+	}
+	return nil
 }
 
 // checkCacheDir refuses to write into a directory that holds files but

@@ -202,6 +202,49 @@ func TestPullCrashAfterManifest(t *testing.T) {
 	requireSameCache(t, dir, s.Data().Cache(), dsl.TargetFile, demo.FileID)
 }
 
+// TestPullCrashBeforeIndex resumes a pull that wrote its manifest but
+// died before writing its index files: the resumed pull writes them.
+func TestPullCrashBeforeIndex(t *testing.T) {
+	s := bimfacetest.NewServer(t, demoModel(t))
+	dir := t.TempDir()
+	var plan []byte
+	var planPath string
+	_, err := pull.Pull(context.Background(), s.Client(), pull.Options{
+		Type: dsl.TargetFile, ID: demo.FileID, Dir: dir,
+		Progress: func(p pull.Progress) {
+			if p.Stage == pull.StageSpaces {
+				paths, _ := filepath.Glob(filepath.Join(dir, ".pull-*"))
+				require.Len(t, paths, 1)
+				planPath = paths[0]
+				plan, _ = os.ReadFile(planPath)
+			}
+		},
+	})
+	require.NoError(t, err)
+	indexes, err := filepath.Glob(filepath.Join(dir, "*", "*"+eval.IndexFileExt))
+	require.NoError(t, err)
+	require.Len(t, indexes, 3, "elements, rooms and areas")
+	for _, ix := range indexes {
+		require.NoError(t, os.Remove(ix))
+	}
+	require.NoError(t, os.WriteFile(planPath, plan, 0o644))
+
+	res, err := pull.Pull(context.Background(), s.Client(), pull.Options{Type: dsl.TargetFile, ID: demo.FileID, Dir: dir})
+	require.NoError(t, err)
+	require.True(t, res.UpToDate)
+	for _, ix := range indexes {
+		_, err := os.Stat(ix)
+		require.NoError(t, err)
+	}
+	// They are current: a stale or damaged one would be reported.
+	var notes []string
+	c, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
+	require.NoError(t, err)
+	defer c.Close()
+	require.Empty(t, notes)
+	requireSameCache(t, dir, s.Data().Cache(), dsl.TargetFile, demo.FileID)
+}
+
 // TestPullKilled kills a pull running in another process at random
 // moments, then finishes it here.
 func TestPullKilled(t *testing.T) {
