@@ -8,13 +8,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bfquery/bfquery/dsl"
-	"github.com/bfquery/bfquery/eval"
 	"github.com/bfquery/bfquery/internal/modelgen"
 	"github.com/bfquery/bfquery/internal/refeval"
 )
 
-// TestDifferential checks the index against the reference evaluator on
-// generated models and random queries.
+// TestDifferential checks the index, loaded from the JSON and mapped
+// from its index file, against the reference evaluator on generated
+// models and random queries.
 func TestDifferential(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
 		var buf bytes.Buffer
@@ -22,15 +22,11 @@ func TestDifferential(t *testing.T) {
 		data := buf.Bytes()
 		ref, err := refeval.DecodeNDJSON(data)
 		require.NoError(t, err)
-		ix, err := eval.LoadIndex(bytes.NewReader(data), "model.ndjson", dsl.SelectElements)
-		require.NoError(t, err)
-		require.Equal(t, len(ref), ix.Len())
-		g := refeval.NewGen(ix, seed)
+		engs := engines(t, data)
+		g := refeval.NewGen(engs[0].cache.Targets()[0].Elements, seed)
 		nonEmpty := 0
 		for i := range 400 {
 			q := g.Query(0)
-			got, err := ix.Find(q)
-			require.NoError(t, err)
 			var want []string
 			for _, e := range ref {
 				if refeval.Match(e, q) {
@@ -40,9 +36,15 @@ func TestDifferential(t *testing.T) {
 			if len(want) > 0 {
 				nonEmpty++
 			}
-			if diff := cmp.Diff(want, got, cmpNilEmpty); diff != "" {
-				js, _ := dsl.ExtendedJSON(q)
-				t.Fatalf("seed %d query %d %s (-reference +index):\n%s", seed, i, js, diff)
+			for _, eng := range engs {
+				ix := eng.cache.Targets()[0].Elements
+				require.Equal(t, len(ref), ix.Len())
+				got, err := ix.Find(q)
+				require.NoError(t, err)
+				if diff := cmp.Diff(want, got, cmpNilEmpty); diff != "" {
+					js, _ := dsl.ExtendedJSON(q)
+					t.Fatalf("seed %d query %d %s (-reference +%s):\n%s", seed, i, js, eng.name, diff)
+				}
 			}
 		}
 		require.Greater(t, nonEmpty, 100, "too few queries match anything to test much")

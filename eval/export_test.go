@@ -1,6 +1,10 @@
 package eval
 
-import "github.com/bfquery/bfquery/dsl"
+import (
+	"path/filepath"
+
+	"github.com/bfquery/bfquery/dsl"
+)
 
 // BuildColumn builds the column of key afresh, bypassing the index's
 // cache, so that benchmarks can time it; it returns the records with a
@@ -14,4 +18,22 @@ func BuildColumn(ix *Index, key dsl.Key) int {
 		}
 	}
 	return n
+}
+
+// MapIndex writes ix as an index file under dir and maps it back, as
+// Open would, so that tests can run the same checks on both.
+func MapIndex(ix *Index, dir string) (*Index, func() error, error) {
+	name := filepath.Join(dir, "x"+IndexFileExt)
+	if err := WriteIndexFile(ix, name, nil); err != nil {
+		return nil, nil, err
+	}
+	mapped, _, release, err := openIndexFile(name, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := mapped.checkSummary(); err != nil {
+		release()
+		return nil, nil, err
+	}
+	return mapped, release, nil
 }

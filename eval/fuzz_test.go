@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -47,31 +48,59 @@ func FuzzLoad(f *testing.F) {
 			}
 			return
 		}
-		all := map[string]bool{}
-		for i := range ix.Len() {
-			id := ix.ID(i)
-			if all[id] {
-				t.Fatalf("duplicate id %q loaded", id)
-			}
-			all[id] = true
-			_ = ix.Record(i)
+		checkLoaded(t, ix)
+		// The same, mapped from its index file.
+		mapped, release, err := eval.MapIndex(ix, t.TempDir())
+		if err != nil {
+			t.Fatalf("mapping the index file: %v", err)
 		}
-		for _, k := range ix.Keys() {
-			got, err := ix.Find(dsl.Contain(k.Key, ""))
-			if err != nil || len(got) != k.Records {
-				t.Fatalf("contain %s '' = %d ids, %v; Keys says %d", k.Key, len(got), err, k.Records)
+		defer release()
+		checkLoaded(t, mapped)
+		if mapped.Len() != ix.Len() {
+			t.Fatalf("mapped: %d records, loaded: %d", mapped.Len(), ix.Len())
+		}
+		for i := range ix.Len() {
+			if a, b := ix.ID(i), mapped.ID(i); a != b {
+				t.Fatalf("record %d: mapped ID %q, loaded %q", i, b, a)
 			}
-			n := 0
-			for _, v := range ix.Values(k.Key) {
-				ids, err := ix.Find(dsl.Match(k.Key, v.Value))
-				if err != nil || len(ids) < v.Count {
-					t.Fatalf("match %s %v = %d ids, %v; Values says %d", k.Key, v.Value, len(ids), err, v.Count)
-				}
-				n++
+			if a, b := fmt.Sprint(ix.Record(i)), fmt.Sprint(mapped.Record(i)); a != b {
+				t.Fatalf("record %d: mapped %s, loaded %s", i, b, a)
 			}
-			if n != k.Distinct {
-				t.Fatalf("%s: %d values, Keys says %d", k.Key, n, k.Distinct)
-			}
+		}
+		if a, b := fmt.Sprint(ix.Keys()), fmt.Sprint(mapped.Keys()); a != b {
+			t.Fatalf("keys: mapped %s, loaded %s", b, a)
 		}
 	})
+}
+
+// checkLoaded checks that ix answers consistently: unique IDs, and Keys,
+// Values and Find agreeing.
+func checkLoaded(t *testing.T, ix *eval.Index) {
+	t.Helper()
+	all := map[string]bool{}
+	for i := range ix.Len() {
+		id := ix.ID(i)
+		if all[id] {
+			t.Fatalf("duplicate id %q loaded", id)
+		}
+		all[id] = true
+		_ = ix.Record(i)
+	}
+	for _, k := range ix.Keys() {
+		got, err := ix.Find(dsl.Contain(k.Key, ""))
+		if err != nil || len(got) != k.Records {
+			t.Fatalf("contain %s '' = %d ids, %v; Keys says %d", k.Key, len(got), err, k.Records)
+		}
+		n := 0
+		for _, v := range ix.Values(k.Key) {
+			ids, err := ix.Find(dsl.Match(k.Key, v.Value))
+			if err != nil || len(ids) < v.Count {
+				t.Fatalf("match %s %v = %d ids, %v; Values says %d", k.Key, v.Value, len(ids), err, v.Count)
+			}
+			n++
+		}
+		if n != k.Distinct {
+			t.Fatalf("%s: %d values, Keys says %d", k.Key, n, k.Distinct)
+		}
+	}
 }

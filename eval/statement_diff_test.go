@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bfquery/bfquery/dsl"
-	"github.com/bfquery/bfquery/eval"
 	"github.com/bfquery/bfquery/internal/modelgen"
 	"github.com/bfquery/bfquery/internal/refeval"
 	"github.com/bfquery/bfquery/parser"
@@ -26,14 +25,13 @@ const oddRecords = `{"properties":[{"group":"g","items":[{"key":"name","value":"
 {"elementId":"900004","properties":[{"group":"a","items":[{"key":"体积","value":30},{"key":"体积","value":"30.0"},{"key":"categoryName","value":"墙"}]}]}
 `
 
-// TestStatementDifferential checks Cache.Run against the reference on
-// generated models and random statements with SELECT lists, over one
-// target and over two.
+// TestStatementDifferential checks Cache.Run, on the JSON loaded and on
+// the index files mapped, against the reference on generated models and
+// random statements with SELECT lists, over one target and over two.
 func TestStatementDifferential(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
 		var datas [2][]byte
 		var refs [2][]refeval.Element
-		var ixs [2]*eval.Index
 		for i := range 2 {
 			var buf bytes.Buffer
 			require.NoError(t, modelgen.WriteElements(&buf, modelgen.Config{Elements: 400, Seed: seed*10 + uint64(i)}, modelgen.NDJSON))
@@ -44,13 +42,9 @@ func TestStatementDifferential(t *testing.T) {
 			var err error
 			refs[i], err = refeval.DecodeNDJSON(datas[i])
 			require.NoError(t, err)
-			ixs[i], err = eval.LoadIndex(bytes.NewReader(datas[i]), "model.ndjson", dsl.SelectElements)
-			require.NoError(t, err)
 		}
-		cache := eval.NewCache(
-			&eval.Target{Type: dsl.TargetFile, ID: "1", Elements: ixs[0]},
-			&eval.Target{Type: dsl.TargetFile, ID: "2", Elements: ixs[1]})
-		g := refeval.NewGen(ixs[0], seed)
+		engs := engines(t, datas[0], datas[1])
+		g := refeval.NewGen(engs[0].cache.Targets()[0].Elements, seed)
 		rowsSeen := 0
 		for i := range 300 {
 			targets := []refeval.Target{{ID: "1", Elements: refs[0]}}
@@ -62,12 +56,14 @@ func TestStatementDifferential(t *testing.T) {
 			st := g.Statement(req, len(targets))
 			text, err := parser.Format(st)
 			require.NoError(t, err)
-			got, err := cache.Run(st)
-			require.NoError(t, err, text)
 			want := refeval.Run(st, targets)
 			rowsSeen += len(want)
-			if msg := sameRows(want, got.Rows); msg != "" {
-				t.Fatalf("seed %d statement %d: %s\n%s\nreference:\n%v\nengine:\n%s", seed, i, msg, text, want, got)
+			for _, eng := range engs {
+				got, err := eng.cache.Run(st)
+				require.NoError(t, err, text)
+				if msg := sameRows(want, got.Rows); msg != "" {
+					t.Fatalf("seed %d statement %d on the %s: %s\n%s\nreference:\n%v\nengine:\n%s", seed, i, eng.name, msg, text, want, got)
+				}
 			}
 		}
 		require.Greater(t, rowsSeen, 1000, "too few rows to test much")

@@ -1,0 +1,58 @@
+package eval_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/eval"
+)
+
+// engine is one way of opening a cache: its JSON loaded, or its index
+// files mapped.
+type engine struct {
+	name  string
+	cache *eval.Cache
+}
+
+// engines writes a cache directory holding one file target per element
+// list in lists, IDs "1", "2"…, and opens it twice: with NoIndex, from
+// the JSON, and with the index files written by WriteIndexes, mapped.
+// It fails if the mapped one did not use its index files.
+func engines(t testing.TB, lists ...[]byte) []engine {
+	t.Helper()
+	dir := t.TempDir()
+	m := &eval.Manifest{Version: eval.ManifestVersion}
+	for i, data := range lists {
+		id := fmt.Sprint(i + 1)
+		sub := "file-" + id + "-a"
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, sub), 0o755))
+		path := sub + "/elements.ndjson"
+		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.FromSlash(path)), data, 0o644))
+		ix, err := eval.LoadIndex(bytes.NewReader(data), path, dsl.SelectElements)
+		require.NoError(t, err)
+		m.Targets = append(m.Targets, eval.TargetManifest{
+			Type: dsl.TargetFile, ID: id, Pulled: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
+			Counts: eval.Counts{Elements: ix.Len()}, Elements: []eval.Part{{Path: path}},
+		})
+	}
+	require.NoError(t, eval.WriteManifest(dir, m))
+	loaded, err := eval.OpenOptions(dir, eval.Options{NoIndex: true})
+	require.NoError(t, err)
+	require.NoError(t, eval.WriteIndexes(dir, "", ""))
+	files, err := filepath.Glob(filepath.Join(dir, "*", "*"+eval.IndexFileExt))
+	require.NoError(t, err)
+	require.Len(t, files, len(lists))
+	var notes []string
+	mapped, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
+	require.NoError(t, err)
+	require.Empty(t, notes, "the index files are current, so they are mapped")
+	t.Cleanup(func() { mapped.Close() })
+	return []engine{{"JSON", loaded}, {"index file", mapped}}
+}
