@@ -17,6 +17,12 @@ func (ix *Index) Len() int { return ix.n }
 // ID returns the printed ID of record i (0 ≤ i < Len), in cache order.
 func (ix *Index) ID(i int) string { return string(ix.ids[ix.idOff[i]:ix.idOff[i+1]]) }
 
+// AppendID appends the printed ID of record i to dst, so that a writer
+// can format IDs as it writes them, without a string for each.
+func (ix *Index) AppendID(dst []byte, i int) []byte {
+	return append(dst, ix.ids[ix.idOff[i]:ix.idOff[i+1]]...)
+}
+
 // Record is what a table shows of one record: its ID and the first value
 // of a few standard keys ("" when the record has none).
 type Record struct {

@@ -108,7 +108,13 @@ func (c *QueryCmd) Run(e *env, kctx *kong.Context) error {
 			_, err = cmp.WriteTo(e.stdout)
 			return err
 		}
-		res, err := runner.Run(e.ctx, engine, st, runner.WantFor(format))
+		want := runner.WantFor(format)
+		if format == output.IDs || format == output.JSON {
+			// Written out once: a local engine need not make a string of
+			// each ID first.
+			want = runner.Written
+		}
+		res, err := runner.Run(e.ctx, engine, st, want)
 		if err != nil {
 			return err
 		}

@@ -58,6 +58,11 @@ type Answer struct {
 	// Table, when not nil, is the answer of a statement with a SELECT
 	// list, which the formats write instead of Results (table.go).
 	Table *eval.Table
+	// Sets, when not nil, holds per target the match set of a plain
+	// query on a local cache, which Results then leaves out: the ids and
+	// json formats write its IDs from the index as they go, rather than
+	// from a string made for each first (ids.go).
+	Sets []Matches
 }
 
 // Len returns the number of IDs over all targets, or a table's rows.
@@ -71,6 +76,9 @@ func (a Answer) Len() int {
 	n := 0
 	for _, r := range a.Results {
 		n += len(r.IDs)
+	}
+	for _, m := range a.Sets {
+		n += m.Set.Len()
 	}
 	return n
 }
@@ -114,6 +122,19 @@ func NewWriter(w io.Writer, f Format) *Writer {
 func (w *Writer) Write(a Answer) error {
 	if a.Table != nil {
 		return w.writeTable(a.Table)
+	}
+	if a.Sets != nil {
+		switch w.format {
+		case IDs:
+			w.writeSetIDs(a.Sets)
+			return nil
+		case JSON:
+			w.writeSetJSON(a.Sets)
+			return nil
+		case Count:
+		default:
+			a = a.withIDs()
+		}
 	}
 	switch w.format {
 	case IDs:

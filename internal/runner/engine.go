@@ -79,6 +79,9 @@ func (l local) Answer(_ context.Context, st dsl.Statement, want Want) (output.An
 		// The size of each match set, without an ID string.
 		return output.CountFromCache(l.c, st)
 	}
+	if want == Written && st.Plain() {
+		return output.SetsFromCache(l.c, st)
+	}
 	return output.FromCache(l.c, st, want == Records)
 }
 

@@ -34,6 +34,10 @@ const (
 	Records
 	// Count: how many IDs, per target; an engine may leave the IDs out.
 	Count
+	// Written: the IDs, to be written out once in the ids or json
+	// format; a local engine gives its match sets (output.Answer.Sets)
+	// rather than a string for each ID.
+	Written
 )
 
 // WantFor is what an answer printed in format f must hold.

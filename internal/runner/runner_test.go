@@ -9,6 +9,7 @@ import (
 
 	"github.com/bfquery/bfquery/bimface/bimfacetest"
 	"github.com/bfquery/bfquery/internal/demo"
+	"github.com/bfquery/bfquery/internal/output"
 	"github.com/bfquery/bfquery/internal/runner"
 	"github.com/bfquery/bfquery/parser"
 	"github.com/bfquery/bfquery/plan"
@@ -84,4 +85,46 @@ func TestHas(t *testing.T) {
 	ts, err := remote.Targets(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, []runner.TargetInfo{{Target: runner.Target{Type: "file", ID: "42"}, Elements: -1, Rooms: -1, Areas: -1}}, ts)
+}
+
+// TestRunWritten checks that a local engine answers a plain query wanted
+// Written with its match sets, and a remote one with IDs, both writing
+// the same as the IDs answer; a statement with a SELECT list stays a
+// table.
+func TestRunWritten(t *testing.T) {
+	local, remote := engines(t)
+	ctx := context.Background()
+	st, err := parser.Compile(from + "floor = 'F01' AND categoryName = '墙'")
+	require.NoError(t, err)
+	ids, err := runner.Run(ctx, local, st, runner.IDs)
+	require.NoError(t, err)
+	written, err := runner.Run(ctx, local, st, runner.Written)
+	require.NoError(t, err)
+	require.Nil(t, written.Answer.Results)
+	require.Len(t, written.Answer.Sets, 1)
+	require.NotZero(t, written.Answer.Len())
+	require.Equal(t, ids.Answer.Len(), written.Answer.Len())
+	fromRemote, err := runner.Run(ctx, remote, st, runner.Written)
+	require.NoError(t, err)
+	require.Nil(t, fromRemote.Answer.Sets)
+	for _, f := range []output.Format{output.IDs, output.JSON} {
+		want := writeAnswer(t, f, ids.Answer)
+		require.Equal(t, want, writeAnswer(t, f, written.Answer), f)
+		require.Equal(t, want, writeAnswer(t, f, fromRemote.Answer), f)
+	}
+
+	st, err = parser.Compile("SELECT elementId, name FROM file " + demo.FileID + " WHERE floor = 'F01'")
+	require.NoError(t, err)
+	table, err := runner.Run(ctx, local, st, runner.Written)
+	require.NoError(t, err)
+	require.NotNil(t, table.Answer.Table)
+	require.Nil(t, table.Answer.Sets)
+}
+
+func writeAnswer(t *testing.T, f output.Format, a output.Answer) string {
+	var b strings.Builder
+	w := output.NewWriter(&b, f)
+	require.NoError(t, w.Write(a))
+	require.NoError(t, w.Flush())
+	return b.String()
 }
