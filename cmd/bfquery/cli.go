@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"strings"
 
 	"github.com/alecthomas/kong"
 
@@ -48,7 +50,12 @@ type exitSignal int
 
 // run runs bfquery with args and returns the exit code. It never lets a
 // panic or kong's exit escape as a Go trace.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runModel(model(args), args, stdin, stdout, stderr)
+}
+
+// runModel is run with the struct kong reads the command line into.
+func runModel(m any, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			if c, ok := r.(exitSignal); ok {
@@ -59,8 +66,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = exitError
 		}
 	}()
-	var c cli
-	parser, err := kong.New(&c,
+	parser, err := kong.New(m,
 		kong.Name("bfquery"),
 		kong.Description("Query BIM model elements on BIMFACE with a SQL-ish language.\n\n"+exitCodes),
 		kong.Writers(stdout, stderr),
@@ -98,6 +104,33 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return exitCode(err)
 	}
 	return exitOK
+}
+
+// model is what kong reads the command line into: the whole cli, or,
+// when args start with the name of a command, a struct holding that
+// command alone. Kong builds its model of every command and flag before
+// it parses, which was the larger part of a one-shot command's start
+// (bfquery query -f count on a mapped cache); the help, errors and
+// behaviour of one command do not depend on the others, but for shell
+// and completion, which list them.
+func model(args []string) any {
+	full := &cli{}
+	if len(args) == 0 || args[0] == "shell" || args[0] == "completion" {
+		return full
+	}
+	t := reflect.TypeFor[cli]()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := f.Tag.Get("name")
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		if name == args[0] {
+			f.Index, f.Offset = nil, 0
+			return reflect.New(reflect.StructOf([]reflect.StructField{f})).Interface()
+		}
+	}
+	return full
 }
 
 func commandPath(ctx *kong.Context) string {
