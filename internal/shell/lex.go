@@ -67,7 +67,6 @@ var tokenKinds = map[parser.TokenKind]tokenKind{
 	parser.TokenOther:    tokOther,
 }
 
-
 // is reports whether t is the keyword or operator s, in any case.
 func (t token) is(s string) bool {
 	return (t.Kind == tokWord || t.Kind == tokOp) && strings.EqualFold(t.Text, s)
