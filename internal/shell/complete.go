@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -125,6 +126,88 @@ func (c Completer) shape(toks []token) statementShape {
 	return s
 }
 
+// inList reports whether the last token is in the SELECT list: after
+// SELECT, before FROM and WHERE.
+func (s statementShape) inList(toks []token) bool {
+	in := false
+	for _, t := range toks {
+		switch {
+		case t.is("SELECT"):
+			in = true
+		case t.is("FROM") || t.is("WHERE"):
+			in = false
+		}
+	}
+	return in
+}
+
+// tail returns the index of the first token of the clauses after the
+// condition (GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET), or -1.
+func (s statementShape) tail(toks []token) int {
+	for i, t := range toks {
+		if t.is("GROUP") || t.is("ORDER") || t.is("LIMIT") || t.is("HAVING") {
+			return i
+		}
+	}
+	return -1
+}
+
+// tailCandidates completes GROUP BY, ORDER BY and LIMIT.
+func (c Completer) tailCandidates(s statementShape, toks []token, prefix string) []string {
+	last := toks[len(toks)-1]
+	clause := ""
+	for _, t := range toks {
+		for _, k := range []string{"GROUP", "ORDER", "LIMIT", "OFFSET", "HAVING"} {
+			if t.is(k) {
+				clause = k
+			}
+		}
+	}
+	switch {
+	case last.is("GROUP") || last.is("ORDER"):
+		return keywords(prefix, "BY")
+	case last.is("BY") || last.is(","):
+		keys := c.keys(s, prefix)
+		if clause == "ORDER" {
+			keys = slices.Concat(functions(prefix), keys)
+		} else {
+			keys = slices.Concat(words(prefix, "targetId"), keys)
+		}
+		return keys
+	case last.is("HAVING"):
+		return functions(prefix)
+	case last.is("LIMIT") || last.is("OFFSET"):
+		return nil
+	case clause == "LIMIT" && last.Kind == tokNumber:
+		return keywords(prefix, "OFFSET")
+	case clause == "GROUP":
+		return keywords(prefix, "HAVING", "ORDER BY", "LIMIT")
+	case clause == "ORDER" && !last.is("ASC") && !last.is("DESC"):
+		return keywords(prefix, "ASC", "DESC", "LIMIT")
+	case clause == "ORDER":
+		return keywords(prefix, "LIMIT")
+	}
+	return nil
+}
+
+// functions returns the aggregates that prefix starts, with their
+// opening parenthesis.
+func functions(prefix string) []string {
+	var out []string
+	for _, f := range []string{"COUNT(*)", "COUNT(", "SUM(", "AVG(", "MIN(", "MAX("} {
+		if strings.HasPrefix(strings.ToLower(f), strings.ToLower(prefix)) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// isIDColumn reports whether t is elementId, roomId or areaId.
+func isIDColumn(t token) bool {
+	_, err := dsl.ParseSelect(t.Text)
+	return t.Kind == tokWord && err == nil
+}
+
 func (c Completer) queryCandidates(toks []token, prefix string) []string {
 	n := len(toks)
 	if n == 0 {
@@ -132,6 +215,30 @@ func (c Completer) queryCandidates(toks []token, prefix string) []string {
 	}
 	s := c.shape(toks)
 	last := toks[n-1]
+	if s.where < 0 && s.inList(toks) {
+		// The SELECT list: ID columns, keys, aggregates.
+		switch {
+		case last.is("SELECT"):
+			return slices.Concat(words(prefix, "elementId", "roomId", "areaId"), keywords(prefix, "DISTINCT"), functions(prefix), c.keys(s, prefix))
+		case last.is("DISTINCT") || last.is(","):
+			return slices.Concat(words(prefix, "elementId", "roomId", "areaId"), functions(prefix), c.keys(s, prefix))
+		case last.is("AS") || last.is("("):
+			return nil
+		case n >= 2 && toks[n-2].is("SELECT") && isIDColumn(last):
+			// A plain query: its target, then its condition.
+			if c.Default.IsZero() {
+				return keywords(prefix, "FROM")
+			}
+			return keywords(prefix, "FROM", "WHERE")
+		}
+		if c.Default.IsZero() {
+			return keywords(prefix, "FROM", "AS")
+		}
+		return keywords(prefix, "FROM", "AS", "WHERE", "GROUP BY", "ORDER BY", "LIMIT")
+	}
+	if tail := s.tail(toks); tail >= 0 {
+		return c.tailCandidates(s, toks[tail:], prefix)
+	}
 	if s.where < 0 {
 		switch {
 		case last.is("EXPLAIN"):
@@ -184,10 +291,10 @@ func (c Completer) queryCandidates(toks []token, prefix string) []string {
 	case last.is("NOT") && before(1).is("IS"):
 		return keywords(prefix, "NULL")
 	case last.is("NOT"):
-		return keywords(prefix, "IN (", "LIKE", "CONTAINS", "BETWEEN")
+		return keywords(prefix, "IN (", "LIKE", "ILIKE", "REGEXP", "CONTAINS", "BETWEEN")
 	case isKey(last) && (n == 1 || isJoin(before(1))):
-		return keywords(prefix, "IN (", "LIKE", "CONTAINS", "BETWEEN", "IS NULL", "IS NOT NULL", "NOT")
-	case isComparison(last) || last.is("CONTAINS") || last.is("BETWEEN"):
+		return keywords(prefix, "IN (", "LIKE", "ILIKE", "REGEXP", "CONTAINS", "BETWEEN", "IS NULL", "IS NOT NULL", "NOT")
+	case isComparison(last) || last.is("CONTAINS") || last.is("BETWEEN") || last.is("LIKE") || last.is("ILIKE") || last.is("REGEXP"):
 		return c.values(s, keyBefore(cond, n-1), prefix)
 	case last.is("(") || last.is(","):
 		// Inside IN ( ... ): find the IN and the key before it.
@@ -207,7 +314,7 @@ func (c Completer) queryCandidates(toks []token, prefix string) []string {
 		if n >= 2 && before(1).is("BETWEEN") {
 			return keywords(prefix, "AND")
 		}
-		return keywords(prefix, "AND", "OR")
+		return keywords(prefix, "AND", "OR", "GROUP BY", "ORDER BY", "LIMIT")
 	}
 	return nil
 }

@@ -2,7 +2,9 @@ package shell
 
 import (
 	"strings"
-	"unicode"
+	"unicode/utf8"
+
+	"github.com/bfquery/bfquery/parser"
 )
 
 // tokenKind is the kind of a token of possibly unfinished query text.
@@ -13,7 +15,7 @@ const (
 	tokBacktick                      // `quoted key`
 	tokString                        // 'text' or "text"
 	tokNumber
-	tokOp // = != <> < <= > >= == ( ) , ;
+	tokOp // = != <> < <= > >= ( ) , ; * ~
 	tokOther
 )
 
@@ -27,99 +29,43 @@ type token struct {
 	Closed     bool
 }
 
-// lex splits text into tokens without ever failing: completion and
-// statement splitting look at text that is still being typed, so an
-// unterminated string is a token that runs to the end, and a character the
-// language does not know is a token of its own. Comments are dropped.
+// lex splits text into tokens without ever failing, by the parser's
+// lexer (parser.Tokens), so that what the shell splits and completes is
+// what the parser reads: completion and statement splitting look at text
+// that is still being typed, so an unterminated string is a token that
+// runs to the end, and a character the language does not know is a token
+// of its own. Comments are dropped. Offsets are in runes.
 func lex(src []rune) []token {
-	var toks []token
-	i := 0
-	peek := func(j int) rune {
-		if j < len(src) {
-			return src[j]
+	text := string(src)
+	ptoks := parser.Tokens(text)
+	toks := make([]token, 0, len(ptoks))
+	// Byte offsets to rune offsets, walking the text once.
+	b, r := 0, 0
+	runeAt := func(off int) int {
+		for b < off {
+			_, n := utf8.DecodeRuneInString(text[b:])
+			b += n
+			r++
 		}
-		return -1
+		return r
 	}
-	for i < len(src) {
-		r := src[i]
-		start := i
-		switch {
-		case unicode.IsSpace(r):
-			i++
-			continue
-		case r == '-' && peek(i+1) == '-':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-			continue
-		case r == '/' && peek(i+1) == '*':
-			i += 2
-			for i < len(src) && !(src[i] == '*' && peek(i+1) == '/') {
-				i++
-			}
-			i = min(i+2, len(src))
-			continue
-		case r == '\'' || r == '"':
-			i++
-			closed := false
-			for i < len(src) {
-				c := src[i]
-				i++
-				if c == '\\' {
-					i = min(i+1, len(src))
-				} else if c == r {
-					closed = true
-					break
-				}
-			}
-			toks = append(toks, token{tokString, start, i, string(src[start:i]), closed})
-			continue
-		case r == '`':
-			i++
-			closed := false
-			for i < len(src) {
-				if src[i] == '`' {
-					if peek(i+1) == '`' {
-						i += 2
-						continue
-					}
-					i++
-					closed = true
-					break
-				}
-				i++
-			}
-			toks = append(toks, token{tokBacktick, start, i, string(src[start:i]), closed})
-			continue
-		case r >= '0' && r <= '9' || (r == '-' || r == '+' || r == '.') && isDigit(peek(i+1)):
-			i++
-			for i < len(src) && (isDigit(src[i]) || strings.ContainsRune(".eE", src[i]) ||
-				(src[i] == '-' || src[i] == '+') && (src[i-1] == 'e' || src[i-1] == 'E')) {
-				i++
-			}
-			toks = append(toks, token{tokNumber, start, i, string(src[start:i]), true})
-			continue
-		case r == '_' || unicode.IsLetter(r):
-			for i < len(src) && (src[i] == '_' || src[i] == '.' || unicode.IsLetter(src[i]) || unicode.IsDigit(src[i])) {
-				i++
-			}
-			toks = append(toks, token{tokWord, start, i, string(src[start:i]), true})
-			continue
-		case strings.ContainsRune("<>!=", r) && peek(i+1) == '=', r == '<' && peek(i+1) == '>':
-			i += 2
-		case strings.ContainsRune("=<>(),;", r):
-			i++
-		default:
-			i++
-			toks = append(toks, token{tokOther, start, i, string(r), true})
-			continue
-		}
-		toks = append(toks, token{tokOp, start, i, string(src[start:i]), true})
+	for _, t := range ptoks {
+		start := runeAt(t.Start)
+		end := runeAt(t.End)
+		toks = append(toks, token{tokenKinds[t.Kind], start, end, t.Text, t.Closed})
 	}
 	return toks
 }
 
-func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+var tokenKinds = map[parser.TokenKind]tokenKind{
+	parser.TokenKeyword:  tokWord,
+	parser.TokenIdent:    tokWord,
+	parser.TokenBacktick: tokBacktick,
+	parser.TokenString:   tokString,
+	parser.TokenNumber:   tokNumber,
+	parser.TokenOperator: tokOp,
+	parser.TokenOther:    tokOther,
+}
 
 // is reports whether t is the keyword or operator s, in any case.
 func (t token) is(s string) bool {
