@@ -10,13 +10,13 @@ func TestIDSet(t *testing.T) {
 		set  *idSet
 	}{
 		{"maphash", newIDSet(4)},
-		{"every ID one hash", &idSet{hash: func(string) uint64 { return 7 }, hashes: map[uint64]string{}}},
+		{"every ID one hash", &idSet{hash: func(string) uint64 { return 7 }, slots: make([]idSlot, 4)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, step := range []struct {
 				id   string
 				want bool
-			}{{"a", true}, {"b", true}, {"a", false}, {"b", false}, {"c", true}, {"c", false}, {"", true}, {"", false}} {
+			}{{"a", true}, {"b", true}, {"a", false}, {"b", false}, {"c", true}, {"c", false}, {"", true}, {"", false}, {"d", true}, {"e", true}, {"a", false}, {"e", false}} {
 				if got := tc.set.add(step.id); got != step.want {
 					t.Fatalf("add(%q) = %v, want %v", step.id, got, step.want)
 				}
