@@ -101,17 +101,11 @@ func newBuilder(name string, sel dsl.Select) *builder {
 // read adds the records of one file. Records without a file of their own
 // get fileID, if not empty, as the prefix of their printed ID.
 func (b *builder) read(r io.Reader, name, fileID string) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return &dsl.Error{Pos: dsl.Position{Filename: name, Line: 1, Column: 1}, Msg: err.Error(), Err: err}
-		}
-		defer zr.Close()
-		r = skipBOM(bufio.NewReaderSize(zr, 64<<10))
-	} else {
-		r = skipBOM(br)
+	r, release, err := input(r, name)
+	if err != nil {
+		return err
 	}
+	defer release()
 	b.files = append(b.files, name)
 	b.fileBase = append(b.fileBase, b.n)
 	// Reading is a pipeline of two goroutines: this one scans the JSON and
@@ -121,7 +115,7 @@ func (b *builder) read(r io.Reader, name, fileID string) error {
 	out, free, done := make(chan *valueBatch, 4), make(chan *valueBatch, 6), make(chan struct{})
 	go b.index(out, free, done)
 	l := &loader{b: b, s: newScanner(r, name), fileID: fileID, out: out, free: free, batch: new(valueBatch)}
-	err := l.document()
+	err = l.document()
 	if err == nil {
 		// What was read parsed, but the input may have been cut short or
 		// corrupted under it (a gzip stream's length or checksum).
@@ -131,6 +125,22 @@ func (b *builder) read(r io.Reader, name, fileID string) error {
 	close(out)
 	<-done
 	return err
+}
+
+// input is the text of a file of records: gunzipped when it starts with
+// gzip's magic bytes, without a UTF-8 byte order mark. done releases it.
+// Every reader of records (the loader, ReadRecords, RawRecords) starts
+// here, so that they read the same files alike.
+func input(r io.Reader, name string) (text io.Reader, done func(), err error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, nil, &dsl.Error{Pos: dsl.Position{Filename: name, Line: 1, Column: 1}, Msg: err.Error(), Err: err}
+		}
+		return skipBOM(bufio.NewReaderSize(zr, 64<<10)), func() { zr.Close() }, nil
+	}
+	return skipBOM(br), func() {}, nil
 }
 
 // skipBOM drops a UTF-8 byte order mark at the start of br, which some

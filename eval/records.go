@@ -1,9 +1,7 @@
 package eval
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"io/fs"
@@ -187,21 +185,15 @@ func (rr *recordReader) put(t []byte) span {
 }
 
 func (rr *recordReader) read(r io.Reader, name, fileID string, fn func(*RawRecord) error) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return &dsl.Error{Pos: dsl.Position{Filename: name, Line: 1, Column: 1}, Msg: err.Error()}
-		}
-		defer zr.Close()
-		r = skipBOM(bufio.NewReaderSize(zr, 64<<10))
-	} else {
-		r = skipBOM(br)
+	r, done, err := input(r, name)
+	if err != nil {
+		return err
 	}
+	defer done()
 	rr.files = append(rr.files, name)
 	rr.fileBase = append(rr.fileBase, rr.n)
 	rr.s, rr.fileID, rr.fn = newScanner(r, name), fileID, fn
-	err := rr.document()
+	err = rr.document()
 	if err == nil {
 		err = rr.s.readErr()
 	}

@@ -1,13 +1,8 @@
 package bimfacetest
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -115,90 +110,19 @@ func load(fsys fs.FS, c *eval.Cache, manifest string) (*Data, error) {
 // local ones.
 func (d *Data) Cache() *eval.Cache { return d.cache }
 
-// readPart appends the records of one file of the cache to out. It reads
-// what eval reads (an envelope, a JSON array or concatenated records,
-// possibly gzipped); eval has already checked the file, so errors here
-// are unexpected and not positioned.
+// readPart appends the records of one file of the cache to out, as
+// eval reads them (eval.RawRecords); eval has already checked the file.
 func readPart(fsys fs.FS, name string, out []json.RawMessage) ([]json.RawMessage, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
-	var r io.Reader = br
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		r = zr
-	}
-	src, err := io.ReadAll(r)
+	recs, err := eval.RawRecords(f, name)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
-	src = bytes.TrimSpace(src)
-	if len(src) == 0 {
-		return out, nil
-	}
-	var list []json.RawMessage
-	switch {
-	case src[0] == '[':
-		err = json.Unmarshal(src, &list)
-	case isEnvelope(src):
-		var env struct {
-			Data []json.RawMessage `json:"data"`
-		}
-		err = json.Unmarshal(src, &env)
-		list = env.Data
-	default:
-		dec := json.NewDecoder(bytes.NewReader(src))
-		for {
-			var rec json.RawMessage
-			if err = dec.Decode(&rec); err != nil {
-				break
-			}
-			list = append(list, rec)
-		}
-		if errors.Is(err, io.EOF) {
-			err = nil
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	for _, rec := range list {
-		// Records are served inside larger documents and written one per
-		// line by pulls: keep them on one line.
-		if bytes.IndexByte(rec, '\n') >= 0 {
-			var b bytes.Buffer
-			if err := json.Compact(&b, rec); err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-			rec = b.Bytes()
-		}
-		out = append(out, rec)
-	}
-	return out, nil
-}
-
-// isEnvelope reports whether the document's first member is one of the
-// envelope's, as eval decides.
-func isEnvelope(src []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(src))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return false
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return false
-	}
-	switch tok {
-	case "code", "data", "message":
-		return true
-	}
-	return false
+	return append(out, recs...), nil
 }
 
 // firstFile is the first file target of d, or nil.
