@@ -154,6 +154,10 @@ func TestShellCtrlCCancelsQuery(t *testing.T) {
 	pt.Expect("=> ")
 	pt.Send("SELECT elementId FROM file 1124890692330272 WHERE floor = 'F01' AND categoryName = '墙';\r")
 	pt.Expect("(141 rows, ")
+	// Ctrl-D once the line editor reads again: pressed while the terminal
+	// is still in the mode the pager left, it is the line discipline's
+	// end of file rather than a key.
+	pt.Expect("=> ")
 	pt.Send("\x04")
 	select {
 	case code := <-done:
