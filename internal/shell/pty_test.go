@@ -55,6 +55,13 @@ func startSessionWith(t *testing.T, history string, set func(*shell.Config)) *se
 // quit presses Ctrl-D and waits for the shell to end.
 func (s *session) quit(t *testing.T) {
 	t.Helper()
+	// Once the line editor prompts, and so reads keys again: pressed while
+	// the terminal is still in the mode a statement ran in, Ctrl-D is the
+	// line discipline's end of file rather than a key.
+	s.WaitScreen("a prompt", func(scr string) bool {
+		last := scr[strings.LastIndex(scr, "\n")+1:]
+		return last == "bfquery=>" || last == "bfquery->"
+	})
 	s.Send("\x04")
 	select {
 	case err := <-s.done:
