@@ -222,7 +222,9 @@ func waitScreen(t *testing.T, pt *ptytest.Session, want string) {
 // BIMFACE cancels the request, and bfquery says so and ends with 130 or
 // 143.
 func TestSignalCancelsNetworkCommand(t *testing.T) {
+	arrived := make(chan struct{}, 8)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
 		select {
 		case <-r.Context().Done():
 		case <-time.After(2 * signalWait):
@@ -233,6 +235,13 @@ func TestSignalCancelsNetworkCommand(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			c := startBfquery(t, nil, env, "query", "--remote", demoQuery+"floor = 'F01'")
+			// The signal comes while bfquery waits for the server, not
+			// while it still starts (then it ends at once, saying nothing).
+			select {
+			case <-arrived:
+			case <-time.After(signalWait):
+				t.Fatalf("bfquery sent no request; it wrote:\n%s", c.stderr.String())
+			}
 			require.Equal(t, 128+int(sig), c.endWith(t, sig))
 			require.Equal(t, "bfquery: context canceled\n", c.stderr.String())
 		})
