@@ -685,15 +685,7 @@ func (l *loader) flush() {
 // indexed under the item's key.
 func (l *loader) properties() error {
 	s := l.s
-	switch s.peek() {
-	case 'n':
-		_, _, err := s.scalar()
-		return err
-	case '[':
-	default:
-		return s.errHere("properties must be an array of property groups")
-	}
-	more, err := s.open('[')
+	more, err := s.openList("properties", "property groups")
 	for more && err == nil {
 		if s.peek() != '{' {
 			return s.errHere("a property group must be an object")
@@ -722,15 +714,7 @@ func (l *loader) properties() error {
 
 func (l *loader) items() error {
 	s := l.s
-	switch s.peek() {
-	case 'n':
-		_, _, err := s.scalar()
-		return err
-	case '[':
-	default:
-		return s.errHere("items must be an array of property items")
-	}
-	more, err := s.open('[')
+	more, err := s.openList("items", "property items")
 	for more && err == nil {
 		if s.peek() != '{' {
 			return s.errHere("a property item must be an object")

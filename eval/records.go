@@ -484,15 +484,7 @@ func (rr *recordReader) scalar(top bool) error {
 // each item's group.
 func (rr *recordReader) properties() error {
 	s := rr.s
-	switch s.peek() {
-	case 'n':
-		_, _, err := s.scalar()
-		return err
-	case '[':
-	default:
-		return s.errHere("properties must be an array of property groups")
-	}
-	more, err := s.open('[')
+	more, err := s.openList("properties", "property groups")
 	for more && err == nil {
 		if s.peek() != '{' {
 			return s.errHere("a property group must be an object")
@@ -551,15 +543,7 @@ func (rr *recordReader) text() (span, error) {
 
 func (rr *recordReader) items() error {
 	s := rr.s
-	switch s.peek() {
-	case 'n':
-		_, _, err := s.scalar()
-		return err
-	case '[':
-	default:
-		return s.errHere("items must be an array of property items")
-	}
-	more, err := s.open('[')
+	more, err := s.openList("items", "property items")
 	for more && err == nil {
 		if s.peek() != '{' {
 			return s.errHere("a property item must be an object")

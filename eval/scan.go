@@ -154,6 +154,20 @@ func (s *scanner) readErr() error {
 	return s.errAt(s.offset(len(s.buf)), "%v", s.rerr)
 }
 
+// openList opens the array of a record's properties or a group's items,
+// named what, of elems: null is an empty list (more is false), anything
+// but an array an error. The loader and the record reader read them alike.
+func (s *scanner) openList(what, elems string) (more bool, err error) {
+	switch s.peek() {
+	case 'n':
+		_, _, err := s.scalar()
+		return false, err
+	case '[':
+		return s.open('[')
+	}
+	return false, s.errHere("%s must be an array of %s", what, elems)
+}
+
 // unexpected describes the token at the current position for an error.
 func (s *scanner) unexpected(want string) error {
 	if s.atEnd() {
