@@ -67,9 +67,22 @@ func BenchmarkOpenBaseline(b *testing.B) {
 
 var benchCaches = map[int]string{}
 
+// benchCache returns the generated cache of the benchmarks, in a temporary
+// directory removed at the end, or in BFQUERY_BENCH_CACHE (a directory,
+// written when it holds no cache yet and kept) so that several runs at 1M
+// elements generate it once.
 func benchCache(b *testing.B) string {
 	n := benchElements(b)
 	if dir := benchCaches[n]; dir != "" {
+		return dir
+	}
+	if dir := os.Getenv("BFQUERY_BENCH_CACHE"); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, eval.ManifestName)); err == nil {
+			return dir
+		}
+		require.NoError(b, os.MkdirAll(dir, 0o755))
+		_, err := modelgen.WriteCache(dir, modelgen.CacheConfig{Seed: 1, FileID: "1", Elements: n, Format: modelgen.NDJSON})
+		require.NoError(b, err)
 		return dir
 	}
 	dir, err := os.MkdirTemp("", "bfquery-bench-")

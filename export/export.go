@@ -2,14 +2,18 @@ package export
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"unsafe"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/eval"
@@ -25,6 +29,9 @@ type Options struct {
 	// written as one file (DefaultRunRows when 0): it bounds the memory an
 	// export takes whatever the model's size.
 	RunRows int
+	// RowGroupRows is the number of rows of a Parquet row group
+	// (DefaultRowGroupRows when 0).
+	RowGroupRows int
 }
 
 // DefaultRunRows is the default Options.RunRows: about 250 MB of rows.
@@ -73,6 +80,9 @@ func ExportFS(fsys fs.FS, name, out string, opt Options) (*Stats, error) {
 	if opt.RunRows <= 0 {
 		opt.RunRows = DefaultRunRows
 	}
+	if opt.RowGroupRows <= 0 {
+		opt.RowGroupRows = DefaultRowGroupRows
+	}
 	m, err := eval.ReadManifest(fsys, filepath.Join(cache, eval.ManifestName))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -94,6 +104,9 @@ func ExportFS(fsys fs.FS, name, out string, opt Options) (*Stats, error) {
 	defer os.RemoveAll(tmp)
 
 	x := &exporter{opt: opt, dir: tmp, stats: &Stats{}}
+	x.writes, x.failed = errgroup.WithContext(context.Background())
+	x.writes.SetLimit(runtime.GOMAXPROCS(0))
+	x.free = make(chan *run, runtime.GOMAXPROCS(0)+1)
 	var cur *eval.TargetManifest
 	var curSel dsl.Select
 	started := map[string]bool{}
@@ -124,6 +137,9 @@ func ExportFS(fsys fs.FS, name, out string, opt Options) (*Stats, error) {
 				err = x.endTarget()
 			}
 		}
+	}
+	if err == nil {
+		err = x.writes.Wait()
 	}
 	if err != nil {
 		x.abort()
@@ -214,19 +230,27 @@ func validID(id string) bool {
 	return true
 }
 
-// exporter writes the partitions of one target at a time.
+// exporter writes the partitions of one target at a time. Records are
+// read on the caller's goroutine; the elements file is written on a
+// goroutine of its own, and each run of properties rows is sorted and
+// written on another, several at once, while the next records are read.
 type exporter struct {
 	opt   Options
 	dir   string
 	stats *Stats
 
 	tm       *eval.TargetManifest
-	elements rowWriter[Element]
-	erows    []Element
+	elements *elementWriter
+	batch    *elementBatch
+	std      std
 	seq      int64
 	run      *run
 	runs     int
-	flushing chan error // the previous run's write, when one is under way
+	// writes are the runs being written, at most one per processor;
+	// failed is done once one has failed.
+	writes *errgroup.Group
+	failed context.Context
+	free   chan *run // runs written out, for reuse
 }
 
 // run holds the properties rows of one run without pointers, so that the
@@ -236,9 +260,20 @@ type exporter struct {
 type run struct {
 	arena []byte
 	rows  [][]prop
+	spare [][]prop // the blocks allocated, rows the first of them
 	n     int
 	strs  []string
 	index map[string]uint32
+	// last is the key interned for the field or item at each position of
+	// the previous record: records of a model mostly list the same keys
+	// in the same order, and comparing two strings costs less than
+	// hashing one.
+	last [2][]interned
+}
+
+type interned struct {
+	s string
+	i uint32
 }
 
 // runBlock is the number of rows of a block of a run.
@@ -257,7 +292,27 @@ type prop struct {
 	hasNum                  bool
 }
 
-func newRun() *run { return &run{index: map[string]uint32{}} }
+// newRun returns an empty run, one written out earlier if there is one,
+// so that its memory is reused.
+func (x *exporter) newRun() *run {
+	select {
+	case r := <-x.free:
+		return r
+	default:
+		return &run{index: map[string]uint32{}}
+	}
+}
+
+// recycle empties r and keeps it for newRun.
+func (x *exporter) recycle(r *run) {
+	r.arena, r.rows, r.n, r.strs = r.arena[:0], r.rows[:0], 0, r.strs[:0]
+	clear(r.index)
+	r.last[0], r.last[1] = r.last[0][:0], r.last[1][:0]
+	select {
+	case x.free <- r:
+	default:
+	}
+}
 
 func (r *run) put(s string) span32 {
 	off := len(r.arena)
@@ -265,18 +320,43 @@ func (r *run) put(s string) span32 {
 	return span32{uint32(off), uint32(len(s))}
 }
 
+// intern returns the index of s in the run's strs (+1). s is copied, so
+// that the run keeps no record's text.
 func (r *run) intern(s string) uint32 {
 	if i, ok := r.index[s]; ok {
 		return i
 	}
+	s = strings.Clone(s)
 	r.strs = append(r.strs, s)
 	r.index[s] = uint32(len(r.strs))
 	return uint32(len(r.strs))
 }
 
+// internKey interns the key of a record's field (of 0) or item (of 1) at
+// position at, first trying the key at that position in the previous
+// record.
+func (r *run) internKey(of, at int, s string) uint32 {
+	last := r.last[of]
+	if at < len(last) && last[at].s == s {
+		return last[at].i
+	}
+	i := r.intern(s)
+	if at < len(last) {
+		last[at] = interned{r.strs[i-1], i}
+	} else if at == len(last) {
+		r.last[of] = append(last, interned{r.strs[i-1], i})
+	}
+	return i
+}
+
 func (r *run) add(p prop) {
 	if r.n%runBlock == 0 {
-		r.rows = append(r.rows, make([]prop, 0, runBlock))
+		if b := len(r.rows); b < len(r.spare) {
+			r.rows = append(r.rows, r.spare[b][:0])
+		} else {
+			r.spare = append(r.spare, make([]prop, 0, runBlock))
+			r.rows = append(r.rows, r.spare[b])
+		}
 	}
 	b := &r.rows[len(r.rows)-1]
 	*b = append(*b, p)
@@ -295,17 +375,18 @@ func (r *run) text(s span32) string {
 func (x *exporter) ext() string { return "." + string(x.opt.Format) }
 
 func (x *exporter) startTarget(tm *eval.TargetManifest) error {
-	x.tm, x.runs, x.seq, x.run = tm, 0, 0, newRun()
+	x.tm, x.runs, x.seq, x.run = tm, 0, 0, x.newRun()
 	for _, table := range []string{ElementsTable, PropertiesTable} {
 		if err := os.MkdirAll(filepath.Join(x.dir, PartitionDir(table, tm.ID)), 0o755); err != nil {
 			return err
 		}
 	}
-	w, err := createRows(filepath.Join(x.dir, PartitionDir(ElementsTable, tm.ID), "part-00000"+x.ext()), x.opt.Format, "", ElementColumns, elementFields)
+	w, err := createRows(filepath.Join(x.dir, PartitionDir(ElementsTable, tm.ID), "part-00000"+x.ext()), x.opt.Format, "", x.opt.RowGroupRows, ElementColumns, elementFields)
 	if err != nil {
 		return err
 	}
-	x.elements = w
+	x.elements = newElementWriter(w)
+	x.batch = x.elements.batch()
 	x.stats.Files++
 	return nil
 }
@@ -314,37 +395,23 @@ func (x *exporter) endTarget() error {
 	if x.tm == nil {
 		return nil
 	}
-	err := x.flushElements()
-	if cerr := x.elements.Close(); err == nil {
-		err = cerr
-	}
-	x.elements = nil
+	x.elements.write(x.batch)
+	err := x.elements.close()
+	x.elements, x.batch = nil, nil
 	if err == nil {
-		err = x.flushRun(true)
+		err = x.flushRun()
 	}
 	x.tm = nil
 	return err
 }
 
-// abort waits for a run being written, so that nothing writes into the
-// temporary directory once it is removed.
+// abort waits for the files being written, so that nothing writes into
+// the temporary directory once it is removed.
 func (x *exporter) abort() {
-	if x.flushing != nil {
-		<-x.flushing
-		x.flushing = nil
-	}
 	if x.elements != nil {
-		x.elements.Close()
+		x.elements.close()
 	}
-}
-
-func (x *exporter) flushElements() error {
-	if len(x.erows) == 0 {
-		return nil
-	}
-	_, err := x.elements.Write(x.erows)
-	x.erows = x.erows[:0]
-	return err
+	x.writes.Wait()
 }
 
 func (x *exporter) add(sel dsl.Select, rec *eval.RawRecord) error {
@@ -353,25 +420,28 @@ func (x *exporter) add(sel dsl.Select, rec *eval.RawRecord) error {
 	if x.tm.Type == dsl.TargetFile && fileID == "" {
 		fileID = x.tm.ID
 	}
-	e := Element{TargetType: tt, Kind: KindName(sel), Seq: x.seq, ID: rec.ID, FileID: fileID, RecordID: rec.RawID}
-	standard(&e, rec, sel)
+	standard(&x.std, rec, sel)
+	x.batch.add(Element{TargetType: tt, Kind: selNames[sel], Seq: x.seq, ID: rec.ID, FileID: fileID, RecordID: rec.RawID}, &x.std)
+	if x.batch.full() {
+		x.elements.write(x.batch)
+		x.batch = x.elements.batch()
+	}
 	x.seq++
 	x.stats.Records++
-	x.erows = append(x.erows, e)
-	if len(x.erows) == 4096 {
-		if err := x.flushElements(); err != nil {
-			return err
-		}
-	}
 	r := x.run
 	id := r.put(rec.ID)
-	for _, f := range rec.Fields {
-		p := prop{id: id, key: r.intern(f.Key), text: r.put(f.Text), kind: f.Kind, sel: sel}
+	for i, f := range rec.Fields {
+		p := prop{id: id, key: r.internKey(0, i, f.Key), text: r.put(f.Text), kind: f.Kind, sel: sel}
 		p.num, p.hasNum = number(f.Kind, f.Text)
 		r.add(p)
 	}
-	for _, it := range rec.Properties {
-		p := prop{id: id, group: r.intern(it.Group), key: r.intern(it.Key), kind: it.Kind, sel: sel}
+	group, groupID := "", uint32(0)
+	for i, it := range rec.Properties {
+		// Items of a group come together.
+		if groupID == 0 || it.Group != group {
+			group, groupID = it.Group, r.intern(it.Group)
+		}
+		p := prop{id: id, group: groupID, key: r.internKey(1, i, it.Key), kind: it.Kind, sel: sel}
 		if it.Kind != dsl.KindInvalid {
 			p.text = r.put(it.Text)
 			p.num, p.hasNum = number(it.Kind, it.Text)
@@ -385,47 +455,42 @@ func (x *exporter) add(sel dsl.Select, rec *eval.RawRecord) error {
 		r.add(p)
 	}
 	if x.run.n >= x.opt.RunRows {
-		return x.flushRun(false)
+		return x.flushRun()
 	}
 	return nil
 }
 
-// flushRun hands the current run to a goroutine that sorts and writes it,
-// after waiting for the previous one: reading the next records overlaps
-// with writing these. last waits for the write to end.
-func (x *exporter) flushRun(last bool) error {
-	if x.flushing != nil {
-		if err := <-x.flushing; err != nil {
-			x.flushing = nil
-			return err
-		}
-		x.flushing = nil
+// flushRun hands the current run to a goroutine that sorts and writes
+// it, once fewer runs than processors are being written: reading the
+// next records overlaps with writing these. A run being written keeps
+// pointers into no record, so that records are freed as they are read.
+func (x *exporter) flushRun() error {
+	if err := x.failed.Err(); err != nil {
+		// A write failed: Wait reports it.
+		return x.writes.Wait()
 	}
 	if x.run.n > 0 || x.runs == 0 {
 		r := x.run
-		x.run = newRun()
+		x.run = x.newRun()
 		name := filepath.Join(x.dir, PartitionDir(PropertiesTable, x.tm.ID), fmt.Sprintf("part-%05d%s", x.runs, x.ext()))
 		x.runs++
 		x.stats.Files++
 		x.stats.Properties += int64(r.n)
-		done := make(chan error, 1)
-		tt := string(x.tm.Type)
-		go func() { done <- writeRun(name, x.opt.Format, tt, r) }()
-		x.flushing = done
-	}
-	if last && x.flushing != nil {
-		err := <-x.flushing
-		x.flushing = nil
-		return err
+		tt, f, rows := string(x.tm.Type), x.opt.Format, x.opt.RowGroupRows
+		x.writes.Go(func() error {
+			err := writeRun(name, f, tt, rows, r)
+			x.recycle(r)
+			return err
+		})
 	}
 	return nil
 }
 
 var (
-	kindNames = map[dsl.Kind]*string{}
+	kindNames [dsl.KindBool + 1]*string
 	trueV     = true
 	falseV    = false
-	selNames  = map[dsl.Select]string{}
+	selNames  [dsl.SelectAreas + 1]string
 )
 
 func init() {
@@ -440,8 +505,8 @@ func init() {
 
 // writeRun sorts a run's rows by key (a counting sort: a key's rows keep
 // record order) and writes them as one file.
-func writeRun(name string, f Format, targetType string, r *run) (err error) {
-	w, err := createRows(name, f, "key", PropertyColumns, propertyFields)
+func writeRun(name string, f Format, targetType string, groupRows int, r *run) (err error) {
+	w, err := createRows(name, f, "key", groupRows, PropertyColumns, propertyFields)
 	if err != nil {
 		return err
 	}

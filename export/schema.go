@@ -54,7 +54,7 @@ type Property struct {
 	ValueKind *string `parquet:"value_kind,optional,dict" json:"value_kind"`
 	// ValueText is a string itself, a number's literal as written in the
 	// JSON (3000.0 stays "3000.0"), true or false.
-	ValueText *string `parquet:"value_text,optional,dict" json:"value_text"`
+	ValueText *string `parquet:"value_text,optional" json:"value_text"`
 	// ValueNum is the float64 of a number or of a numeric string (one
 	// that follows JSON's number grammar exactly); ±Inf beyond float64's
 	// range.
@@ -114,48 +114,100 @@ func number(kind dsl.Kind, text string) (float64, bool) {
 	return f + 0, true
 }
 
-// standard fills an element row's standard columns from a record: each
-// is the first candidate of its key, a top-level field before a property
-// item, as text (numbers as bounding-box doubles).
-func standard(e *Element, rec *eval.RawRecord, sel dsl.Select) {
-	first := func(key string) (dsl.Kind, string, bool) {
-		for i := range rec.Fields {
-			if f := &rec.Fields[i]; f.Key == key {
-				return f.Kind, f.Text, true
+// stdKeys are the keys of the elements table's standard columns, in
+// column order.
+var stdKeys = [...]string{"name", "categoryName", "categoryId", "floor", "family", "familyType", "specialty", "systemType", "guid"}
+
+// stdColumns are their columns, and boxColumns those of the bounding box.
+var (
+	stdColumns = [...]string{"name", "category_name", "category_id", "floor", "family", "family_type", "specialty", "system_type", "guid"}
+	boxColumns = [...]string{"min_x", "min_y", "min_z", "max_x", "max_y", "max_z"}
+)
+
+func stdIndex(key string) int {
+	switch key {
+	case "name":
+		return 0
+	case "categoryName":
+		return 1
+	case "categoryId":
+		return 2
+	case "floor":
+		return 3
+	case "family":
+		return 4
+	case "familyType":
+		return 5
+	case "specialty":
+		return 6
+	case "systemType":
+		return 7
+	case "guid":
+		return 8
+	}
+	return -1
+}
+
+// boxIndex is the bounding-box column of a field's key: boundingBox.min.x
+// … for elements, bboxMin.x … for rooms and areas.
+func boxIndex(key string, sel dsl.Select) int {
+	i := -1
+	switch key {
+	case "boundingBox.min.x", "bboxMin.x":
+		i = 0
+	case "boundingBox.min.y", "bboxMin.y":
+		i = 1
+	case "boundingBox.min.z", "bboxMin.z":
+		i = 2
+	case "boundingBox.max.x", "bboxMax.x":
+		i = 3
+	case "boundingBox.max.y", "bboxMax.y":
+		i = 4
+	case "boundingBox.max.z", "bboxMax.z":
+		i = 5
+	default:
+		return -1
+	}
+	if (key[0] == 'b' && key[1] == 'o') != (sel == dsl.SelectElements) {
+		return -1
+	}
+	return i
+}
+
+// std holds an element row's standard columns, without pointers.
+type std struct {
+	text   [len(stdKeys)]string
+	has    [len(stdKeys)]bool
+	box    [6]float64
+	hasBox [6]bool
+}
+
+// standard reads a record's standard columns: each is the first
+// candidate of its key, a top-level field before a property item, as
+// text; a bounding-box column is the first numeric field of its key (a
+// box's coordinates are numbers, but a model may write one as a numeric
+// string).
+func standard(s *std, rec *eval.RawRecord, sel dsl.Select) {
+	*s = std{}
+	for i := range rec.Fields {
+		f := &rec.Fields[i]
+		if k := stdIndex(f.Key); k >= 0 {
+			if !s.has[k] {
+				s.text[k], s.has[k] = f.Text, true
+			}
+		} else if k := boxIndex(f.Key, sel); k >= 0 && !s.hasBox[k] {
+			if v, ok := number(f.Kind, f.Text); ok && !math.IsNaN(v) {
+				s.box[k], s.hasBox[k] = v, true
 			}
 		}
-		for i := range rec.Properties {
-			if p := &rec.Properties[i]; p.Key == key && p.Kind != dsl.KindInvalid {
-				return p.Kind, p.Text, true
-			}
+	}
+	for i := range rec.Properties {
+		p := &rec.Properties[i]
+		if p.Kind == dsl.KindInvalid {
+			continue
 		}
-		return 0, "", false
-	}
-	text := func(key string) *string {
-		if _, t, ok := first(key); ok {
-			return &t
+		if k := stdIndex(p.Key); k >= 0 && !s.has[k] {
+			s.text[k], s.has[k] = p.Text, true
 		}
-		return nil
 	}
-	num := func(key string) *float64 {
-		// The first numeric candidate: a box's coordinates are numbers,
-		// but a model may write one as a numeric string.
-		for i := range rec.Fields {
-			if f := &rec.Fields[i]; f.Key == key {
-				if v, ok := number(f.Kind, f.Text); ok && !math.IsNaN(v) {
-					return &v
-				}
-			}
-		}
-		return nil
-	}
-	e.Name, e.CategoryName, e.CategoryID = text("name"), text("categoryName"), text("categoryId")
-	e.Floor, e.Family, e.FamilyType = text("floor"), text("family"), text("familyType")
-	e.Specialty, e.SystemType, e.GUID = text("specialty"), text("systemType"), text("guid")
-	lo, hi := "boundingBox.min.", "boundingBox.max."
-	if sel != dsl.SelectElements {
-		lo, hi = "bboxMin.", "bboxMax."
-	}
-	e.MinX, e.MinY, e.MinZ = num(lo+"x"), num(lo+"y"), num(lo+"z")
-	e.MaxX, e.MaxY, e.MaxZ = num(hi+"x"), num(hi+"y"), num(hi+"z")
 }

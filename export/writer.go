@@ -36,11 +36,16 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown format %q: must be parquet, csv or ndjson", s)
 }
 
-// RowGroupRows is the number of rows of a Parquet row group. Small enough
-// that a key's rows, sorted together, skip most row groups of a file; large
-// enough that per-group overhead stays small. It is DuckDB's own row group
-// size.
-const RowGroupRows = 122880
+// DefaultRowGroupRows is the number of rows of a Parquet row group. Small
+// enough that a key's rows, sorted together, skip most row groups of a
+// file; large enough that per-group overhead stays small. It is DuckDB's
+// own row group size.
+const DefaultRowGroupRows = 122880
+
+// pageBytes is the size of a column's page before compression: four
+// times parquet-go's default, so that zstd sees more of a column's values
+// at once (the files come out about 3% smaller).
+const pageBytes = 1 << 20
 
 // rowWriter writes rows of one table to one file.
 type rowWriter[T any] interface {
@@ -50,9 +55,9 @@ type rowWriter[T any] interface {
 
 // createRows makes the file name and a writer of rows of type T in
 // format f; sortedBy names the column the rows come sorted by, if any, so
-// that Parquet's metadata can say so. header and fields give CSV its
-// columns.
-func createRows[T any](name string, f Format, sortedBy string, header []string, fields func(*T, []string) []string) (rowWriter[T], error) {
+// that Parquet's metadata can say so, and groupRows is the rows of a
+// Parquet row group. header and fields give CSV its columns.
+func createRows[T any](name string, f Format, sortedBy string, groupRows int, header []string, fields func(*T, []string) []string) (rowWriter[T], error) {
 	file, err := os.Create(name)
 	if err != nil {
 		return nil, err
@@ -65,9 +70,10 @@ func createRows[T any](name string, f Format, sortedBy string, header []string, 
 	case Parquet:
 		opts := []parquet.WriterOption{
 			parquet.Compression(&zstdCodec),
-			parquet.MaxRowsPerRowGroup(RowGroupRows),
+			parquet.MaxRowsPerRowGroup(int64(groupRows)),
 			parquet.CreatedBy("bfquery", "1", ""),
 			parquet.DictionaryMaxBytes(1 << 20),
+			parquet.PageBufferSize(pageBytes),
 		}
 		if sortedBy != "" {
 			opts = append(opts, parquet.SortingWriterConfig(parquet.SortingColumns(parquet.Ascending(sortedBy))))
@@ -162,5 +168,97 @@ func propertyFields(p *Property, rec []string) []string {
 
 // zstdCodec compresses harder than zstd's default level: IDs, GUIDs and
 // coordinates do not compress much, and the files are written once and
-// read many times.
+// read many times. Files are written in parallel, so the level costs
+// less time than it costs work.
 var zstdCodec = zstd.Codec{Level: zstd.SpeedBetterCompression}
+
+// elementBatchRows is the number of rows of an elementBatch.
+const elementBatchRows = 4096
+
+// elementBatch is rows of the elements table on their way to the file.
+// Their pointers point into texts and nums, so that a row costs no
+// allocation of its own.
+type elementBatch struct {
+	rows  []Element
+	texts []string
+	nums  []float64
+}
+
+func (b *elementBatch) full() bool { return len(b.rows) == cap(b.rows) }
+
+// add adds row e with the standard columns of s.
+func (b *elementBatch) add(e Element, s *std) {
+	text := func(k int) *string {
+		if !s.has[k] {
+			return nil
+		}
+		b.texts = append(b.texts, s.text[k])
+		return &b.texts[len(b.texts)-1]
+	}
+	num := func(k int) *float64 {
+		if !s.hasBox[k] {
+			return nil
+		}
+		b.nums = append(b.nums, s.box[k])
+		return &b.nums[len(b.nums)-1]
+	}
+	e.Name, e.CategoryName, e.CategoryID = text(0), text(1), text(2)
+	e.Floor, e.Family, e.FamilyType = text(3), text(4), text(5)
+	e.Specialty, e.SystemType, e.GUID = text(6), text(7), text(8)
+	e.MinX, e.MinY, e.MinZ = num(0), num(1), num(2)
+	e.MaxX, e.MaxY, e.MaxZ = num(3), num(4), num(5)
+	b.rows = append(b.rows, e)
+}
+
+// elementWriter writes batches of element rows on a goroutine of its
+// own, and hands the batches back for reuse.
+type elementWriter struct {
+	batches chan *elementBatch
+	free    chan *elementBatch
+	done    chan error
+}
+
+func newElementWriter(w rowWriter[Element]) *elementWriter {
+	ew := &elementWriter{batches: make(chan *elementBatch, 2), free: make(chan *elementBatch, 4), done: make(chan error, 1)}
+	go func() {
+		var err error
+		for b := range ew.batches {
+			if err == nil {
+				_, err = w.Write(b.rows)
+			}
+			select {
+			case ew.free <- b:
+			default:
+			}
+		}
+		ew.done <- errors.Join(err, w.Close())
+	}()
+	return ew
+}
+
+// batch returns an empty batch.
+func (ew *elementWriter) batch() *elementBatch {
+	select {
+	case b := <-ew.free:
+		b.rows, b.texts, b.nums = b.rows[:0], b.texts[:0], b.nums[:0]
+		return b
+	default:
+		return &elementBatch{
+			rows:  make([]Element, 0, elementBatchRows),
+			texts: make([]string, 0, elementBatchRows*len(stdKeys)),
+			nums:  make([]float64, 0, elementBatchRows*6),
+		}
+	}
+}
+
+func (ew *elementWriter) write(b *elementBatch) {
+	if len(b.rows) > 0 {
+		ew.batches <- b
+	}
+}
+
+// close waits for the batches written and closes the file.
+func (ew *elementWriter) close() error {
+	close(ew.batches)
+	return <-ew.done
+}
