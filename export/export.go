@@ -553,7 +553,26 @@ func writeRun(name string, f Format, targetType string, groupRows int, r *run) (
 		batch, ids, texts, nums = batch[:0], ids[:0], texts[:0], nums[:0]
 		return err
 	}
+	// A key's rows start a row group when they would not fit in what is
+	// left of the current one, so that a key spans as few row groups as
+	// its rows need: a reader looking for one key skips the others.
+	cur, inGroup := uint32(0), 0
 	for _, p := range order {
+		if p.key != cur {
+			cur = p.key
+			if n := start[cur+1]; inGroup > 0 && inGroup+n > groupRows {
+				if err := flush(); err != nil {
+					return err
+				}
+				if err := w.EndGroup(); err != nil {
+					return err
+				}
+				inGroup = 0
+			}
+		}
+		if inGroup++; inGroup == groupRows {
+			inGroup = 0 // the writer ends a full row group itself
+		}
 		ids = append(ids, r.text(p.id))
 		row := Property{TargetType: targetType, Kind: selNames[p.sel], ID: ids[len(ids)-1],
 			Group: str(p.group), Key: r.strs[p.key-1], ValueKind: kindNames[p.kind], Unit: str(p.unit), ValueType: str(p.vtype)}

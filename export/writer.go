@@ -50,6 +50,8 @@ const pageBytes = 1 << 20
 // rowWriter writes rows of one table to one file.
 type rowWriter[T any] interface {
 	Write(rows []T) (int, error)
+	// EndGroup ends a Parquet row group: the next rows begin another.
+	EndGroup() error
 	Close() error
 }
 
@@ -95,6 +97,7 @@ type parquetRows[T any] struct {
 }
 
 func (p *parquetRows[T]) Write(rows []T) (int, error) { return p.w.Write(rows) }
+func (p *parquetRows[T]) EndGroup() error             { return p.w.Flush() }
 func (p *parquetRows[T]) Close() error                { return p.close(p.w.Close()) }
 
 type csvRows[T any] struct {
@@ -113,6 +116,8 @@ func (c *csvRows[T]) Write(rows []T) (int, error) {
 	}
 	return len(rows), nil
 }
+
+func (c *csvRows[T]) EndGroup() error { return nil }
 
 func (c *csvRows[T]) Close() error {
 	c.w.Flush()
@@ -133,7 +138,8 @@ func (j *jsonRows[T]) Write(rows []T) (int, error) {
 	return len(rows), nil
 }
 
-func (j *jsonRows[T]) Close() error { return j.close(nil) }
+func (j *jsonRows[T]) EndGroup() error { return nil }
+func (j *jsonRows[T]) Close() error    { return j.close(nil) }
 
 // CSV cannot tell NULL from an empty string: both are empty fields.
 func str(s *string) string {
