@@ -55,14 +55,23 @@
 //
 // Rows of properties are sorted by key, in runs of Options.RunRows rows
 // (a run is one file), so that a reader skips the row groups of other keys
-// by their statistics; the rows of a key keep record order.
+// by their statistics; the rows of a key keep record order. A key's rows
+// start a new row group when they would not fit in what is left of the
+// current one, so that a key spans as few row groups as its rows need.
 //
 // # Parquet
 //
 // Written with github.com/parquet-go/parquet-go: zstd, dictionary
 // encoding of the columns with few distinct values (kinds, keys, groups,
-// units, the standard keys), page and column statistics, row groups of
-// RowGroupRows rows, and the properties files declare that they are
-// sorted by key. CSV has a header and cannot tell NULL from an empty
+// units, the standard keys; not value_text, whose values are mostly
+// distinct), delta encoding of IDs, page and column statistics, pages of
+// 1 MB before compression, row groups of at most DefaultRowGroupRows rows,
+// and the properties files declare that they are sorted by key.
+//
+// Records are read on one goroutine; the elements file is written on
+// another, and each run of properties on one of its own, as many at once
+// as there are processors (a run is sorted, encoded and compressed by the
+// goroutine that writes it), while the next records are read. Runs hold
+// their rows without pointers and are reused once written. CSV has a header and cannot tell NULL from an empty
 // string; NDJSON writes NULL as null.
 package export

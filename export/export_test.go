@@ -216,3 +216,54 @@ func TestExportErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestExportKeyRowGroups checks that a key's properties rows span no more
+// row groups than their number needs: a key that fits in a row group is in
+// one, so that a reader looking for it skips every other.
+func TestExportKeyRowGroups(t *testing.T) {
+	cache, out := t.TempDir(), t.TempDir()
+	_, err := modelgen.WriteCache(cache, modelgen.CacheConfig{Seed: 5, FileID: "11", Elements: 700, Format: modelgen.NDJSON})
+	require.NoError(t, err)
+	const groupRows = 1000
+	_, err = export.Export(cache, out, export.Options{RunRows: 9000, RowGroupRows: groupRows})
+	require.NoError(t, err)
+	files := partFiles(t, out, export.PropertiesTable, "11", ".parquet")
+	require.Greater(t, len(files), 1)
+	for _, name := range files {
+		f, err := os.Open(name)
+		require.NoError(t, err)
+		fi, err := f.Stat()
+		require.NoError(t, err)
+		pf, err := parquet.OpenFile(f, fi.Size())
+		require.NoError(t, err)
+		rows := map[string]int{}
+		for _, p := range readParquet[export.Property](t, name) {
+			rows[p.Key]++
+		}
+		groups := map[string]int{}
+		var sizes []int64
+		for _, rg := range pf.RowGroups() {
+			sizes = append(sizes, rg.NumRows())
+			keys := map[string]bool{}
+			r := parquet.NewGenericRowGroupReader[export.Property](rg)
+			buf := make([]export.Property, rg.NumRows())
+			n, _ := r.Read(buf)
+			require.EqualValues(t, rg.NumRows(), n)
+			for _, p := range buf {
+				keys[p.Key] = true
+			}
+			r.Close()
+			for k := range keys {
+				groups[k]++
+			}
+		}
+		require.Greater(t, len(sizes), 2, name)
+		for k, n := range rows {
+			require.LessOrEqual(t, groups[k], (n+groupRows-1)/groupRows, "%s: key %q, %d rows, row groups of %v", name, k, n, sizes)
+		}
+		for _, s := range sizes {
+			require.LessOrEqual(t, s, int64(groupRows))
+		}
+		f.Close()
+	}
+}
