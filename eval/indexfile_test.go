@@ -200,6 +200,15 @@ func TestIndexFileDamage(t *testing.T) {
 	require.NoError(t, err)
 	qs := queriesFor(t, loaded, 60, 2)
 	want := listAnswers(loaded, qs)
+	g := refeval.NewGen(elements(t, loaded, 0), 2)
+	var sts []dsl.Statement
+	var wantTables [][]string
+	for range 8 {
+		st := g.Statement(dsl.File("1001"), 1)
+		tb, err := loaded.Run(st)
+		require.NoError(t, err)
+		sts, wantTables = append(sts, st), append(wantTables, tableText(tb))
+	}
 	step := max(1, len(good)/400)
 	rebuilt, failed := 0, 0
 	for off := 0; off < len(good); off += step {
@@ -210,6 +219,14 @@ func TestIndexFileDamage(t *testing.T) {
 		c, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
 		require.NoError(t, err, "offset %d", off)
 		got := listAnswers(c, qs)
+		for i, st := range sts {
+			tb, err := c.Run(st)
+			if err != nil {
+				require.Contains(t, err.Error(), "index file "+idx[0]+": ", "offset %d: statement %v", off, st)
+				continue
+			}
+			require.Equal(t, wantTables[i], tableText(tb), "offset %d: statement %v", off, st)
+		}
 		c.Close()
 		if len(notes) > 0 {
 			rebuilt++
