@@ -2,10 +2,12 @@ package eval_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -340,4 +342,46 @@ func tableText(tb *eval.Table) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// TestIndexFileConcurrentOpen uses the lists of a cache from several
+// goroutines at once, before any was opened: each is mapped once, its
+// parts checked once, and all answer alike.
+func TestIndexFileConcurrentOpen(t *testing.T) {
+	dir := genCache(t, 300, 4)
+	var mu sync.Mutex
+	var notes []string
+	c, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { mu.Lock(); notes = append(notes, s); mu.Unlock() }})
+	require.NoError(t, err)
+	defer c.Close()
+	req := dsl.File("1001").Where(dsl.Match("floor", "F01"))
+	want, err := eval.OpenOptions(dir, eval.Options{NoIndex: true})
+	require.NoError(t, err)
+	wantIDs, err := want.Query(req, dsl.SelectElements)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := range 16 {
+		wg.Go(func() {
+			if i%2 == 0 {
+				n, err := c.Count(req, dsl.SelectElements)
+				if err == nil && n != len(wantIDs[0].IDs) {
+					err = fmt.Errorf("count %d, want %d", n, len(wantIDs[0].IDs))
+				}
+				errs <- err
+				return
+			}
+			got, err := c.Query(req, dsl.SelectElements)
+			if err == nil && !slices.Equal(got[0].IDs, wantIDs[0].IDs) {
+				err = fmt.Errorf("IDs %v, want %v", got[0].IDs, wantIDs[0].IDs)
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	require.Empty(t, notes)
 }
