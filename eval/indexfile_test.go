@@ -1,8 +1,10 @@
 package eval_test
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"slices"
@@ -384,4 +386,35 @@ func TestIndexFileConcurrentOpen(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.Empty(t, notes)
+}
+
+// TestIndexFileOldVersion gives an index file the version number of the
+// previous format: it is refused, saying so, rebuilt, and the JSON
+// answers.
+func TestIndexFileOldVersion(t *testing.T) {
+	dir := genCache(t, 200, 5)
+	idx, err := filepath.Glob(filepath.Join(dir, "file-1001*", "*.elements"+eval.IndexFileExt))
+	require.NoError(t, err)
+	require.Len(t, idx, 1)
+	data, err := os.ReadFile(idx[0])
+	require.NoError(t, err)
+	binary.LittleEndian.PutUint32(data[8:], 2)
+	binary.LittleEndian.PutUint32(data[20:], crc32.Checksum(data[:20], crc32.MakeTable(crc32.Castagnoli)))
+	require.NoError(t, os.WriteFile(idx[0], data, 0o644))
+
+	loaded, err := eval.OpenOptions(dir, eval.Options{NoIndex: true})
+	require.NoError(t, err)
+	want, err := elements(t, loaded, 0).Find(dsl.Match("floor", "F01"))
+	require.NoError(t, err)
+	var notes []string
+	c, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
+	require.NoError(t, err)
+	got, err := elements(t, c, 0).Find(dsl.Match("floor", "F01"))
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	require.Equal(t, []string{"index file " + idx[0] + ": format version 2: this bfquery reads version 3: rebuilt"}, notes)
+	c.Close()
+	data, err = os.ReadFile(idx[0])
+	require.NoError(t, err)
+	require.Equal(t, uint32(3), binary.LittleEndian.Uint32(data[8:]), "rewritten in the current format")
 }
