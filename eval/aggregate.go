@@ -72,14 +72,16 @@ func (c *Cache) Run(st dsl.Statement) (*Table, error) {
 // Tabulate computes a statement's table over records already found, one
 // Source per target, ignoring the statement's query: the local engine
 // (Cache.Run) and plans on BIMFACE, which read the records their filter
-// found into an index, share it.
-func Tabulate(st dsl.Statement, srcs []Source) (*Table, error) {
+// found into an index, share it. A key of an index file that fails its
+// checks is an error naming the file.
+func Tabulate(st dsl.Statement, srcs []Source) (_ *Table, err error) {
 	if st.Plain() {
 		st = st.Request.Select(dsl.ID()).Of(st.Select)
 	}
 	if err := st.Check(); err != nil {
 		return nil, err
 	}
+	defer guard(&err)
 	t := newTabulator(st, srcs)
 	if st.Aggregating() {
 		t.aggregate()

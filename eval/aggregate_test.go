@@ -23,7 +23,7 @@ const tableRecords = `{"elementId":"1","name":"A","floor":"F01","properties":[{"
 func TestRun(t *testing.T) {
 	ix, err := eval.LoadIndex(strings.NewReader(tableRecords), "t.ndjson", dsl.SelectElements)
 	require.NoError(t, err)
-	c := eval.NewCache(&eval.Target{Type: dsl.TargetFile, ID: "1", Elements: ix}, &eval.Target{Type: dsl.TargetFile, ID: "2", Elements: ix})
+	c := eval.NewCache(eval.NewTarget(dsl.TargetFile, "1", ix, nil, nil), eval.NewTarget(dsl.TargetFile, "2", ix, nil, nil))
 	for _, tc := range []struct{ name, src, want string }{
 		{"first candidates and NULL", `SELECT elementId, name, floor FROM file 1`,
 			"elementId\tname\tfloor\n'1'\t'A'\t'F01'\n'2'\t'b'\t'F01'\n'3'\t'C'\t'F02'\n'4'\t'd'\t'F02'\n'5'\t'E'\tNULL\n"},
@@ -66,7 +66,7 @@ func TestRun(t *testing.T) {
 func TestRunConcurrent(t *testing.T) {
 	ix, err := eval.LoadIndex(strings.NewReader(tableRecords), "t.ndjson", dsl.SelectElements)
 	require.NoError(t, err)
-	c := eval.NewCache(&eval.Target{Type: dsl.TargetFile, ID: "1", Elements: ix})
+	c := eval.NewCache(eval.NewTarget(dsl.TargetFile, "1", ix, nil, nil))
 	st := parser.MustCompile(`SELECT floor, COUNT(*), SUM(体积), MAX(name) FROM file 1 GROUP BY floor ORDER BY floor`)
 	out := make([]string, 8)
 	done := make(chan int)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -187,35 +188,96 @@ func parseManifest(src []byte, name string) (*Manifest, []byte, error) {
 	return &m, src, nil
 }
 
-// Target is one loaded target: a file or an integration, with the
-// indexes of its elements, rooms and areas (nil when the cache has none).
+// Target is one target of a cache: a file or an integration, with its
+// lists of records (elements, rooms, areas), each opened on first use.
 type Target struct {
-	Type     dsl.TargetType // "" for a single opened file, which answers for any target
-	ID       string
-	Source   string
-	Pulled   time.Time
-	Elements *Index
-	Rooms    *Index
-	Areas    *Index
+	Type   dsl.TargetType // "" for a single opened file, which answers for any target
+	ID     string
+	Source string
+	Pulled time.Time
+	lists  [3]*targetList // by dsl.Select; nil where the target has none
 }
 
-// Index returns the target's index for sel, or nil.
-func (t *Target) Index(sel dsl.Select) *Index {
-	switch sel {
-	case dsl.SelectElements:
-		return t.Elements
-	case dsl.SelectRooms:
-		return t.Rooms
-	case dsl.SelectAreas:
-		return t.Areas
+// targetList is one list of records of a target, opened on first use:
+// a cache answering from a few lists of a few targets maps or checks no
+// more than those.
+type targetList struct {
+	n    int // its records, as the manifest counts them
+	once sync.Once
+	open func() (*Index, error)
+	ix   *Index
+	err  error
+}
+
+func (l *targetList) index() (*Index, error) {
+	l.once.Do(func() {
+		l.ix, l.err = l.open()
+		l.open = nil
+	})
+	return l.ix, l.err
+}
+
+// NewTarget makes a target of loaded indexes of its elements, rooms and
+// areas, nil for a list it does not have. A target with an empty type
+// answers for every target ID (see NewCache).
+func NewTarget(typ dsl.TargetType, id string, elements, rooms, areas *Index) *Target {
+	t := &Target{Type: typ, ID: id}
+	for sel, ix := range []*Index{elements, rooms, areas} {
+		if ix != nil {
+			t.lists[sel] = &targetList{n: ix.Len(), open: func() (*Index, error) { return ix, nil }}
+		}
 	}
-	return nil
+	return t
+}
+
+// Has reports whether the target has a list of what sel selects.
+func (t *Target) Has(sel dsl.Select) bool { return t.list(sel) != nil }
+
+// Len returns the number of records of what sel selects, 0 when the
+// target has none, without opening them: the count the manifest checks.
+func (t *Target) Len(sel dsl.Select) int {
+	if l := t.list(sel); l != nil {
+		return l.n
+	}
+	return 0
+}
+
+func (t *Target) list(sel dsl.Select) *targetList {
+	if int(sel) < 0 || int(sel) >= len(t.lists) {
+		return nil
+	}
+	return t.lists[sel]
+}
+
+// Index returns the target's index of what sel selects, opening it on
+// first use (see OpenOptions), or nil and no error when the target has
+// none.
+func (t *Target) Index(sel dsl.Select) (*Index, error) {
+	ix, err := t.open(sel)
+	if err != nil || ix == nil {
+		return nil, err
+	}
+	if err := ix.checkIDs(); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// open returns the index of sel, opened, its record IDs not yet checked:
+// for counts, which do not print them.
+func (t *Target) open(sel dsl.Select) (*Index, error) {
+	l := t.list(sel)
+	if l == nil {
+		return nil, nil
+	}
+	return l.index()
 }
 
 // Cache is a set of loaded targets. It is immutable and safe for
 // concurrent use.
 type Cache struct {
 	targets []*Target
+	mu      sync.Mutex
 	release []func() error // unmap the index files in use
 }
 
@@ -239,12 +301,14 @@ type Options struct {
 	Notify func(msg string)
 }
 
-// OpenOptions is Open with options. Without an index file a target's
-// records are loaded from its JSON; with a current one, the index is
-// mapped from it, and opening costs what queries read of it. An index
-// file that is stale (its files changed since) or damaged is never used:
-// it is rebuilt from the JSON where the directory is writable, ignored
-// otherwise, and opts.Notify is told which.
+// OpenOptions is Open with options. A list of records of a target
+// without an index file is loaded from its JSON. One with an index file
+// is opened on its first use, so that opening costs what queries read:
+// mapped from the file when it is current. An index file that is stale
+// (its files changed since) or damaged is never used: the list is then
+// loaded from its JSON, the file rebuilt from it where the directory is
+// writable and ignored otherwise, and opts.Notify is told which; errors
+// of that JSON come from the first use.
 func OpenOptions(name string, opts Options) (*Cache, error) {
 	fi, err := os.Stat(name)
 	if err != nil {
@@ -262,75 +326,120 @@ func OpenOptions(name string, opts Options) (*Cache, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewCache(&Target{Elements: ix}), nil
+	return NewCache(NewTarget("", "", ix, nil, nil)), nil
 }
 
 // OpenFS loads the cache directory at the root of fsys (for instance an
 // embedded one). Index files are not used.
 func OpenFS(fsys fs.FS) (*Cache, error) { return openFS(fsys, "", Options{NoIndex: true}) }
 
-// openFS loads a cache directory; dir prefixes file names in errors, and
+// cacheDir is what opening the lists of a cache directory needs.
+type cacheDir struct {
+	fsys  fs.FS
+	dir   string // where index files are, "" for none
+	src   []byte // the manifest, for positions in errors
+	mname string
+	opts  Options
+}
+
+func (d *cacheDir) join(p string) string {
+	if d.dir == "" {
+		return p
+	}
+	return filepath.Join(d.dir, filepath.FromSlash(p))
+}
+
+// openFS opens a cache directory; dir prefixes file names in errors, and
 // is where index files are, unless opts.NoIndex.
 func openFS(fsys fs.FS, dir string, opts Options) (*Cache, error) {
-	join := func(p string) string {
-		if dir == "" {
-			return p
-		}
-		return filepath.Join(dir, filepath.FromSlash(p))
+	d := &cacheDir{fsys: fsys, dir: dir, opts: opts}
+	if opts.NoIndex {
+		d.dir = ""
 	}
+	d.mname = (&cacheDir{dir: dir}).join(ManifestName)
 	src, err := fs.ReadFile(fsys, ManifestName)
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a bfquery cache: %w", cmpOr(dir, "."), err)
 	}
-	m, _, err := parseManifest(src, join(ManifestName))
+	m, _, err := parseManifest(src, d.mname)
 	if err != nil {
 		return nil, err
 	}
+	d.src = src
 	c := &Cache{}
-	for i, tm := range m.Targets {
+	for i := range m.Targets {
+		tm := &m.Targets[i]
 		t := &Target{Type: tm.Type, ID: tm.ID, Source: tm.Source, Pulled: tm.Pulled}
-		for _, part := range targetLists(&tm, t) {
-			if len(part.parts) == 0 {
-				if part.want != 0 {
-					return nil, manifestError(src, join(ManifestName), fmt.Sprintf("targets.%d.counts.%s", i, part.field),
-						fmt.Sprintf("%s %s counts %d %s but lists no file of them", tm.Type, tm.ID, part.want, part.field))
+		for _, l := range targetLists(tm) {
+			if len(l.parts) == 0 {
+				if l.want != 0 {
+					return nil, manifestError(src, d.mname, fmt.Sprintf("targets.%d.counts.%s", i, l.field),
+						fmt.Sprintf("%s %s counts %d %s but lists no file of them", tm.Type, tm.ID, l.want, l.field))
 				}
 				continue
 			}
-			var st indexState
-			if !opts.NoIndex && dir != "" {
-				if st = openIndex(dir, &tm, part.sel, part.parts, part.want); st.ix != nil {
-					*part.dst = st.ix
-					c.release = append(c.release, st.release)
+			tl := &targetList{n: l.want}
+			t.lists[l.sel] = tl
+			if d.dir != "" {
+				name := indexPath(d.dir, tm, l.sel, l.parts)
+				if _, err := os.Lstat(name); err == nil {
+					tl.open = func() (*Index, error) { return c.openList(d, i, tm, l, name) }
 					continue
 				}
 			}
-			ix, err := loadParts(fsys, join, part.sel, part.parts)
+			ix, err := d.load(i, tm, l)
 			if err != nil {
 				c.Close()
 				return nil, err
 			}
-			if ix.n != part.want {
-				c.Close()
-				return nil, manifestError(src, join(ManifestName), fmt.Sprintf("targets.%d.counts.%s", i, part.field),
-					fmt.Sprintf("%s %s counts %d %s but its files hold %d", tm.Type, tm.ID, part.want, part.field, ix.n))
-			}
-			*part.dst = ix
-			if st.problem != "" {
-				// A damaged or stale index file is never used: rebuilt where
-				// the directory is writable, ignored otherwise.
-				msg := "rebuilt"
-				if err := writeIndex(dir, st.path, ix, part.parts); err != nil {
-					msg = "ignored, as it cannot be rebuilt (" + err.Error() + "); the JSON answers"
-				}
-				if opts.Notify != nil {
-					opts.Notify(fmt.Sprintf("index file %s: %s: %s", st.path, st.problem, msg))
-				}
-			}
+			tl.open = func() (*Index, error) { return ix, nil }
 		}
 		c.targets = append(c.targets, t)
 	}
 	return c, nil
+}
+
+// openList opens a list of records that has an index file at name:
+// mapped when it is current, loaded from the JSON otherwise, the file
+// then rebuilt or ignored.
+func (c *Cache) openList(d *cacheDir, i int, tm *TargetManifest, l list, name string) (*Index, error) {
+	st := openIndex(d.dir, name, l.parts, l.want)
+	if st.ix != nil {
+		c.mu.Lock()
+		c.release = append(c.release, st.release)
+		c.mu.Unlock()
+		return st.ix, nil
+	}
+	ix, err := d.load(i, tm, l)
+	if err != nil {
+		return nil, err
+	}
+	if st.problem != "" {
+		// A damaged or stale index file is never used: rebuilt where
+		// the directory is writable, ignored otherwise.
+		msg := "rebuilt"
+		if err := writeIndex(d.dir, name, ix, l.parts); err != nil {
+			msg = "ignored, as it cannot be rebuilt (" + err.Error() + "); the JSON answers"
+		}
+		if d.opts.Notify != nil {
+			d.opts.Notify(fmt.Sprintf("index file %s: %s: %s", name, st.problem, msg))
+		}
+	}
+	return ix, nil
+}
+
+// load loads a list of records of target i from its JSON and checks its
+// count.
+func (d *cacheDir) load(i int, tm *TargetManifest, l list) (*Index, error) {
+	ix, err := loadParts(d.fsys, d.join, l.sel, l.parts)
+	if err != nil {
+		return nil, err
+	}
+	if ix.n != l.want {
+		return nil, manifestError(d.src, d.mname, fmt.Sprintf("targets.%d.counts.%s", i, l.field),
+			fmt.Sprintf("%s %s counts %d %s but its files hold %d", tm.Type, tm.ID, l.want, l.field, ix.n))
+	}
+	return ix, nil
 }
 
 // list is one list of records of a target: elements, rooms or areas.
@@ -339,14 +448,13 @@ type list struct {
 	parts []Part
 	want  int
 	field string
-	dst   **Index
 }
 
-func targetLists(tm *TargetManifest, t *Target) []list {
+func targetLists(tm *TargetManifest) []list {
 	return []list{
-		{dsl.SelectElements, tm.Elements, tm.Counts.Elements, "elements", &t.Elements},
-		{dsl.SelectRooms, tm.Rooms, tm.Counts.Rooms, "rooms", &t.Rooms},
-		{dsl.SelectAreas, tm.Areas, tm.Counts.Areas, "areas", &t.Areas},
+		{dsl.SelectElements, tm.Elements, tm.Counts.Elements, "elements"},
+		{dsl.SelectRooms, tm.Rooms, tm.Counts.Rooms, "rooms"},
+		{dsl.SelectAreas, tm.Areas, tm.Counts.Areas, "areas"},
 	}
 }
 
@@ -370,6 +478,8 @@ func loadParts(fsys fs.FS, join func(string) string, sel dsl.Select, parts []Par
 // Close releases the index files a cache maps. The cache must not be
 // used after.
 func (c *Cache) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	var errs []error
 	for _, r := range c.release {
 		errs = append(errs, r())
@@ -403,17 +513,53 @@ func (c *Cache) Target(t dsl.TargetType, id string) (*Target, error) {
 	return nil, fmt.Errorf("%s %s is not in the cache, which holds %s", t, id, strings.Join(have, ", "))
 }
 
-// Index returns the index of what sel selects in target (t, id).
+// Index returns the index of what sel selects in target (t, id),
+// opening it on first use.
 func (c *Cache) Index(t dsl.TargetType, id string, sel dsl.Select) (*Index, error) {
+	return c.index(t, id, sel, (*Target).Index)
+}
+
+func (c *Cache) index(t dsl.TargetType, id string, sel dsl.Select, open func(*Target, dsl.Select) (*Index, error)) (*Index, error) {
 	tg, err := c.Target(t, id)
 	if err != nil {
 		return nil, err
 	}
-	ix := tg.Index(sel)
-	if ix == nil {
+	if !tg.Has(sel) {
 		return nil, fmt.Errorf("the cache holds no %s of %s %s", strings.TrimSuffix(sel.String(), "Id")+"s", t, id)
 	}
-	return ix, nil
+	return open(tg, sel)
+}
+
+// Keys lists the keys of what sel selects in target (t, id), as
+// Index.Keys does, without reading a record's ID.
+func (c *Cache) Keys(t dsl.TargetType, id string, sel dsl.Select) ([]KeyStat, error) {
+	ix, err := c.index(t, id, sel, (*Target).open)
+	if err != nil {
+		return nil, err
+	}
+	return ix.Keys(), nil
+}
+
+// Count returns how many records of what sel selects req matches, over
+// its targets: the size of each match set, without reading a record's
+// ID.
+func (c *Cache) Count(req dsl.Request, sel dsl.Select) (int, error) {
+	if err := req.Check(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range req.TargetIDs() {
+		ix, err := c.index(req.TargetType(), id, sel, (*Target).open)
+		if err != nil {
+			return 0, err
+		}
+		s, err := ix.Search(req.Query())
+		if err != nil {
+			return 0, err
+		}
+		n += s.Len()
+	}
+	return n, nil
 }
 
 // Result is the answer for one target, shaped like an element of the

@@ -53,7 +53,10 @@ func TestOpenDir(t *testing.T) {
 	targets := c.Targets()
 	require.Len(t, targets, 2)
 	require.Equal(t, time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC), targets[0].Pulled)
-	require.Nil(t, targets[1].Rooms)
+	require.False(t, targets[1].Has(dsl.SelectRooms))
+	rooms, err := targets[1].Index(dsl.SelectRooms)
+	require.NoError(t, err)
+	require.Nil(t, rooms)
 
 	_, err = c.Query(dsl.File("42").Where(dsl.Match("floor", "F01")), dsl.SelectElements)
 	require.EqualError(t, err, "file 42 is not in the cache, which holds file 1124890692330272, integration 1648888854324400")

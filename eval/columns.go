@@ -92,7 +92,7 @@ func buildColumn(k *keyIndex, n int) *column {
 		c.first[r] = k.multiFirst[i] + 1
 	}
 	for i, v := range k.numV {
-		c.num[v], c.isNum[v] = k.numF[i], true
+		c.num[v], c.isNum[v] = k.num(i), true
 	}
 	return c
 }

@@ -23,7 +23,7 @@ func TestDifferential(t *testing.T) {
 		ref, err := refeval.DecodeNDJSON(data)
 		require.NoError(t, err)
 		engs := engines(t, data)
-		g := refeval.NewGen(engs[0].cache.Targets()[0].Elements, seed)
+		g := refeval.NewGen(elements(t, engs[0].cache, 0), seed)
 		nonEmpty := 0
 		for i := range 400 {
 			q := g.Query(0)
@@ -37,7 +37,7 @@ func TestDifferential(t *testing.T) {
 				nonEmpty++
 			}
 			for _, eng := range engs {
-				ix := eng.cache.Targets()[0].Elements
+				ix := elements(t, eng.cache, 0)
 				require.Equal(t, len(ref), ix.Len())
 				got, err := ix.Find(q)
 				require.NoError(t, err)

@@ -84,17 +84,25 @@
 // Beside the first file of each list of records (elements, rooms, areas)
 // of a target, a cache may hold its index, {type}-{id}.{list}.bfqidx,
 // written by pull at the end of a pull, by "bfquery index DIR" and by
-// WriteIndexes. Open maps a current one instead of loading the JSON, so
-// that opening costs what queries read of it; without one it loads the
-// JSON. An index file records the size, modification time and CRC-32C of
-// each file it was built from; one whose files changed in size, or in
-// time and content, is stale. A stale or damaged index file is never
-// used: it is rebuilt where the directory is writable and ignored
-// otherwise, and Options.Notify gets one line saying which. It is
-// written to a temporary file and renamed, so a reader sees the old one
-// or the new one.
+// WriteIndexes. Open loads the JSON of the lists without one; a list with
+// one is opened on its first use (Target.Index) and mapped from the file
+// when it is current, so that opening costs what queries read of it: a
+// query on a target's elements maps no other list, and reads of the
+// file its header, its directory of keys, and the keys it names. An
+// index file records the size, modification time and CRC-32C of each
+// file it was built from. A part whose size and time are unchanged is
+// taken as unchanged, without reading it: checking a cache of gigabytes
+// by content would cost each one-shot query seconds, and a change that
+// keeps both the size and the modification time to the nanosecond is
+// not what a pull, an editor or a copy does. A part whose time alone
+// changed (a copy) is read and compared by content; one whose size
+// changed is stale. A stale or damaged index file is never used: the
+// list is loaded from its JSON instead, the file rebuilt from it where
+// the directory is writable and ignored otherwise, and Options.Notify
+// gets one line saying which. Index files are written to a temporary
+// file and renamed, so a reader sees the old one or the new one.
 //
-// The format (version 2) is little-endian:
+// The format (version 3) is little-endian:
 //
 //	header, 24 bytes: "BFQINDEX", version u32, section count u32,
 //	  CRC-32C of the section table u32, CRC-32C of the 20 bytes before u32
@@ -102,40 +110,50 @@
 //	  CRC-32C u32 (0 for the keys' data), 4 bytes of zeros
 //	sections, in this order, each at its offset, zero-padded between:
 //	  0 meta, JSON: {"records":n,"parts":[{"path","fileId","size","mtime","crc32c"}]}
-//	  1 record IDs as printed, one after the other
-//	  2 their end offsets, u32[n+1] (starting with 0)
-//	  3–7 per record, value number+1 of its first name, categoryName,
+//	  1 key names, one after the other; 2 their offsets, u32[K+1]
+//	  3 hash table of key number+1 by name (a power of two in size)
+//	  4 per key, its first value number, u32[K+1]
+//	  5 per key, the start of its hash table of values, u32[K+1]
+//	  6 per key, the start of its numeric view, u32[K+1]
+//	  7 per key, the records holding it, u32[K]
+//	  8 per key, the CRC-32C of its data in sections 21–32, u32[K]
+//	  9 the keys that have a unit, ascending, u32[U]; 10 the start of
+//	    each one's unit in 11, u32[U+1]; 11 the units
+//	  12 the keys with records holding several of their values,
+//	    ascending, u32[M]; 13 the start of each one's records in 21 and
+//	    22, u32[M+1]
+//	  14 record IDs as printed, one after the other
+//	  15 their end offsets, u32[n+1] (starting with 0)
+//	  16–20 per record, value number+1 of its first name, categoryName,
 //	    floor, family and familyType (0: none), u32[n] each
-//	  8 key names, one after the other; 9 their offsets, u32[K+1]
-//	  10 hash table of key number+1 by name (a power of two in size)
-//	  11 per key, its first value number, u32[K+1]
-//	  12 per key, the start of its hash table of values, u32[K+1]
-//	  13 per key, the start of its numeric view, u32[K+1]
-//	  14 per key, the records holding it, u32[K]
-//	  15 per key, the CRC-32C of its data in sections 23–33, u32[K]
-//	  16 the keys that have a unit, ascending, u32[U]; 17 the start of
-//	    each one's unit in 18, u32[U+1]; 18 the units
-//	  19 the keys with records holding several of their values,
-//	    ascending, u32[M]; 20 the start of each one's records in 21 and
-//	    22, u32[M+1]; 21 those records, ascending per key, u32; 22 the
-//	    local value number of each one's first candidate, u32
+//	  21 the records holding several values of a key, ascending per
+//	    key, u32; 22 the local value number of each one's first
+//	    candidate, u32
 //	  23 value kinds, u8[V]; 24 value text offsets, u32[V+1]
 //	  25 value texts, each followed by a 0 byte
 //	  26 the keys' hash tables of local value number+1
 //	  27 set offsets into 28, u32[V+K+1]; 28 record numbers, u32
 //	  29 the sets kept as bitmaps, u32 (ascending); 30 their offsets
 //	    into 31, u64; 31 roaring bitmaps, portable format, 8-aligned
-//	  32 numeric values sorted, f64; 33 their local value numbers, u32
+//	  32 per key, the local numbers of its numeric values sorted by
+//	    number (ties in value order), u32; the numbers themselves are
+//	    parsed from the texts as a search needs them
 //
 // The hash of a text t of kind c (1 string, 2 number, 3 boolean; 0 for
-// key names) is fixed: see hashText. Sections 0–22 are checked against
-// their CRC-32C when the file is opened; a key's data in sections 23–33
-// (the byte ranges of its kinds, text offsets, texts, hash table, set
-// offsets, record numbers, numeric values and their value numbers, bitmap
-// set numbers, bitmap offsets and bitmaps, in that order) is checked against its CRC-32C the first
-// time a query uses the key, and a mismatch is an error naming the file
-// and the key, never an answer. An index file of another version is
-// rebuilt, as a stale one is.
+// key names) is fixed: see hashText. Each part of the file is checked
+// against its CRC-32C on its first use, so that a query reads no more of
+// the file than it needs: sections 0–13 (the meta and the directory of
+// keys) when the list is opened; 14–15 when Target.Index or Cache.Index
+// first hands the list out, as answers print record IDs (Cache.Count
+// and Cache.Keys, which do not, skip them); 16–20, with the keys they point into, when a
+// table first shows a record (Index.Record); a key's data in sections
+// 21–32 (the byte ranges of its first candidates and their values,
+// kinds, text offsets, texts, hash table, set offsets, record numbers,
+// bitmap set numbers, bitmap offsets, bitmaps and numeric view, in that
+// order) the first time a query uses the key. A mismatch found when the
+// list is opened makes the file damaged, as above; one found later is an
+// error naming the file and what failed, never an answer. An index file
+// of another version is rebuilt, as a stale one is.
 //
 // # Semantics
 //

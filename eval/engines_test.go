@@ -52,7 +52,19 @@ func engines(t testing.TB, lists ...[]byte) []engine {
 	var notes []string
 	mapped, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
 	require.NoError(t, err)
-	require.Empty(t, notes, "the index files are current, so they are mapped")
 	t.Cleanup(func() { mapped.Close() })
+	for i := range lists {
+		elements(t, mapped, i)
+	}
+	require.Empty(t, notes, "the index files are current, so they are mapped")
 	return []engine{{"JSON", loaded}, {"index file", mapped}}
+}
+
+// elements returns the elements of target i of c.
+func elements(t testing.TB, c *eval.Cache, i int) *eval.Index {
+	t.Helper()
+	ix, err := c.Targets()[i].Index(dsl.SelectElements)
+	require.NoError(t, err)
+	require.NotNil(t, ix)
+	return ix
 }

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"errors"
 	"path/filepath"
 
 	"github.com/bfquery/bfquery/dsl"
@@ -31,7 +32,7 @@ func MapIndex(ix *Index, dir string) (*Index, func() error, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := mapped.checkSummary(); err != nil {
+	if err := errors.Join(mapped.checkIDs(), mapped.checkSummary()); err != nil {
 		release()
 		return nil, nil, err
 	}

@@ -63,7 +63,7 @@ func FuzzLoad(f *testing.F) {
 			if a, b := ix.ID(i), mapped.ID(i); a != b {
 				t.Fatalf("record %d: mapped ID %q, loaded %q", i, b, a)
 			}
-			if a, b := fmt.Sprint(ix.Record(i)), fmt.Sprint(mapped.Record(i)); a != b {
+			if a, b := fmt.Sprint(ix.Record(i)), fmt.Sprint(mapped.Record(i)); a != b { // records and errors
 				t.Fatalf("record %d: mapped %s, loaded %s", i, b, a)
 			}
 		}
@@ -84,7 +84,9 @@ func checkLoaded(t *testing.T, ix *eval.Index) {
 			t.Fatalf("duplicate id %q loaded", id)
 		}
 		all[id] = true
-		_ = ix.Record(i)
+		if _, err := ix.Record(i); err != nil {
+			t.Fatalf("record %d: %v", i, err)
+		}
 	}
 	for _, k := range ix.Keys() {
 		got, err := ix.Find(dsl.Contain(k.Key, ""))

@@ -2,11 +2,14 @@ package eval
 
 import (
 	"bytes"
+	"cmp"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -67,10 +70,9 @@ type Index struct {
 	bigOff []uint64
 	bigs   []byte
 
-	// numF and numV list, per key, the values that are numbers or
-	// numeric strings (their local numbers) sorted by float64, for
-	// numeric equality and ranges.
-	numF []float64
+	// numV lists, per key, the values that are numbers or numeric
+	// strings (their local numbers) sorted by float64, for numeric
+	// equality and ranges.
 	numV []uint32
 
 	// The units of the keys that have one (that of the key's first
@@ -99,9 +101,15 @@ type Index struct {
 	views sync.Map
 
 	// mapped says the index was read from an index file: its keys' data
-	// is checked on first use against keyCRCs.
-	mapped  bool
-	keyCRCs []uint32
+	// is checked on first use against keyCRCs, its record IDs and
+	// summary against secCRC (see indexfile.go).
+	mapped     bool
+	keyCRCs    []uint32
+	secCRC     [secMultiRec]uint32
+	idsChecked sync.Once
+	idsErr     error
+	sumChecked sync.Once
+	sumErr     error
 }
 
 // bigPosting is the number of records from which a set of records is
@@ -122,7 +130,6 @@ type keyIndex struct {
 	table  []uint32
 	setOff []uint32 // nv+2: the values' sets, then the key's
 	post   []uint32 // the whole index's post
-	numF   []float64
 	numV   []uint32
 	bigSet []uint32
 	bms    []*roaring.Bitmap // the bitmaps of bigSet
@@ -207,17 +214,14 @@ func (ix *Index) keyAt(k int) (*keyIndex, error) {
 		table:  ix.table[ix.keyTab[k]:ix.keyTab[k+1]],
 		setOff: ix.setOff[s0 : s0+(v1-v0)+2],
 		post:   ix.post,
-		numF:   ix.numF[ix.keyNum[k]:ix.keyNum[k+1]],
 		numV:   ix.numV[ix.keyNum[k]:ix.keyNum[k+1]],
 		bigSet: ix.bigSet[b0:b1],
 	}
 	if i, ok := slices.BinarySearch(ix.unitKeys, uint32(k)); ok {
 		kv.unit = string(ix.units[ix.unitOff[i]:ix.unitOff[i+1]])
 	}
-	if i, ok := slices.BinarySearch(ix.multiKeys, uint32(k)); ok {
-		kv.multiRec = ix.multiRec[ix.multiOff[i]:ix.multiOff[i+1]]
-		kv.multiFirst = ix.multiFirst[ix.multiOff[i]:ix.multiOff[i+1]]
-	}
+	m0, m1 := ix.multiRange(k)
+	kv.multiRec, kv.multiFirst = ix.multiRec[m0:m1], ix.multiFirst[m0:m1]
 	kv.bms = make([]*roaring.Bitmap, len(kv.bigSet))
 	for j := range kv.bigSet {
 		g := b0 + j
@@ -302,11 +306,35 @@ func (k *keyIndex) count(v uint32) int {
 	return len(ids)
 }
 
-// numRange returns the positions in numF of the values equal to f.
+// num returns the number of the value at position i of the numeric
+// view. The view keeps no float64s: bisecting parses a few dozen texts,
+// which costs less than reading a float64 a value from the index file.
+func (k *keyIndex) num(i int) float64 {
+	t := k.text(k.numV[i])
+	// The view holds only values that parseNumber took, whose result
+	// ParseFloat gives, ±Inf beyond float64's range included.
+	f, _ := strconv.ParseFloat(unsafe.String(unsafe.SliceData(t), len(t)), 64)
+	return f
+}
+
+// lowerBound returns the first position of the numeric view whose
+// number is not less than f.
+func (k *keyIndex) lowerBound(f float64) int {
+	return sort.Search(len(k.numV), func(i int) bool { return cmp.Compare(k.num(i), f) >= 0 })
+}
+
+// upperBound returns the first position of the numeric view whose
+// number is greater than f.
+func (k *keyIndex) upperBound(f float64) int {
+	return sort.Search(len(k.numV), func(i int) bool { return !(k.num(i) <= f) })
+}
+
+// numRange returns the positions in the numeric view of the values
+// equal to f.
 func (k *keyIndex) numRange(f float64) (int, int) {
-	lo, _ := slices.BinarySearch(k.numF, f)
+	lo := k.lowerBound(f)
 	hi := lo
-	for hi < len(k.numF) && k.numF[hi] == f {
+	for hi < len(k.numV) && k.num(hi) == f {
 		hi++
 	}
 	return lo, hi

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strings"
 
 	"github.com/bfquery/bfquery/dsl"
 )
@@ -97,11 +96,11 @@ type indexState struct {
 	problem string // why it is not used, when it exists
 }
 
-// openIndex opens the index file of one list of records, if it exists
-// and is current.
-func openIndex(dir string, tm *TargetManifest, sel dsl.Select, parts []Part, want int) indexState {
-	st := indexState{path: indexPath(dir, tm, sel, parts)}
-	ix, meta, release, err := openIndexFile(st.path, st.path)
+// openIndex opens the index file name of one list of records, if it
+// exists and is current.
+func openIndex(dir, name string, parts []Part, want int) indexState {
+	st := indexState{path: name}
+	ix, meta, release, err := openIndexFile(name, name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return st
 	}
@@ -119,17 +118,10 @@ func openIndex(dir string, tm *TargetManifest, sel dsl.Select, parts []Part, wan
 		why = fmt.Sprintf("it holds %d records, the manifest counts %d", meta.Records, want)
 	}
 	if why == "" {
-		if err := ix.checkSummary(); err != nil {
-			why = strings.TrimPrefix(err.Error(), "index file "+st.path+": ")
-		}
-		if why == "" {
-			st.ix, st.release = ix, release
-			return st
-		}
-		st.problem = why
-	} else {
-		st.problem = "stale: " + why
+		st.ix, st.release = ix, release
+		return st
 	}
+	st.problem = "stale: " + why
 	release()
 	return st
 }
@@ -166,7 +158,7 @@ func WriteIndexes(dir string, t dsl.TargetType, id string) error {
 			continue
 		}
 		found = true
-		for _, l := range targetLists(tm, &Target{}) {
+		for _, l := range targetLists(tm) {
 			if len(l.parts) == 0 {
 				continue
 			}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"math"
 	"math/bits"
 	"os"
 	"path/filepath"
@@ -21,23 +20,19 @@ import (
 // The index file: see "Index files" in the package documentation.
 const (
 	indexMagic   = "BFQINDEX"
-	indexVersion = 2
+	indexVersion = 3
 	headerSize   = 24
 	sectionSize  = 24
 )
 
-// The sections of an index file, in order. Those before secKinds are
-// checked whole when the file is opened; the rest hold the keys' data,
-// each key's part checked on its first use against keyCRC.
+// The sections of an index file, in order, in four groups each checked
+// on its first use: the meta and the keys' directory when the file is
+// opened; the record IDs when a query first needs them (not to count);
+// the summary when a table first shows a record; the keys' data, from
+// secMultiRec on, one key at a time against its keyCRC.
 const (
 	secMeta = iota
-	secIDs
-	secIDOff
-	secSummary // numSummary sections
-)
-
-const (
-	secKeyNames = secSummary + numSummary + iota
+	secKeyNames
 	secKeyOff
 	secKeyHash
 	secKeyVal
@@ -50,7 +45,13 @@ const (
 	secUnits
 	secMultiKeys
 	secMultiOff
-	secMultiRec
+	secIDs
+	secIDOff
+	secSummary // numSummary sections
+)
+
+const (
+	secMultiRec = secSummary + numSummary + iota
 	secMultiFirst
 	secKinds
 	secOff
@@ -61,10 +62,13 @@ const (
 	secBigSet
 	secBigOff
 	secBigs
-	secNumF
 	secNumV
 	numSections
 )
+
+// sectionGroups are the first section of each group checked whole, and
+// the end of the last: the directory, the record IDs and the summary.
+var sectionGroups = [...]int{secMeta, secIDs, secSummary, secMultiRec}
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -121,19 +125,30 @@ func (ix *Index) keyRanges(k int) ([][]byte, error) {
 	if b1+1 > len(ix.bigOff) || !nondecreasing64(ix.bigOff[b0:b1+1]) || ix.bigOff[b1] > uint64(len(ix.bigs)) {
 		return nil, errors.New("bitmap offsets out of order or bounds")
 	}
+	m0, m1 := ix.multiRange(k)
 	return [][]byte{
+		asBytes(ix.multiRec[m0:m1]),
+		asBytes(ix.multiFirst[m0:m1]),
 		ix.kinds[v0:v1],
 		asBytes(off),
 		ix.blob[off[0]:off[nv]],
 		asBytes(ix.table[ix.keyTab[k]:ix.keyTab[k+1]]),
 		asBytes(setOff),
 		asBytes(ix.post[setOff[0]:setOff[nv+1]]),
-		asBytes(ix.numF[ix.keyNum[k]:ix.keyNum[k+1]]),
-		asBytes(ix.numV[ix.keyNum[k]:ix.keyNum[k+1]]),
 		asBytes(ix.bigSet[b0:b1]),
 		asBytes(ix.bigOff[b0 : b1+1]),
 		ix.bigs[ix.bigOff[b0]:ix.bigOff[b1]],
+		asBytes(ix.numV[ix.keyNum[k]:ix.keyNum[k+1]]),
 	}, nil
+}
+
+// multiRange is where key k's records holding several of its values
+// are in multiRec and multiFirst: an empty range when it has none.
+func (ix *Index) multiRange(k int) (int, int) {
+	if i, ok := slices.BinarySearch(ix.multiKeys, uint32(k)); ok {
+		return int(ix.multiOff[i]), int(ix.multiOff[i+1])
+	}
+	return 0, 0
 }
 
 func nondecreasing(s []uint32) bool {
@@ -160,7 +175,7 @@ var littleEndian = func() bool { x := uint16(1); return *(*byte)(unsafe.Pointer(
 
 // asBytes is the memory of a slice of words, as the file holds it on a
 // little-endian machine.
-func asBytes[T uint32 | uint64 | float64](s []T) []byte {
+func asBytes[T uint32 | uint64](s []T) []byte {
 	if len(s) == 0 {
 		return nil
 	}
@@ -172,8 +187,6 @@ func asBytes[T uint32 | uint64 | float64](s []T) []byte {
 				b = binary.LittleEndian.AppendUint32(b, v)
 			case uint64:
 				b = binary.LittleEndian.AppendUint64(b, v)
-			case float64:
-				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 			}
 		}
 		return b
@@ -183,7 +196,7 @@ func asBytes[T uint32 | uint64 | float64](s []T) []byte {
 
 // fromBytes is the inverse of asBytes: in place when the machine is
 // little-endian and b is aligned, copied otherwise.
-func fromBytes[T uint32 | uint64 | float64](b []byte) []T {
+func fromBytes[T uint32 | uint64](b []byte) []T {
 	var zero T
 	size := int(unsafe.Sizeof(zero))
 	n := len(b) / size
@@ -200,8 +213,6 @@ func fromBytes[T uint32 | uint64 | float64](b []byte) []T {
 			*p = binary.LittleEndian.Uint32(b[i*4:])
 		case *uint64:
 			*p = binary.LittleEndian.Uint64(b[i*8:])
-		case *float64:
-			*p = math.Float64frombits(binary.LittleEndian.Uint64(b[i*8:]))
 		}
 	}
 	return out
@@ -240,7 +251,6 @@ func (ix *Index) sections(meta []byte) [numSections][]byte {
 	s[secBigSet] = asBytes(ix.bigSet)
 	s[secBigOff] = asBytes(ix.bigOff)
 	s[secBigs] = ix.bigs
-	s[secNumF] = asBytes(ix.numF)
 	s[secNumV] = asBytes(ix.numV)
 	return s
 }
@@ -280,7 +290,7 @@ func WriteIndexFile(ix *Index, name string, parts []PartPrint) error {
 		var e [sectionSize]byte
 		binary.LittleEndian.PutUint64(e[0:], pos)
 		binary.LittleEndian.PutUint64(e[8:], uint64(len(s)))
-		if i < secKinds {
+		if i < secMultiRec {
 			binary.LittleEndian.PutUint32(e[16:], crc32.Checksum(s, castagnoli))
 		}
 		hdr = append(hdr, e[:]...)
@@ -319,8 +329,9 @@ type IndexFileError struct {
 func (e *IndexFileError) Error() string { return "index file " + e.Path + ": " + e.Msg }
 
 // openIndexFile maps (or reads) the index file name and checks its
-// header, its sections' bounds and the sections checked whole. The keys'
-// data is checked on first use. The returned close releases the mapping.
+// header, its sections' bounds and its directory. The record IDs, the
+// summary and the keys' data are checked on first use. The returned
+// close releases the mapping.
 func openIndexFile(name, display string) (*Index, *indexMeta, func() error, error) {
 	data, release, err := mapFile(name)
 	if err != nil {
@@ -334,7 +345,8 @@ func openIndexFile(name, display string) (*Index, *indexMeta, func() error, erro
 	return ix, meta, release, nil
 }
 
-// parseIndexFile makes an Index of the bytes of an index file.
+// parseIndexFile makes an Index of the bytes of an index file, reading
+// its header, section table and directory only.
 func parseIndexFile(data []byte, name string) (ix *Index, meta *indexMeta, err error) {
 	bad := func(format string, args ...any) error {
 		return &IndexFileError{Path: name, Msg: fmt.Sprintf(format, args...)}
@@ -361,6 +373,7 @@ func parseIndexFile(data []byte, name string) (ix *Index, meta *indexMeta, err e
 	if crc32.Checksum(data[headerSize:table], castagnoli) != binary.LittleEndian.Uint32(data[16:]) {
 		return nil, nil, bad("section table checksum mismatch")
 	}
+	ix = &Index{name: name, mapped: true}
 	var secs [numSections][]byte
 	for i := range numSections {
 		e := data[headerSize+i*sectionSize:]
@@ -369,31 +382,30 @@ func parseIndexFile(data []byte, name string) (ix *Index, meta *indexMeta, err e
 			return nil, nil, bad("truncated: section %d ends at byte %d of %d", i, off+n, len(data))
 		}
 		secs[i] = data[off : off+n : off+n]
-		if i < secKinds && crc32.Checksum(secs[i], castagnoli) != binary.LittleEndian.Uint32(e[16:]) {
-			return nil, nil, bad("section %d checksum mismatch", i)
+		if i < secMultiRec {
+			ix.secCRC[i] = binary.LittleEndian.Uint32(e[16:])
 		}
+	}
+	if err := ix.checkSections(secs[:], sectionGroups[0], sectionGroups[1]); err != nil {
+		return nil, nil, err
 	}
 	meta = new(indexMeta)
 	if err := json.Unmarshal(secs[secMeta], meta); err != nil {
 		return nil, nil, bad("meta: %v", err)
 	}
-	ix = &Index{
-		name: name, n: meta.Records, mapped: true,
-		ids: secs[secIDs], idOff: fromBytes[uint32](secs[secIDOff]),
-		keyNames: secs[secKeyNames], keyOff: fromBytes[uint32](secs[secKeyOff]),
-		keyHash: fromBytes[uint32](secs[secKeyHash]), keyVal: fromBytes[uint32](secs[secKeyVal]),
-		keyTab: fromBytes[uint32](secs[secKeyTab]), keyNum: fromBytes[uint32](secs[secKeyNum]),
-		keyRecs: fromBytes[uint32](secs[secKeyRecs]), keyCRCs: fromBytes[uint32](secs[secKeyCRC]),
-		unitKeys: fromBytes[uint32](secs[secUnitKeys]), unitOff: fromBytes[uint32](secs[secUnitOff]), units: secs[secUnits],
-		multiKeys: fromBytes[uint32](secs[secMultiKeys]), multiOff: fromBytes[uint32](secs[secMultiOff]),
-		multiRec:   fromBytes[uint32](secs[secMultiRec]),
-		multiFirst: fromBytes[uint32](secs[secMultiFirst]),
-		kinds:      secs[secKinds], off: fromBytes[uint32](secs[secOff]), blob: secs[secBlob],
-		table: fromBytes[uint32](secs[secTable]), setOff: fromBytes[uint32](secs[secSetOff]),
-		post: fromBytes[uint32](secs[secPost]), bigSet: fromBytes[uint32](secs[secBigSet]),
-		bigOff: fromBytes[uint64](secs[secBigOff]), bigs: secs[secBigs],
-		numF: fromBytes[float64](secs[secNumF]), numV: fromBytes[uint32](secs[secNumV]),
-	}
+	ix.n = meta.Records
+	ix.ids, ix.idOff = secs[secIDs], fromBytes[uint32](secs[secIDOff])
+	ix.keyNames, ix.keyOff = secs[secKeyNames], fromBytes[uint32](secs[secKeyOff])
+	ix.keyHash, ix.keyVal = fromBytes[uint32](secs[secKeyHash]), fromBytes[uint32](secs[secKeyVal])
+	ix.keyTab, ix.keyNum = fromBytes[uint32](secs[secKeyTab]), fromBytes[uint32](secs[secKeyNum])
+	ix.keyRecs, ix.keyCRCs = fromBytes[uint32](secs[secKeyRecs]), fromBytes[uint32](secs[secKeyCRC])
+	ix.unitKeys, ix.unitOff, ix.units = fromBytes[uint32](secs[secUnitKeys]), fromBytes[uint32](secs[secUnitOff]), secs[secUnits]
+	ix.multiKeys, ix.multiOff = fromBytes[uint32](secs[secMultiKeys]), fromBytes[uint32](secs[secMultiOff])
+	ix.multiRec, ix.multiFirst = fromBytes[uint32](secs[secMultiRec]), fromBytes[uint32](secs[secMultiFirst])
+	ix.kinds, ix.off, ix.blob = secs[secKinds], fromBytes[uint32](secs[secOff]), secs[secBlob]
+	ix.table, ix.setOff, ix.post = fromBytes[uint32](secs[secTable]), fromBytes[uint32](secs[secSetOff]), fromBytes[uint32](secs[secPost])
+	ix.bigSet, ix.bigOff, ix.bigs = fromBytes[uint32](secs[secBigSet]), fromBytes[uint64](secs[secBigOff]), secs[secBigs]
+	ix.numV = fromBytes[uint32](secs[secNumV])
 	for i := range numSummary {
 		ix.summary[i] = fromBytes[uint32](secs[secSummary+i])
 	}
@@ -401,6 +413,17 @@ func parseIndexFile(data []byte, name string) (ix *Index, meta *indexMeta, err e
 		return nil, nil, bad("%s", msg)
 	}
 	return ix, meta, nil
+}
+
+// checkSections checks sections [from, to) of an index file against
+// their checksums.
+func (ix *Index) checkSections(secs [][]byte, from, to int) error {
+	for i := from; i < to; i++ {
+		if crc32.Checksum(secs[i], castagnoli) != ix.secCRC[i] {
+			return &IndexFileError{Path: ix.name, Msg: fmt.Sprintf("section %d checksum mismatch", i)}
+		}
+	}
+	return nil
 }
 
 // increasingKeys reports whether keys are key numbers below nk in
@@ -414,13 +437,14 @@ func increasingKeys(keys []uint32, nk int) bool {
 	return true
 }
 
-// checkDirectory checks the sizes and bounds of the sections checked
-// whole, so that using them cannot go out of bounds; it returns what is
-// wrong, or "".
+// checkDirectory checks the directory's sizes and bounds, and the sizes
+// of the other sections, so that using them cannot go out of bounds; it
+// returns what is wrong, or "". It reads O(keys), not O(records): the
+// record IDs, summary and keys' data are checked on first use.
 func (ix *Index) checkDirectory() string {
 	n, nk, nv := ix.n, len(ix.keyOff)-1, len(ix.kinds)
 	switch {
-	case n < 0 || len(ix.idOff) != n+1 || ix.idOff[0] != 0 || !nondecreasing(ix.idOff) || ix.idOff[n] > uint32(len(ix.ids)):
+	case n < 0 || len(ix.idOff) != n+1:
 		return "record IDs out of order or bounds"
 	case nk < 0 || ix.keyOff[0] != 0 || !nondecreasing(ix.keyOff) || ix.keyOff[nk] > uint32(len(ix.keyNames)):
 		return "key names out of order or bounds"
@@ -430,7 +454,7 @@ func (ix *Index) checkDirectory() string {
 		return "value ranges out of order or bounds"
 	case ix.keyTab[0] != 0 || !nondecreasing(ix.keyTab) || ix.keyTab[nk] != uint32(len(ix.table)):
 		return "hash tables out of order or bounds"
-	case ix.keyNum[0] != 0 || !nondecreasing(ix.keyNum) || ix.keyNum[nk] != uint32(len(ix.numF)) || len(ix.numV) != len(ix.numF):
+	case ix.keyNum[0] != 0 || !nondecreasing(ix.keyNum) || ix.keyNum[nk] != uint32(len(ix.numV)):
 		return "numeric views out of order or bounds"
 	case len(ix.setOff) != nv+nk+1 || len(ix.bigOff) != len(ix.bigSet)+1:
 		return "record sets sizes disagree"
@@ -440,19 +464,6 @@ func (ix *Index) checkDirectory() string {
 		return "units out of order or bounds"
 	case len(ix.multiOff) != len(ix.multiKeys)+1 || ix.multiOff[0] != 0 || !nondecreasing(ix.multiOff) || ix.multiOff[len(ix.multiKeys)] != uint32(len(ix.multiRec)) || len(ix.multiFirst) != len(ix.multiRec) || !increasingKeys(ix.multiKeys, nk):
 		return "first candidates out of order or bounds"
-	}
-	for i, k := range ix.multiKeys {
-		recs := ix.multiRec[ix.multiOff[i]:ix.multiOff[i+1]]
-		for j, r := range recs {
-			if r >= uint32(n) || j > 0 && r <= recs[j-1] {
-				return fmt.Sprintf("key %q: first candidates out of order or bounds", ix.keyName(int(k)))
-			}
-		}
-		for _, v := range ix.multiFirst[ix.multiOff[i]:ix.multiOff[i+1]] {
-			if v >= ix.keyVal[k+1]-ix.keyVal[k] {
-				return fmt.Sprintf("key %q: first candidate out of bounds", ix.keyName(int(k)))
-			}
-		}
 	}
 	for _, e := range ix.keyHash {
 		if e > uint32(nk) {
@@ -468,13 +479,65 @@ func (ix *Index) checkDirectory() string {
 		if len(ix.summary[i]) != n {
 			return "summary sizes disagree"
 		}
+	}
+	return ""
+}
+
+// checkIDs checks, in an index file, the record IDs before their first
+// use: every answer but a count prints them.
+func (ix *Index) checkIDs() error {
+	if !ix.mapped {
+		return nil
+	}
+	ix.idsChecked.Do(func() {
+		secs := [][]byte{secIDs: ix.ids, secIDOff: asBytes(ix.idOff)}
+		if ix.idsErr = ix.checkSections(secs, secIDs, secIDOff+1); ix.idsErr != nil {
+			return
+		}
+		if ix.idOff[0] != 0 || !nondecreasing(ix.idOff) || ix.idOff[ix.n] > uint32(len(ix.ids)) {
+			ix.idsErr = &IndexFileError{Path: ix.name, Msg: "record IDs out of order or bounds"}
+		}
+	})
+	return ix.idsErr
+}
+
+// checkSummary checks, in an index file, before tables first show a
+// record: the summary, the keys whose first values it holds, and that
+// the values are theirs.
+func (ix *Index) checkSummary() error {
+	if !ix.mapped {
+		return nil
+	}
+	ix.sumChecked.Do(func() { ix.sumErr = ix.checkSummaryOnce() })
+	return ix.sumErr
+}
+
+func (ix *Index) checkSummaryOnce() error {
+	if err := ix.checkIDs(); err != nil {
+		return err
+	}
+	secs := make([][]byte, secSummary+numSummary)
+	for i := range numSummary {
+		secs[secSummary+i] = asBytes(ix.summary[i])
+	}
+	if err := ix.checkSections(secs, secSummary, secSummary+numSummary); err != nil {
+		return err
+	}
+	for i, name := range summaryKeys {
+		v0, v1 := uint32(0), uint32(0)
+		if k := ix.keyNumber(name); k >= 0 {
+			if _, err := ix.keyAt(k); err != nil {
+				return err
+			}
+			v0, v1 = ix.keyVal[k], ix.keyVal[k+1]
+		}
 		for _, v := range ix.summary[i] {
-			if v > uint32(nv) {
-				return "summary out of bounds"
+			if v != 0 && (v-1 < v0 || v-1 >= v1) {
+				return &IndexFileError{Path: ix.name, Msg: fmt.Sprintf("summary of %s out of bounds", name)}
 			}
 		}
 	}
-	return ""
+	return nil
 }
 
 // checkKey checks key k's data before its first use: its checksum, then
@@ -513,6 +576,17 @@ func (ix *Index) checkKey(k int) error {
 			return bad("text without its 0 byte")
 		}
 	}
+	m0, m1 := ix.multiRange(k)
+	for j, r := range ix.multiRec[m0:m1] {
+		if r >= uint32(ix.n) || j > 0 && r <= ix.multiRec[m0+j-1] {
+			return bad("first candidates out of order or bounds")
+		}
+	}
+	for _, v := range ix.multiFirst[m0:m1] {
+		if v >= nv {
+			return bad("first candidate out of bounds")
+		}
+	}
 	b0, _ := slices.BinarySearch(ix.bigSet, s0)
 	b1, _ := slices.BinarySearch(ix.bigSet, s0+nv+1)
 	for j := b0; j < b1; j++ {
@@ -525,27 +599,6 @@ func (ix *Index) checkKey(k int) error {
 		}
 		if !bm.IsEmpty() && bm.Maximum() >= uint32(ix.n) {
 			return bad("record number out of bounds")
-		}
-	}
-	return nil
-}
-
-// checkSummary checks, in an index file, the keys whose first values
-// tables show, and that the values shown are theirs, as Record returns
-// no error.
-func (ix *Index) checkSummary() error {
-	for i, name := range summaryKeys {
-		v0, v1 := uint32(0), uint32(0)
-		if k := ix.keyNumber(name); k >= 0 {
-			if _, err := ix.keyAt(k); err != nil {
-				return err
-			}
-			v0, v1 = ix.keyVal[k], ix.keyVal[k+1]
-		}
-		for _, v := range ix.summary[i] {
-			if v != 0 && (v-1 < v0 || v-1 >= v1) {
-				return &IndexFileError{Path: ix.name, Msg: fmt.Sprintf("summary of %s out of bounds", name)}
-			}
 		}
 	}
 	return nil

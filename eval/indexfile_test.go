@@ -1,11 +1,15 @@
 package eval_test
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,13 +37,19 @@ func genCache(t testing.TB, n int, seed uint64) string {
 }
 
 // answers runs queries on every list of every target of c, and returns
-// the answers as text, errors included.
-func answers(c *eval.Cache, qs []dsl.Query) []string {
-	var out []string
+// the answers as text, errors included, one list's after the other's.
+func answers(c *eval.Cache, qs []dsl.Query) []string { return slices.Concat(listAnswers(c, qs)...) }
+
+// listAnswers is answers by list of records: one list's answers are an
+// error alone when the list cannot be opened.
+func listAnswers(c *eval.Cache, qs []dsl.Query) [][]string {
+	var lists [][]string
 	for _, tg := range c.Targets() {
 		for _, sel := range []dsl.Select{dsl.SelectElements, dsl.SelectRooms, dsl.SelectAreas} {
-			ix := tg.Index(sel)
-			if ix == nil {
+			var out []string
+			ix, err := tg.Index(sel)
+			if err != nil || ix == nil {
+				lists = append(lists, []string{errText(err)})
 				continue
 			}
 			for _, q := range qs {
@@ -53,12 +63,14 @@ func answers(c *eval.Cache, qs []dsl.Query) []string {
 				out = append(out, string(k.Key)+string(b)+errText(err))
 			}
 			for i := range ix.Len() {
-				b, _ := json.Marshal(ix.Record(i))
-				out = append(out, string(b))
+				r, err := ix.Record(i)
+				b, _ := json.Marshal(r)
+				out = append(out, string(b)+errText(err))
 			}
+			lists = append(lists, out)
 		}
 	}
-	return out
+	return lists
 }
 
 func errText(err error) string {
@@ -69,7 +81,7 @@ func errText(err error) string {
 }
 
 func queriesFor(t testing.TB, c *eval.Cache, n int, seed uint64) []dsl.Query {
-	g := refeval.NewGen(c.Targets()[0].Elements, seed)
+	g := refeval.NewGen(elements(t, c, 0), seed)
 	qs := make([]dsl.Query, n)
 	for i := range qs {
 		qs[i] = g.Query(0)
@@ -138,9 +150,10 @@ func TestIndexFileStale(t *testing.T) {
 	var notes []string
 	c, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
 	require.NoError(t, err)
-	require.Equal(t, []string{"index file " + idx[0] + ": stale: " + filepath.ToSlash(rel) + " changed: rebuilt"}, notes)
-	got, err := c.Targets()[0].Elements.Find(dsl.Match("floor", "G01"))
+	require.Empty(t, notes, "lists are opened on first use")
+	got, err := elements(t, c, 0).Find(dsl.Match("floor", "G01"))
 	require.NoError(t, err)
+	require.Equal(t, []string{"index file " + idx[0] + ": stale: " + filepath.ToSlash(rel) + " changed: rebuilt"}, notes)
 	require.NotEmpty(t, got)
 	c.Close()
 
@@ -148,9 +161,9 @@ func TestIndexFileStale(t *testing.T) {
 	notes = nil
 	c, err = eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
 	require.NoError(t, err)
-	require.Empty(t, notes)
-	again, err := c.Targets()[0].Elements.Find(dsl.Match("floor", "G01"))
+	again, err := elements(t, c, 0).Find(dsl.Match("floor", "G01"))
 	require.NoError(t, err)
+	require.Empty(t, notes)
 	require.Equal(t, got, again)
 	c.Close()
 
@@ -159,6 +172,7 @@ func TestIndexFileStale(t *testing.T) {
 	notes = nil
 	c, err = eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
 	require.NoError(t, err)
+	elements(t, c, 0)
 	require.Empty(t, notes)
 	c.Close()
 
@@ -169,11 +183,11 @@ func TestIndexFileStale(t *testing.T) {
 	notes = nil
 	c, err = eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
 	require.NoError(t, err)
+	again, err = elements(t, c, 0).Find(dsl.Match("floor", "G01"))
+	require.NoError(t, err)
 	require.Len(t, notes, 1)
 	require.Contains(t, notes[0], "index file "+idx[0]+": ")
 	require.Contains(t, notes[0], ": ignored, as it cannot be rebuilt (")
-	again, err = c.Targets()[0].Elements.Find(dsl.Match("floor", "G01"))
-	require.NoError(t, err)
 	require.Equal(t, got, again)
 }
 
@@ -189,7 +203,16 @@ func TestIndexFileDamage(t *testing.T) {
 	loaded, err := eval.OpenOptions(dir, eval.Options{NoIndex: true})
 	require.NoError(t, err)
 	qs := queriesFor(t, loaded, 60, 2)
-	want := answers(loaded, qs)
+	want := listAnswers(loaded, qs)
+	g := refeval.NewGen(elements(t, loaded, 0), 2)
+	var sts []dsl.Statement
+	var wantTables [][]string
+	for range 8 {
+		st := g.Statement(dsl.File("1001"), 1)
+		tb, err := loaded.Run(st)
+		require.NoError(t, err)
+		sts, wantTables = append(sts, st), append(wantTables, tableText(tb))
+	}
 	step := max(1, len(good)/400)
 	rebuilt, failed := 0, 0
 	for off := 0; off < len(good); off += step {
@@ -199,7 +222,15 @@ func TestIndexFileDamage(t *testing.T) {
 		var notes []string
 		c, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
 		require.NoError(t, err, "offset %d", off)
-		got := answers(c, qs)
+		got := listAnswers(c, qs)
+		for i, st := range sts {
+			tb, err := c.Run(st)
+			if err != nil {
+				require.Contains(t, err.Error(), "index file "+idx[0]+": ", "offset %d: statement %v", off, st)
+				continue
+			}
+			require.Equal(t, wantTables[i], tableText(tb), "offset %d: statement %v", off, st)
+		}
 		c.Close()
 		if len(notes) > 0 {
 			rebuilt++
@@ -208,10 +239,20 @@ func TestIndexFileDamage(t *testing.T) {
 			require.Equal(t, want, got, "offset %d", off)
 			continue
 		}
-		for i := range want {
-			if got[i] != want[i] {
-				require.Contains(t, got[i], " error: index file "+idx[0]+": key ", "offset %d: a different answer", off)
+		require.Len(t, got, len(want))
+		for l := range want {
+			if len(got[l]) == 1 && len(want[l]) != 1 {
+				// The list could not be opened.
+				require.Contains(t, got[l][0], " error: index file "+idx[0]+": ", "offset %d", off)
 				failed++
+				continue
+			}
+			require.Len(t, got[l], len(want[l]), "offset %d", off)
+			for i := range want[l] {
+				if got[l][i] != want[l][i] {
+					require.Contains(t, got[l][i], " error: index file "+idx[0]+": ", "offset %d: a different answer", off)
+					failed++
+				}
 			}
 		}
 	}
@@ -234,7 +275,7 @@ func TestIndexFile100k(t *testing.T) {
 	defer mapped.Close()
 	loaded, err := eval.OpenOptions(dir, eval.Options{NoIndex: true})
 	require.NoError(t, err)
-	want, got := loaded.Targets()[0].Elements, mapped.Targets()[0].Elements
+	want, got := elements(t, loaded, 0), elements(t, mapped, 0)
 	require.Equal(t, want.Keys(), got.Keys())
 	for i, q := range queriesFor(t, loaded, 200, 5) {
 		w, err := want.Search(q)
@@ -244,7 +285,11 @@ func TestIndexFile100k(t *testing.T) {
 		require.True(t, w.Equal(g), "query %d", i)
 	}
 	for _, i := range []int{0, 4_999, 99_999} {
-		require.Equal(t, want.Record(i), got.Record(i))
+		w, err := want.Record(i)
+		require.NoError(t, err)
+		g, err := got.Record(i)
+		require.NoError(t, err)
+		require.Equal(t, w, g)
 	}
 }
 
@@ -263,8 +308,8 @@ func TestIndexFileTables(t *testing.T) {
 		req dsl.Request
 		ix  *eval.Index
 	}{
-		{dsl.File("1001"), loaded.Targets()[0].Elements},
-		{dsl.Integration("2002"), loaded.Targets()[1].Elements},
+		{dsl.File("1001"), elements(t, loaded, 0)},
+		{dsl.Integration("2002"), elements(t, loaded, 1)},
 	} {
 		g := refeval.NewGen(target.ix, 3)
 		for i := range 150 {
@@ -299,4 +344,77 @@ func tableText(tb *eval.Table) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// TestIndexFileConcurrentOpen uses the lists of a cache from several
+// goroutines at once, before any was opened: each is mapped once, its
+// parts checked once, and all answer alike.
+func TestIndexFileConcurrentOpen(t *testing.T) {
+	dir := genCache(t, 300, 4)
+	var mu sync.Mutex
+	var notes []string
+	c, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { mu.Lock(); notes = append(notes, s); mu.Unlock() }})
+	require.NoError(t, err)
+	defer c.Close()
+	req := dsl.File("1001").Where(dsl.Match("floor", "F01"))
+	want, err := eval.OpenOptions(dir, eval.Options{NoIndex: true})
+	require.NoError(t, err)
+	wantIDs, err := want.Query(req, dsl.SelectElements)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := range 16 {
+		wg.Go(func() {
+			if i%2 == 0 {
+				n, err := c.Count(req, dsl.SelectElements)
+				if err == nil && n != len(wantIDs[0].IDs) {
+					err = fmt.Errorf("count %d, want %d", n, len(wantIDs[0].IDs))
+				}
+				errs <- err
+				return
+			}
+			got, err := c.Query(req, dsl.SelectElements)
+			if err == nil && !slices.Equal(got[0].IDs, wantIDs[0].IDs) {
+				err = fmt.Errorf("IDs %v, want %v", got[0].IDs, wantIDs[0].IDs)
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	require.Empty(t, notes)
+}
+
+// TestIndexFileOldVersion gives an index file the version number of the
+// previous format: it is refused, saying so, rebuilt, and the JSON
+// answers.
+func TestIndexFileOldVersion(t *testing.T) {
+	dir := genCache(t, 200, 5)
+	idx, err := filepath.Glob(filepath.Join(dir, "file-1001*", "*.elements"+eval.IndexFileExt))
+	require.NoError(t, err)
+	require.Len(t, idx, 1)
+	data, err := os.ReadFile(idx[0])
+	require.NoError(t, err)
+	binary.LittleEndian.PutUint32(data[8:], 2)
+	binary.LittleEndian.PutUint32(data[20:], crc32.Checksum(data[:20], crc32.MakeTable(crc32.Castagnoli)))
+	require.NoError(t, os.WriteFile(idx[0], data, 0o644))
+
+	loaded, err := eval.OpenOptions(dir, eval.Options{NoIndex: true})
+	require.NoError(t, err)
+	want, err := elements(t, loaded, 0).Find(dsl.Match("floor", "F01"))
+	require.NoError(t, err)
+	var notes []string
+	c, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
+	require.NoError(t, err)
+	got, err := elements(t, c, 0).Find(dsl.Match("floor", "F01"))
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	require.Equal(t, []string{"index file " + idx[0] + ": format version 2: this bfquery reads version 3: rebuilt"}, notes)
+	c.Close()
+	data, err = os.ReadFile(idx[0])
+	require.NoError(t, err)
+	require.Equal(t, uint32(3), binary.LittleEndian.Uint32(data[8:]), "rewritten in the current format")
 }

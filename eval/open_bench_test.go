@@ -3,9 +3,11 @@
 package eval_test
 
 import (
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,14 +20,25 @@ import (
 )
 
 // BenchmarkProcess runs whole "bfquery query --cache DIR -f count"
-// processes on a generated cache of 100,000 elements with index files
-// (indexed) and on the same cache without them (json), in the same run.
-// It reports the median wall time per process (ms/proc), the highest
+// processes on a generated cache of 100,000 elements (1,000,000 with
+// BFQUERY_BENCH_1M=1) with index files (indexed) and on the same JSON
+// without them (json), in the same run, and as a floor, processes that
+// start and compile the query without opening a cache ("bfquery dsl",
+// start). It reports the median wall time per process (ms/proc), the
+// median CPU time, user and system, per process (cpu-ms/proc: less
+// sensitive than wall time to other work on a busy host), the highest
 // resident memory of a process ÷ the JSON size (maxrss/raw), and for the
 // index files their size ÷ the JSON size and the time to write them ÷
 // the time to load the JSON (build/load).
+//
+// The caches are generated in a temporary directory, or in
+// BFQUERY_BENCH_DIR/n=N when set, where they are kept for the next run
+// (the JSON cache links the indexed one's files).
 func BenchmarkProcess(b *testing.B) {
 	n := 100_000
+	if os.Getenv("BFQUERY_BENCH_1M") != "" {
+		n = 1_000_000
+	}
 	if s := os.Getenv("BFQUERY_BENCH_PROCESS_N"); s != "" {
 		n, _ = strconv.Atoi(s)
 	}
@@ -33,55 +46,96 @@ func BenchmarkProcess(b *testing.B) {
 	bin := filepath.Join(tmp, "bfquery")
 	out, err := exec.Command("go", "build", "-o", bin, "github.com/bfquery/bfquery/cmd/bfquery").CombinedOutput()
 	require.NoError(b, err, string(out))
-	jsonDir, idxDir := filepath.Join(tmp, "json"), filepath.Join(tmp, "indexed")
-	for _, d := range []string{jsonDir, idxDir} {
-		require.NoError(b, os.MkdirAll(d, 0o755))
-		_, err := modelgen.WriteCache(d, modelgen.CacheConfig{Seed: 1, FileID: "1001", Elements: n, Format: modelgen.NDJSON})
+	base := filepath.Join(tmp, "caches")
+	if d := os.Getenv("BFQUERY_BENCH_DIR"); d != "" {
+		base = filepath.Join(d, "n="+strconv.Itoa(n))
+	}
+	jsonDir, idxDir := filepath.Join(base, "json"), filepath.Join(base, "indexed")
+	if _, err := os.Stat(filepath.Join(jsonDir, eval.ManifestName)); err != nil {
+		require.NoError(b, os.RemoveAll(base))
+		require.NoError(b, os.MkdirAll(idxDir, 0o755))
+		_, err := modelgen.WriteCache(idxDir, modelgen.CacheConfig{Seed: 1, FileID: "1001", Elements: n, Format: modelgen.NDJSON})
 		require.NoError(b, err)
+		require.NoError(b, linkTree(idxDir, jsonDir))
 	}
 	raw := dirSize(b, jsonDir, "")
 	start := time.Now()
 	c, err := eval.OpenOptions(jsonDir, eval.Options{NoIndex: true})
 	require.NoError(b, err)
 	load := time.Since(start)
-	_ = c
+	require.NoError(b, c.Close())
+	c = nil
+	runtime.GC()
 	start = time.Now()
 	require.NoError(b, eval.WriteIndexes(idxDir, "", ""))
 	build := time.Since(start)
 	idx := dirSize(b, idxDir, eval.IndexFileExt)
 
+	type proc struct{ name, dir string }
 	for _, q := range []struct{ name, sql string }{
 		{"match", "SELECT elementId FROM file 1001 WHERE floor = 'F03'"},
 		{"contain", "SELECT elementId FROM file 1001 WHERE name CONTAINS 'mm'"},
 	} {
-		for _, c := range []struct{ name, dir string }{{"indexed", idxDir}, {"json", jsonDir}} {
-			b.Run(q.name+"/n="+strconv.Itoa(n)+"/"+c.name, func(b *testing.B) {
-				var times []time.Duration
+		for _, p := range []proc{{"start", ""}, {"indexed", idxDir}, {"json", jsonDir}} {
+			args := []string{"query", "--cache", p.dir, "-f", "count", q.sql}
+			if p.dir == "" {
+				args = []string{"dsl", q.sql}
+			}
+			b.Run(q.name+"/n="+strconv.Itoa(n)+"/"+p.name, func(b *testing.B) {
+				var times, cpu []time.Duration
 				for b.Loop() {
-					cmd := exec.Command(bin, "query", "--cache", c.dir, "-f", "count", q.sql)
+					cmd := exec.Command(bin, args...)
 					t0 := time.Now()
 					out, err := cmd.CombinedOutput()
 					times = append(times, time.Since(t0))
 					require.NoError(b, err, string(out))
+					cpu = append(cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
 				}
 				b.ReportMetric(float64(median(times).Microseconds())/1000, "ms/proc")
+				b.ReportMetric(float64(median(cpu).Microseconds())/1000, "cpu-ms/proc")
 				// The child's own peak: Linux counts the parent's resident
 				// memory at the fork in a child's rusage, so time(1) measures.
 				if _, err := os.Stat("/usr/bin/time"); err == nil {
-					out, err := exec.Command("/usr/bin/time", "-f", "%M", bin, "query", "--cache", c.dir, "-f", "count", q.sql).CombinedOutput()
+					out, err := exec.Command("/usr/bin/time", append([]string{"-f", "%M", bin}, args...)...).CombinedOutput()
 					require.NoError(b, err, string(out))
 					lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 					kib, err := strconv.Atoi(lines[len(lines)-1])
 					require.NoError(b, err, string(out))
 					b.ReportMetric(float64(kib)*1024/float64(raw), "maxrss/raw")
 				}
-				if c.name == "indexed" {
+				if p.name == "indexed" {
 					b.ReportMetric(float64(idx)/float64(raw), "index/raw")
 					b.ReportMetric(float64(build)/float64(load), "build/load")
 				}
 			})
 		}
 	}
+}
+
+// linkTree makes dst a copy of the directory src by hard links (or
+// copies where links fail), without its index files.
+func linkTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(to, 0o755)
+		case filepath.Ext(p) == eval.IndexFileExt:
+			return nil
+		}
+		if os.Link(p, to) == nil {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, data, 0o644)
+	})
 }
 
 func median(ts []time.Duration) time.Duration {

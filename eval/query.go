@@ -34,15 +34,19 @@ type Record struct {
 	FamilyType string
 }
 
-// Record returns the summary of record i.
-func (ix *Index) Record(i int) Record {
+// Record returns the summary of record i. Its error is that of an index
+// file whose summary, checked on first use, is damaged.
+func (ix *Index) Record(i int) (Record, error) {
+	if err := ix.checkSummary(); err != nil {
+		return Record{}, err
+	}
 	var f [numSummary]string
 	for s := range numSummary {
 		if v := ix.summary[s][i]; v != 0 {
 			f[s] = string(ix.blob[ix.off[v-1] : ix.off[v]-1])
 		}
 	}
-	return Record{ID: ix.ID(i), Name: f[sumName], Category: f[sumCategory], Floor: f[sumFloor], Family: f[sumFamily], FamilyType: f[sumFamilyType]}
+	return Record{ID: ix.ID(i), Name: f[sumName], Category: f[sumCategory], Floor: f[sumFloor], Family: f[sumFamily], FamilyType: f[sumFamilyType]}, nil
 }
 
 // Search returns the set of records q matches. q may use the whole
@@ -271,38 +275,26 @@ func (k *keyIndex) numeric(f float64, strings bool, acc *collector) {
 // inRange adds the records holding a numeric value (a number or a numeric
 // string) within the range's bounds, from the sorted numeric view.
 func (k *keyIndex) inRange(q dsl.RangeQuery, acc *collector) {
-	lo, hi := 0, len(k.numF)
+	lo, hi := 0, len(k.numV)
 	if !q.Lower.IsZero() {
 		f, _ := q.Lower.Value.Float()
 		if q.Lower.Inclusive {
-			lo, _ = slices.BinarySearch(k.numF, f)
+			lo = k.lowerBound(f)
 		} else {
-			lo = upperBound(k.numF, f)
+			lo = k.upperBound(f)
 		}
 	}
 	if !q.Upper.IsZero() {
 		f, _ := q.Upper.Value.Float()
 		if q.Upper.Inclusive {
-			hi = upperBound(k.numF, f)
+			hi = k.upperBound(f)
 		} else {
-			hi, _ = slices.BinarySearch(k.numF, f)
+			hi = k.lowerBound(f)
 		}
 	}
 	for _, v := range k.numV[lo:max(lo, hi)] {
 		k.add(acc, v)
 	}
-}
-
-// upperBound returns the position of the first element of sorted greater
-// than f.
-func upperBound(sorted []float64, f float64) int {
-	i, _ := slices.BinarySearchFunc(sorted, f, func(e, t float64) int {
-		if e <= t {
-			return -1
-		}
-		return 1
-	})
-	return i
 }
 
 // like adds the records holding a value whose text matches the pattern,

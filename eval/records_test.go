@@ -126,7 +126,8 @@ func TestWalkCacheAgreesWithIndex(t *testing.T) {
 			n := 0
 			for _, tg := range c.Targets() {
 				for _, sel := range []dsl.Select{dsl.SelectElements, dsl.SelectRooms, dsl.SelectAreas} {
-					ix := tg.Index(sel)
+					ix, err := tg.Index(sel)
+					require.NoError(t, err)
 					if ix == nil {
 						continue
 					}

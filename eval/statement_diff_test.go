@@ -44,7 +44,7 @@ func TestStatementDifferential(t *testing.T) {
 			require.NoError(t, err)
 		}
 		engs := engines(t, datas[0], datas[1])
-		g := refeval.NewGen(engs[0].cache.Targets()[0].Elements, seed)
+		g := refeval.NewGen(elements(t, engs[0].cache, 0), seed)
 		rowsSeen := 0
 		for i := range 300 {
 			targets := []refeval.Target{{ID: "1", Elements: refs[0]}}

@@ -63,7 +63,8 @@ func TestExportParquet(t *testing.T) {
 		els := readParquet[export.Element](t, partFiles(t, out, export.ElementsTable, tg.ID, ".parquet")[0])
 		var ids []string
 		for _, sel := range []dsl.Select{dsl.SelectElements, dsl.SelectRooms, dsl.SelectAreas} {
-			ix := tg.Index(sel)
+			ix, err := tg.Index(sel)
+			require.NoError(t, err)
 			if ix == nil {
 				continue
 			}
@@ -71,7 +72,8 @@ func TestExportParquet(t *testing.T) {
 				ids = append(ids, export.KindName(sel)+" "+ix.ID(i))
 				e := els[len(ids)-1]
 				require.Equal(t, int64(i), e.Seq)
-				r := ix.Record(i)
+				r, err := ix.Record(i)
+				require.NoError(t, err)
 				require.Equal(t, r.Name, deref(e.Name), r.ID)
 				require.Equal(t, r.Category, deref(e.CategoryName), r.ID)
 				require.Equal(t, r.Floor, deref(e.Floor), r.ID)

@@ -83,7 +83,10 @@ func load(fsys fs.FS, c *eval.Cache, manifest string) (*Data, error) {
 		}
 		t := &target{key: targetKey{tm.Type, tm.ID}, ev: ev}
 		for sel, parts := range [][]eval.Part{tm.Elements, tm.Rooms, tm.Areas} {
-			ix := ev.Index(dsl.Select(sel))
+			ix, err := ev.Index(dsl.Select(sel))
+			if err != nil {
+				return nil, err
+			}
 			if ix == nil {
 				continue
 			}

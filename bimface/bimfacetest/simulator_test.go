@@ -220,7 +220,9 @@ func TestFileEndpoints(t *testing.T) {
 		require.Empty(t, cmp.Diff(els[7], *one))
 		item, ok := one.Property("基本属性", "floor")
 		require.True(t, ok)
-		require.Equal(t, ix.Record(7).Floor, item.Text())
+		r, err := ix.Record(7)
+		require.NoError(t, err)
+		require.Equal(t, r.Floor, item.Text())
 	})
 
 	t.Run("property filter", func(t *testing.T) {

@@ -89,6 +89,7 @@ const (
 	StageIDs      Stage = "ids"
 	StageElements Stage = "elements"
 	StageSpaces   Stage = "rooms and areas"
+	StageIndex    Stage = "index"
 	StageDone     Stage = "done"
 )
 
@@ -307,6 +308,7 @@ func (p *puller) run(ctx context.Context) (*Result, error) {
 // written and before the plan is removed, so that a pull resumed in
 // between writes them too.
 func (p *puller) writeIndexes() error {
+	p.report(StageIndex)
 	if err := eval.WriteIndexes(p.opts.Dir, p.opts.Type, p.opts.ID); err != nil {
 		return fmt.Errorf("pull: writing the index: %w", err)
 	}

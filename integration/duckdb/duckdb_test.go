@@ -97,7 +97,8 @@ func TestDifferential(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			tg, err := c.Target(tc.req.TargetType(), tc.req.TargetIDs()[0])
 			require.NoError(t, err)
-			ix := tg.Index(tc.sel)
+			ix, err := tg.Index(tc.sel)
+			require.NoError(t, err)
 			require.NotNil(t, ix)
 			g := refeval.NewGen(ix, 5)
 			nonEmpty, untranslatable := 0, 0
@@ -232,7 +233,9 @@ func TestEdges(t *testing.T) {
 	for _, id := range []string{"1", "2"} {
 		tg, err := c.Target(dsl.TargetFile, id)
 		require.NoError(t, err)
-		g := refeval.NewGen(tg.Elements, 9)
+		ix, err := tg.Index(dsl.SelectElements)
+		require.NoError(t, err)
+		g := refeval.NewGen(ix, 9)
 		for i := range 300 {
 			q := g.Query(0)
 			js, _ := dsl.ExtendedJSON(q)

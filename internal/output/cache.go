@@ -39,7 +39,11 @@ func FromCache(c *eval.Cache, st dsl.Statement, records bool) (Answer, error) {
 		}
 		recs := make([]eval.Record, 0, set.Len())
 		for pos := range set.All() {
-			recs = append(recs, ix.Record(pos))
+			r, err := ix.Record(pos)
+			if err != nil {
+				return Answer{}, err
+			}
+			recs = append(recs, r)
 		}
 		a.Records = append(a.Records, recs)
 	}
@@ -52,17 +56,9 @@ func CountFromCache(c *eval.Cache, st dsl.Statement) (Answer, error) {
 	if err := st.Request.Check(); err != nil {
 		return Answer{}, err
 	}
-	a := Answer{Select: st.Select, Count: new(int)}
-	for _, id := range st.Request.TargetIDs() {
-		ix, err := c.Index(st.Request.TargetType(), id, st.Select)
-		if err != nil {
-			return Answer{}, err
-		}
-		set, err := ix.Search(st.Request.Query())
-		if err != nil {
-			return Answer{}, err
-		}
-		*a.Count += set.Len()
+	n, err := c.Count(st.Request, st.Select)
+	if err != nil {
+		return Answer{}, err
 	}
-	return a, nil
+	return Answer{Select: st.Select, Count: &n}, nil
 }

@@ -38,8 +38,8 @@ func genCache(t testing.TB, n int) *eval.Cache {
 	ix2, err := eval.LoadIndex(strings.NewReader(oddIDs), "2.ndjson", dsl.SelectElements)
 	require.NoError(t, err)
 	return eval.NewCache(
-		&eval.Target{Type: dsl.TargetFile, ID: "1", Elements: ix1},
-		&eval.Target{Type: dsl.TargetFile, ID: "2", Elements: ix2})
+		eval.NewTarget(dsl.TargetFile, "1", ix1, nil, nil),
+		eval.NewTarget(dsl.TargetFile, "2", ix2, nil, nil))
 }
 
 func write(t testing.TB, f output.Format, answers ...output.Answer) string {

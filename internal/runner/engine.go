@@ -135,24 +135,14 @@ func Noun(sel dsl.Select) string { return [...]string{"elements", "rooms", "area
 
 func (l local) Targets(context.Context) ([]TargetInfo, error) {
 	var out []TargetInfo
-	size := func(ix *eval.Index) int {
-		if ix == nil {
-			return 0
-		}
-		return ix.Len()
-	}
 	for _, t := range l.c.Targets() {
-		out = append(out, TargetInfo{Target{t.Type, t.ID}, size(t.Elements), size(t.Rooms), size(t.Areas)})
+		out = append(out, TargetInfo{Target{t.Type, t.ID}, t.Len(dsl.SelectElements), t.Len(dsl.SelectRooms), t.Len(dsl.SelectAreas)})
 	}
 	return out, nil
 }
 
 func (l local) Keys(_ context.Context, t Target, sel dsl.Select) ([]eval.KeyStat, error) {
-	ix, err := l.c.Index(t.Type, t.ID, sel)
-	if err != nil {
-		return nil, err
-	}
-	return ix.Keys(), nil
+	return l.c.Keys(t.Type, t.ID, sel)
 }
 
 func (l local) Values(_ context.Context, t Target, sel dsl.Select, key dsl.Key) ([]eval.ValueCount, error) {
