@@ -61,7 +61,7 @@ func TestStatementDifferential(t *testing.T) {
 			for _, eng := range engs {
 				got, err := eng.cache.Run(st)
 				require.NoError(t, err, text)
-				if msg := sameRows(want, got.Rows); msg != "" {
+				if msg := sameRows(want, got.Rows()); msg != "" {
 					t.Fatalf("seed %d statement %d on the %s: %s\n%s\nreference:\n%v\nengine:\n%s", seed, i, eng.name, msg, text, want, got)
 				}
 			}
