@@ -185,8 +185,10 @@ func (t *tabulator) project() {
 	for s := range t.srcs {
 		t.each(s, func(batch []uint32) {
 			recs = append(recs, batch...)
-			for range batch {
-				srcOf = append(srcOf, int32(s))
+			if srcOf != nil {
+				for range batch {
+					srcOf = append(srcOf, int32(s))
+				}
 			}
 		})
 	}
