@@ -66,6 +66,7 @@ func aggregateCases() []struct {
 	base func(d []decElement) int
 } {
 	where := dsl.In("specialty", "建筑", "结构")
+	floor := dsl.Match("floor", "F03")
 	return []struct {
 		name string
 		st   dsl.Statement
@@ -108,6 +109,9 @@ func aggregateCases() []struct {
 			func(d []decElement) int { return len(projectBaseline(d, nil)) }},
 		{"project_5_columns_where", dsl.File("1").Where(where).Select(dsl.ID(), dsl.Name, dsl.Floor, dsl.CategoryName, dsl.Col("体积")),
 			func(d []decElement) int { return len(projectBaseline(d, where)) }},
+		// About 9 % of the elements: 88,000 rows of a million.
+		{"project_5_columns_floor", dsl.File("1").Where(floor).Select(dsl.ID(), dsl.Name, dsl.Floor, dsl.CategoryName, dsl.Col("体积")),
+			func(d []decElement) int { return len(projectBaseline(d, floor)) }},
 	}
 }
 
