@@ -1,7 +1,8 @@
 // Package output writes query answers in bfquery's formats: ids, json,
-// count, table and csv. The local engine, the remote client and the shell
-// all print through it, so that the same query prints the same way
-// wherever it ran.
+// count, table, csv and json-table (json's rows beside a Table Schema of
+// the columns with their units; table.go). The local engine, the remote
+// client and the shell all print through it, so that the same query
+// prints the same way wherever it ran.
 package output
 
 import (
