@@ -13,9 +13,9 @@ import (
 // Rows are read with Len, AppendText, Value and Row. A table of groups
 // holds its cells as values; a table of records (a projection) holds, per
 // row, the record and, per key column, the number of its first candidate
-// in the key's dictionary, so that 100,000 rows cost 100,000 references
-// rather than a value each, and the text is written straight from the
-// index when the rows are printed. Such a table reads the indexes it was
+// among the key's values (4 bytes a cell, where a dsl.Value and its text
+// would be 24 and more), and the text is written straight from the index
+// when the rows are printed. Such a table reads the indexes it was
 // computed from: use it while their cache is open.
 type Table struct {
 	Select  dsl.Select
