@@ -345,6 +345,10 @@ func appendValue(buf []byte, v Value) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// AppendJSONString appends s as a JSON string, as MarshalJSON writes a
+// string value: <, > and & as they are, invalid UTF-8 as U+FFFD.
+func AppendJSONString(buf []byte, s string) []byte { return appendString(buf, s) }
+
 // appendString writes s as a JSON string. Unlike encoding/json it leaves
 // <, > and & alone, so Chinese text and symbols come out as written.
 // Invalid UTF-8 becomes U+FFFD, written as the character itself so that

@@ -35,6 +35,19 @@ func ExampleStatement_Of() {
 	// SELECT roomId, name, 面积 FROM file 1124890692330272 WHERE 面积 > 100
 }
 
+// Aggregates over rooms: Of says what the records are, and the text says
+// it in FROM, as no ID column does.
+func ExampleStatement_Of_aggregates() {
+	st := dsl.File("1124890692330272").Select(dsl.Floor, dsl.Count(), dsl.Sum("面积")).
+		Of(dsl.SelectRooms).
+		GroupBy(dsl.Floor).
+		OrderBy(dsl.Desc(dsl.Sum("面积")))
+	text, _ := parser.Format(st)
+	fmt.Println(text)
+	// Output:
+	// SELECT floor, COUNT(*), SUM(面积) FROM rooms OF file 1124890692330272 GROUP BY floor ORDER BY SUM(面积) DESC
+}
+
 // TestStatementImmutable: each builder method returns a new statement,
 // and a branch does not change its base.
 func TestStatementImmutable(t *testing.T) {

@@ -1,10 +1,8 @@
 package eval
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/binary"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -12,26 +10,6 @@ import (
 
 	"github.com/bfquery/bfquery/dsl"
 )
-
-// Table is the answer to a statement with a SELECT list: its columns and
-// rows of values, the zero dsl.Value standing for NULL (no value).
-type Table struct {
-	Select  dsl.Select
-	Columns []TableColumn
-	Rows    [][]dsl.Value
-	// Targets holds each row's target when a row belongs to one: rows of
-	// records, and groups of GROUP BY targetId. It is nil otherwise.
-	Targets []string
-}
-
-// TableColumn describes one column of a Table.
-type TableColumn struct {
-	Name   string     // the column's label: alias, key, COUNT(*)…
-	Column dsl.Column // what it is
-	// Unit is the key's unit (Index.Unit) for a key's values and for SUM,
-	// AVG, MIN and MAX of them; "" otherwise.
-	Unit string
-}
 
 // Source is what one target brings to a statement: its index and the
 // records its filter matched (nil for all of them).
@@ -100,10 +78,10 @@ type tabulator struct {
 	visible int
 	cols    [][]*column // per source, per expr: the key's column or nil
 
-	rows    [][]dsl.Value
-	targets []string
-	keys    [][]sortKey // per row, per ORDER BY item
-	orderAt []int       // per ORDER BY item, its expr
+	rows    [][]dsl.Value // groups' rows
+	targets []string      // groups' targets, by GROUP BY targetId
+	proj    *projection   // records' rows
+	orderAt []int         // per ORDER BY item, its expr
 }
 
 func newTabulator(st dsl.Statement, srcs []Source) *tabulator {
@@ -161,14 +139,12 @@ func (t *tabulator) each(s int, f func(recs []uint32)) {
 	}
 }
 
-// project makes a row per record. Rows are materialized only after they
-// are ordered and limited, so that a LIMIT 20 over many records costs
-// little more than their order.
+// project makes a row per record. Rows are made only after they are
+// ordered and limited, so that a LIMIT 20 over many records costs little
+// more than their order, and a row is its record and the numbers of its
+// first candidates in the keys' dictionaries: the text stays in the index
+// until it is written (Table.AppendText).
 func (t *tabulator) project() {
-	type ref struct {
-		s   int32
-		rec uint32
-	}
 	total := 0
 	for _, src := range t.srcs {
 		if src.Records == nil {
@@ -177,79 +153,124 @@ func (t *tabulator) project() {
 			total += src.Records.Len()
 		}
 	}
-	refs := make([]ref, 0, total)
+	p := &projection{srcs: t.srcs, exprs: t.exprs[:t.visible], keyAt: make([]int, t.visible)}
+	for j, e := range p.exprs {
+		p.keyAt[j] = -1
+		if !e.ID && !e.Target {
+			p.keyAt[j] = p.nkeys
+			p.nkeys++
+		}
+	}
+	p.cols = make([][]*column, len(t.srcs))
 	for s := range t.srcs {
-		t.each(s, func(recs []uint32) {
-			for _, r := range recs {
-				refs = append(refs, ref{int32(s), r})
+		p.cols[s] = t.cols[s][:t.visible]
+	}
+	if len(t.srcs) == 1 && t.srcs[0].Records == nil && !t.st.IsDistinct() && len(t.orderAt) == 0 {
+		// Every record of one target, in cache order: row i is record
+		// lo+i, and a key column is a slice of the key's column.
+		lo, hi := t.window(total)
+		p.base, p.n = lo, hi-lo
+		p.cells = make([]uint32, p.n*p.nkeys)
+		for j, k := range p.keyAt {
+			if c := t.cols[0][j]; k >= 0 && c != nil {
+				copy(p.cells[k*p.n:(k+1)*p.n], c.first[lo:hi])
+			}
+		}
+		t.proj = p
+		return
+	}
+	recs := make([]uint32, 0, total)
+	var srcOf []int32
+	if len(t.srcs) > 1 {
+		srcOf = make([]int32, 0, total)
+	}
+	for s := range t.srcs {
+		t.each(s, func(batch []uint32) {
+			recs = append(recs, batch...)
+			if srcOf != nil {
+				for range batch {
+					srcOf = append(srcOf, int32(s))
+				}
 			}
 		})
+	}
+	source := func(i int) int {
+		if srcOf == nil {
+			return 0
+		}
+		return int(srcOf[i])
+	}
+	// keep reorders or drops rows: the rows at idx, in that order.
+	keep := func(idx []int) {
+		r := make([]uint32, len(idx))
+		var so []int32
+		if srcOf != nil {
+			so = make([]int32, len(idx))
+		}
+		for i, k := range idx {
+			r[i] = recs[k]
+			if so != nil {
+				so[i] = srcOf[k]
+			}
+		}
+		recs, srcOf = r, so
 	}
 	if t.st.IsDistinct() {
 		seen := map[string]bool{}
 		var kb []byte
-		out := refs[:0]
-		for _, r := range refs {
+		var idx []int
+		for i, r := range recs {
 			kb = kb[:0]
 			for j := range t.visible {
-				kb = t.cellKey(kb, int(r.s), j, r.rec)
+				kb = t.cellKey(kb, source(i), j, r)
 			}
 			if !seen[string(kb)] {
 				seen[string(kb)] = true
-				out = append(out, r)
+				idx = append(idx, i)
 			}
 		}
-		refs = out
+		keep(idx)
 	}
 	if len(t.orderAt) > 0 {
-		keys := make([][]sortKey, len(refs))
-		for i, r := range refs {
+		keys := make([][]sortKey, len(recs))
+		for i, r := range recs {
 			keys[i] = make([]sortKey, len(t.orderAt))
 			for o, j := range t.orderAt {
-				keys[i][o] = t.recordKey(int(r.s), j, r.rec)
+				keys[i][o] = t.recordKey(source(i), j, r)
 			}
 		}
-		order := t.sortOrder(keys)
-		sorted := make([]ref, len(refs))
-		for i, k := range order {
-			sorted[i] = refs[k]
-		}
-		refs = sorted
+		keep(t.sortOrder(keys))
 	}
-	lo, hi := t.window(len(refs))
-	refs = refs[lo:hi]
-	// One allocation for the cells, one for the IDs' text.
-	cells := make([]dsl.Value, len(refs)*t.visible)
-	t.rows = make([][]dsl.Value, len(refs))
-	t.targets = make([]string, len(refs))
-	var ids string
-	if slices.ContainsFunc(t.exprs[:t.visible], func(c dsl.Column) bool { return c.ID }) {
-		var b []byte
-		for _, r := range refs {
-			ix := t.srcs[r.s].Index
-			b = append(b, ix.ids[ix.idOff[r.rec]:ix.idOff[r.rec+1]]...)
-		}
-		ids = string(b)
+	lo, hi := t.window(len(recs))
+	recs = recs[lo:hi]
+	if srcOf != nil {
+		srcOf = srcOf[lo:hi]
 	}
-	at := 0
-	for i, r := range refs {
-		row := cells[i*t.visible : (i+1)*t.visible : (i+1)*t.visible]
-		for j := range t.visible {
-			if t.exprs[j].ID {
-				ix := t.srcs[r.s].Index
-				n := int(ix.idOff[r.rec+1] - ix.idOff[r.rec])
-				row[j] = dsl.String(ids[at : at+n])
-				continue
+	p.recs, p.srcOf, p.n = recs, srcOf, len(recs)
+	n := len(recs)
+	p.cells = make([]uint32, n*p.nkeys)
+	for j, k := range p.keyAt {
+		if k < 0 {
+			continue
+		}
+		cells := p.cells[k*n : (k+1)*n]
+		if srcOf == nil {
+			// One column for every row: the loop the answer costs.
+			if c := t.cols[0][j]; c != nil {
+				first := c.first
+				for i, r := range recs {
+					cells[i] = first[r]
+				}
 			}
-			row[j] = t.recordValue(int(r.s), j, r.rec)
+			continue
 		}
-		if ids != "" {
-			ix := t.srcs[r.s].Index
-			at += int(ix.idOff[r.rec+1] - ix.idOff[r.rec])
+		for i, r := range recs {
+			if c := t.cols[srcOf[i]][j]; c != nil {
+				cells[i] = c.first[r]
+			}
 		}
-		t.rows[i] = row
-		t.targets[i] = t.srcs[r.s].TargetID
 	}
+	t.proj = p
 }
 
 // window returns the rows that OFFSET and LIMIT keep of n.
@@ -261,22 +282,6 @@ func (t *tabulator) window(n int) (int, int) {
 		hi = min(n, lo+limit)
 	}
 	return lo, hi
-}
-
-// recordValue is expr j of record rec of source s.
-func (t *tabulator) recordValue(s, j int, rec uint32) dsl.Value {
-	e := t.exprs[j]
-	switch {
-	case e.ID:
-		return dsl.String(t.srcs[s].Index.ID(int(rec)))
-	case e.Target:
-		return dsl.String(t.srcs[s].TargetID)
-	}
-	c := t.cols[s][j]
-	if c == nil || c.first[rec] == 0 {
-		return dsl.Value{}
-	}
-	return c.value(c.first[rec] - 1)
 }
 
 // cellKey appends what identifies expr j of a record for DISTINCT: the
@@ -393,9 +398,9 @@ func (t *tabulator) sortOrder(keys [][]sortKey) []int {
 
 // finish names the columns and returns the table.
 func (t *tabulator) finish() *Table {
-	tab := &Table{Select: t.st.Select, Rows: t.rows}
-	if tab.Rows == nil {
-		tab.Rows = [][]dsl.Value{}
+	tab := &Table{Select: t.st.Select, rows: t.rows, targets: t.targets, proj: t.proj}
+	if tab.rows == nil && tab.proj == nil {
+		tab.rows = [][]dsl.Value{}
 	}
 	for _, c := range t.exprs[:t.visible] {
 		tc := TableColumn{Name: c.Label(t.st.Select), Column: c}
@@ -407,9 +412,6 @@ func (t *tabulator) finish() *Table {
 			}
 		}
 		tab.Columns = append(tab.Columns, tc)
-	}
-	if t.targets != nil {
-		tab.Targets = t.targets
 	}
 	return tab
 }
@@ -424,31 +426,4 @@ func numberValue(f float64) dsl.Value {
 		return dsl.Number(strconv.FormatFloat(f, 'f', -1, 64))
 	}
 	return dsl.Float(f)
-}
-
-// String renders the table as tab-separated lines, for tests and
-// debugging.
-func (tab *Table) String() string {
-	var b bytes.Buffer
-	for i, c := range tab.Columns {
-		if i > 0 {
-			b.WriteByte('\t')
-		}
-		b.WriteString(c.Name)
-	}
-	b.WriteByte('\n')
-	for _, r := range tab.Rows {
-		for i, v := range r {
-			if i > 0 {
-				b.WriteByte('\t')
-			}
-			if v.Kind() == dsl.KindInvalid {
-				b.WriteString("NULL")
-			} else {
-				fmt.Fprint(&b, v)
-			}
-		}
-		b.WriteByte('\n')
-	}
-	return b.String()
 }

@@ -58,7 +58,12 @@ func TestRun(t *testing.T) {
 	require.Equal(t, []eval.TableColumn{{Name: "体积", Column: dsl.Col("体积"), Unit: "m³"}, {Name: "SUM(体积)", Column: dsl.Sum("体积"), Unit: "m³"}, {Name: "COUNT(体积)", Column: dsl.CountOf("体积")}}, tab.Columns)
 	tab, err = c.Run(parser.MustCompile(`SELECT elementId FROM file 1, 2 WHERE floor = 'F02'`))
 	require.NoError(t, err)
-	require.Equal(t, []string{"1", "1", "2", "2"}, tab.Targets)
+	var targets []string
+	for i := range tab.Len() {
+		targets = append(targets, tab.Target(i))
+	}
+	require.True(t, tab.HasTargets())
+	require.Equal(t, []string{"1", "1", "2", "2"}, targets)
 }
 
 // TestRunConcurrent: statements running at once on a fresh index build

@@ -218,7 +218,8 @@
 //
 // A statement with a SELECT list (Cache.Run, Tabulate) answers with rows.
 // Its records are those the query matches, or every record of the
-// target without WHERE. The value of a key F for a record, in a column,
+// target without WHERE: elements, rooms or areas, as the statement's
+// Select says (an ID column, or FROM rooms OF … in the query text). The value of a key F for a record, in a column,
 // a group or an aggregate, is its first candidate: the first value of the
 // top-level field (the first scalar of an array), or failing one the
 // value of the first property item with key F in document order — what
@@ -287,7 +288,11 @@
 // For columns and aggregates, a key's first candidate per record is kept
 // in a column built on first use from the postings (4 bytes a record),
 // with, for the few records that hold several values of the key, the
-// first one, which the loader notes as it reads them.
+// first one, which the loader notes as it reads them. A table of records
+// (no grouping) keeps, per row, the record and, per key column, the
+// number of its first candidate among the key's values (4 bytes a cell);
+// its text is read from the index when the row is written, so that a
+// Table of records is used while its cache is open.
 //
 // The index keeps, besides, each record's ID and the first value of name,
 // categoryName, floor, family and familyType for tables (Index.Record);

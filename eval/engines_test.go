@@ -27,6 +27,13 @@ type engine struct {
 // It fails if the mapped one did not use its index files.
 func engines(t testing.TB, lists ...[]byte) []engine {
 	t.Helper()
+	return enginesWithRooms(t, lists, nil)
+}
+
+// enginesWithRooms is engines with rooms too: rooms[i], when there is
+// one, holds the rooms of target i+1.
+func enginesWithRooms(t testing.TB, lists, rooms [][]byte) []engine {
+	t.Helper()
 	dir := t.TempDir()
 	m := &eval.Manifest{Version: eval.ManifestVersion}
 	for i, data := range lists {
@@ -37,10 +44,18 @@ func engines(t testing.TB, lists ...[]byte) []engine {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.FromSlash(path)), data, 0o644))
 		ix, err := eval.LoadIndex(bytes.NewReader(data), path, dsl.SelectElements)
 		require.NoError(t, err)
-		m.Targets = append(m.Targets, eval.TargetManifest{
+		tm := eval.TargetManifest{
 			Type: dsl.TargetFile, ID: id, Pulled: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
 			Counts: eval.Counts{Elements: ix.Len()}, Elements: []eval.Part{{Path: path}},
-		})
+		}
+		if i < len(rooms) {
+			path := sub + "/rooms.ndjson"
+			require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.FromSlash(path)), rooms[i], 0o644))
+			rix, err := eval.LoadIndex(bytes.NewReader(rooms[i]), path, dsl.SelectRooms)
+			require.NoError(t, err)
+			tm.Counts.Rooms, tm.Rooms = rix.Len(), []eval.Part{{Path: path}}
+		}
+		m.Targets = append(m.Targets, tm)
 	}
 	require.NoError(t, eval.WriteManifest(dir, m))
 	loaded, err := eval.OpenOptions(dir, eval.Options{NoIndex: true})
@@ -48,7 +63,7 @@ func engines(t testing.TB, lists ...[]byte) []engine {
 	require.NoError(t, eval.WriteIndexes(dir, "", ""))
 	files, err := filepath.Glob(filepath.Join(dir, "*", "*"+eval.IndexFileExt))
 	require.NoError(t, err)
-	require.Len(t, files, len(lists))
+	require.Len(t, files, len(lists)+len(rooms))
 	var notes []string
 	mapped, err := eval.OpenOptions(dir, eval.Options{Notify: func(s string) { notes = append(notes, s) }})
 	require.NoError(t, err)

@@ -333,14 +333,12 @@ func tableText(tb *eval.Table) []string {
 	for _, c := range tb.Columns {
 		out = append(out, "column "+c.Name+" ["+c.Unit+"]")
 	}
-	for i, row := range tb.Rows {
+	for i, row := range tb.Rows() {
 		line := ""
 		for _, v := range row {
 			line += v.String() + " | "
 		}
-		if tb.Targets != nil {
-			line += tb.Targets[i]
-		}
+		line += tb.Target(i)
 		out = append(out, line)
 	}
 	return out

@@ -27,11 +27,13 @@ const oddRecords = `{"properties":[{"group":"g","items":[{"key":"name","value":"
 
 // TestStatementDifferential checks Cache.Run, on the JSON loaded and on
 // the index files mapped, against the reference on generated models and
-// random statements with SELECT lists, over one target and over two.
+// random statements with SELECT lists, over one target and over two, over
+// elements and over rooms. Each statement runs as the text Format writes
+// compiles, so that the text of every construct is tested too.
 func TestStatementDifferential(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
-		var datas [2][]byte
-		var refs [2][]refeval.Element
+		var datas, rooms [2][]byte
+		var refs, roomRefs [2][]refeval.Element
 		for i := range 2 {
 			var buf bytes.Buffer
 			require.NoError(t, modelgen.WriteElements(&buf, modelgen.Config{Elements: 400, Seed: seed*10 + uint64(i)}, modelgen.NDJSON))
@@ -42,31 +44,50 @@ func TestStatementDifferential(t *testing.T) {
 			var err error
 			refs[i], err = refeval.DecodeNDJSON(datas[i])
 			require.NoError(t, err)
+			// Rooms of other generated records, so that a statement
+			// that read elements instead would differ: rooms are
+			// shaped as elements are, but for their id.
+			var rbuf bytes.Buffer
+			require.NoError(t, modelgen.WriteElements(&rbuf, modelgen.Config{Elements: 150, Seed: seed*10 + uint64(i) + 5}, modelgen.NDJSON))
+			rooms[i] = bytes.ReplaceAll(rbuf.Bytes(), []byte(`"elementId":`), []byte(`"id":`))
+			roomRefs[i], err = refeval.DecodeNDJSON(rooms[i])
+			require.NoError(t, err)
 		}
-		engs := engines(t, datas[0], datas[1])
+		engs := enginesWithRooms(t, datas[:], rooms[:])
 		g := refeval.NewGen(elements(t, engs[0].cache, 0), seed)
-		rowsSeen := 0
+		rowsSeen, roomRows := 0, 0
 		for i := range 300 {
-			targets := []refeval.Target{{ID: "1", Elements: refs[0]}}
+			sel, recs := dsl.SelectElements, refs
+			if i%4 == 3 {
+				sel, recs = dsl.SelectRooms, roomRefs
+			}
+			targets := []refeval.Target{{ID: "1", Elements: recs[0]}}
 			req := dsl.File("1")
 			if i%3 == 2 {
-				targets = append(targets, refeval.Target{ID: "2", Elements: refs[1]})
+				targets = append(targets, refeval.Target{ID: "2", Elements: recs[1]})
 				req = dsl.File("1", "2")
 			}
-			st := g.Statement(req, len(targets))
+			st := g.Statement(req, len(targets)).Of(sel)
 			text, err := parser.Format(st)
 			require.NoError(t, err)
+			st, err = parser.Compile(text)
+			require.NoError(t, err, text)
+			require.Equal(t, sel, st.Select, text)
 			want := refeval.Run(st, targets)
 			rowsSeen += len(want)
+			if sel == dsl.SelectRooms {
+				roomRows += len(want)
+			}
 			for _, eng := range engs {
 				got, err := eng.cache.Run(st)
 				require.NoError(t, err, text)
-				if msg := sameRows(want, got.Rows); msg != "" {
+				if msg := sameRows(want, got.Rows()); msg != "" {
 					t.Fatalf("seed %d statement %d on the %s: %s\n%s\nreference:\n%v\nengine:\n%s", seed, i, eng.name, msg, text, want, got)
 				}
 			}
 		}
 		require.Greater(t, rowsSeen, 1000, "too few rows to test much")
+		require.Greater(t, roomRows, 200, "too few rows of rooms to test much")
 	}
 }
 

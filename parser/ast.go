@@ -77,11 +77,21 @@ type Name struct {
 	Backtick *string `parser:"| @Backtick"`
 }
 
-// Target is "file <id>, …" or "integration <id>, …".
+// Target is "file <id>, …" or "integration <id>, …", after "rooms OF"
+// (or elements, areas) when it says which records the statement reads.
 type Target struct {
+	Pos     lexer.Position
+	Records *Records    `parser:"@@?"`
+	Kind    string      `parser:"@('FILE' | 'INTEGRATION')"`
+	IDs     []*TargetID `parser:"@@ (',' @@)*"`
+}
+
+// Records is the "rooms OF" of FROM rooms OF file 1: which records a
+// statement reads, elements, rooms or areas, when its SELECT list has no
+// ID column to say so (aggregates over rooms).
+type Records struct {
 	Pos  lexer.Position
-	Kind string      `parser:"@('FILE' | 'INTEGRATION')"`
-	IDs  []*TargetID `parser:"@@ (',' @@)*"`
+	Name string `parser:"@Ident 'OF'"`
 }
 
 // TargetID is a file or integration ID, as a number or a quoted string.

@@ -38,9 +38,19 @@ func (c compiler) statement(st *SelectStatement) (dsl.Statement, error) {
 		return dsl.Statement{}, c.errorf(st.From.Pos, "a statement without WHERE has no DSL request: BIMFACE lists every ID of a target without one; \"bfquery query\" answers it")
 	}
 
-	cols, pos, sel, err := c.selectList(st.Select)
+	cols, pos, sel, idAt, err := c.selectList(st.Select)
 	if err != nil {
 		return dsl.Statement{}, err
+	}
+	if r := st.From.Records; r != nil {
+		from, ok := parseRecords(r.Name)
+		switch {
+		case !ok:
+			return dsl.Statement{}, c.errorf(r.Pos, "FROM reads elements, rooms or areas OF a target, not %s", r.Name)
+		case idAt != nil && from != sel:
+			return dsl.Statement{}, c.errorf(*idAt, "%s selects %s, and FROM reads %s OF %s: select %s", sel, recordsName(sel), recordsName(from), st.From.Kind, from)
+		}
+		sel = from
 	}
 	plain := len(cols) == 1 && cols[0].ID && !st.Select.Distinct && st.Where != nil &&
 		st.GroupBy == nil && st.Having == nil && st.OrderBy == nil && st.Limit == nil
@@ -120,35 +130,51 @@ func (c compiler) statement(st *SelectStatement) (dsl.Statement, error) {
 }
 
 // selectList compiles the SELECT list; sel is what its ID column selects
-// (elements when it has none).
-func (c compiler) selectList(l *SelectList) (cols []dsl.Column, pos []lexer.Position, sel dsl.Select, err error) {
-	var idAt *lexer.Position
+// (elements when it has none), idAt where the first ID column is (nil for
+// none).
+func (c compiler) selectList(l *SelectList) (cols []dsl.Column, pos []lexer.Position, sel dsl.Select, idAt *lexer.Position, err error) {
 	for _, it := range l.Items {
 		if it.Star {
-			return nil, nil, 0, c.errorf(it.Pos, "SELECT * is not supported: name the columns, e.g. SELECT elementId, name, floor")
+			return nil, nil, 0, nil, c.errorf(it.Pos, "SELECT * is not supported: name the columns, e.g. SELECT elementId, name, floor")
 		}
 		col, err := c.operand(it.Expr, true)
 		if err != nil {
-			return nil, nil, 0, err
+			return nil, nil, 0, nil, err
 		}
 		if col.ID {
 			s, _ := dsl.ParseSelect(*it.Expr.Ident)
 			if idAt != nil && s != sel {
-				return nil, nil, 0, c.errorf(it.Pos, "a statement selects one of elementId, roomId and areaId, and %s came first at %d:%d", sel, idAt.Line, idAt.Column)
+				return nil, nil, 0, nil, c.errorf(it.Pos, "a statement selects one of elementId, roomId and areaId, and %s came first at %d:%d", sel, idAt.Line, idAt.Column)
 			}
 			sel, idAt = s, &it.Pos
 		}
 		if it.Alias != nil {
 			name, err := c.name(it.Alias)
 			if err != nil {
-				return nil, nil, 0, err
+				return nil, nil, 0, nil, err
 			}
 			col = col.As(name)
 		}
 		cols = append(cols, col)
 		pos = append(pos, it.Pos)
 	}
-	return cols, pos, sel, nil
+	return cols, pos, sel, idAt, nil
+}
+
+// parseRecords reads the records of FROM … OF: elements, rooms or areas,
+// in any case, singular too.
+func parseRecords(name string) (dsl.Select, bool) {
+	for _, s := range []dsl.Select{dsl.SelectElements, dsl.SelectRooms, dsl.SelectAreas} {
+		if n := recordsName(s); strings.EqualFold(name, n) || strings.EqualFold(name, strings.TrimSuffix(n, "s")) {
+			return s, true
+		}
+	}
+	return 0, false
+}
+
+// recordsName is the plural noun of FROM … OF: elements, rooms or areas.
+func recordsName(s dsl.Select) string {
+	return strings.TrimSuffix(s.String(), "Id") + "s"
 }
 
 // operand compiles a column: an aggregate call, elementId/roomId/areaId

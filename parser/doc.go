@@ -9,7 +9,8 @@
 //	             ["LIMIT" integer ["OFFSET" integer]] [";"] .
 //	item       = column ["AS" name] .
 //	column     = field | func "(" ( "*" | ["DISTINCT"] field ) ")" .   func: COUNT SUM AVG MIN MAX
-//	target     = ("FILE" | "INTEGRATION") id { "," id } .   id: integer or string
+//	target     = [records "OF"] ("FILE" | "INTEGRATION") id { "," id } .   id: integer or string
+//	records    = "elements" | "rooms" | "areas" .   in any case, singular too
 //	or         = and { "OR" and } .
 //	and        = not { "AND" not } .                     AND binds tighter than OR
 //	not        = "NOT" not | "(" or ")" | predicate .
@@ -28,7 +29,9 @@
 // In the SELECT list a bare elementId, roomId or areaId (singular or
 // plural) is the records' ID column and says what the statement selects
 // (elements when there is none), targetId is the target's; in backticks
-// they are keys. A SELECT of one ID column with a WHERE and nothing else
+// they are keys. A statement without an ID column says which records it
+// reads in FROM: SELECT floor, COUNT(*) FROM rooms OF file 1 GROUP BY
+// floor counts rooms (an ID column, if there is one, must agree). A SELECT of one ID column with a WHERE and nothing else
 // compiles to the plain statement of IDs; everything else makes a
 // dsl.Statement with a SELECT list, checked by Statement.Check. In HAVING
 // the left side of a condition names a column of the SELECT list (by its

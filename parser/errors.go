@@ -68,6 +68,14 @@ func syntaxError(src string, tokens []lexer.Token, err error) error {
 		return errorAt(src, off, "expected SELECT, found "+found)
 	}
 	what := expected(expect, tokens, i, prev)
+	if what == "OF" && prev > 0 && strings.EqualFold(tokens[prev-1].Value, "FROM") {
+		if _, ok := parseRecords(tokens[prev].Value); !ok {
+			// FROM files 1: the word is a misspelt target kind, not
+			// the records of rooms OF.
+			p := tokens[prev]
+			return errorAt(src, p.Pos.Offset, fmt.Sprintf("expected %s after %q, found %s", expected("Target", tokens, prev, prev-1), tokens[prev-1].Value, describeToken(p)))
+		}
+	}
 	if tokens[i].EOF() {
 		// Input that ends with a newline (or a comment) would put the
 		// caret on an empty line: put it after the last token instead.
@@ -101,8 +109,15 @@ func expected(ebnf string, tokens []lexer.Token, i, prev int) string {
 		return "BY"
 	case `"FROM"`:
 		return "FROM"
-	case "Target":
-		return "file or integration"
+	case "Target", "Records":
+		return "file or integration (or rooms OF, areas OF)"
+	case `("FILE"`:
+		if prev >= 0 && strings.EqualFold(tokens[prev].Value, "OF") {
+			return "file or integration"
+		}
+		return "file or integration (or rooms OF, areas OF)"
+	case `"OF"`:
+		return "OF"
 	case "TargetID":
 		return "a target id (a number or a quoted string)"
 	case `"WHERE"`:

@@ -22,10 +22,13 @@ func Format(st dsl.Statement) (string, error) {
 	b.WriteString("SELECT ")
 	if st.Plain() {
 		b.WriteString(st.Select.String())
-	} else if err := writeColumns(&b, st); err != nil {
-		return "", err
+	} else {
+		writeColumns(&b, st)
 	}
 	b.WriteString(" FROM ")
+	if fromRecords(st) {
+		b.WriteString(recordsName(st.Select) + " OF ")
+	}
 	b.WriteString(string(r.TargetType()))
 	for i, id := range r.TargetIDs() {
 		if i > 0 {

@@ -1,7 +1,7 @@
 package parser
 
 import (
-	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -9,13 +9,9 @@ import (
 )
 
 // writeColumns writes a SELECT list: [DISTINCT] and each column with its
-// alias. The query language selects rooms and areas by their ID column, so
-// a statement on them needs one.
-func writeColumns(b *strings.Builder, st dsl.Statement) error {
+// alias.
+func writeColumns(b *strings.Builder, st dsl.Statement) {
 	cols := st.Columns()
-	if st.Select != dsl.SelectElements && !hasID(cols) {
-		return fmt.Errorf("a statement on %ss needs %s in its SELECT list to be written as query text", strings.TrimSuffix(st.Select.String(), "Id"), st.Select)
-	}
 	if st.IsDistinct() {
 		b.WriteString("DISTINCT ")
 	}
@@ -29,16 +25,12 @@ func writeColumns(b *strings.Builder, st dsl.Statement) error {
 			writeKey(b, dsl.Key(c.Alias))
 		}
 	}
-	return nil
 }
 
-func hasID(cols []dsl.Column) bool {
-	for _, c := range cols {
-		if c.ID {
-			return true
-		}
-	}
-	return false
+// fromRecords reports whether FROM must say which records a statement
+// reads: rooms or areas without their ID column in the SELECT list.
+func fromRecords(st dsl.Statement) bool {
+	return st.Select != dsl.SelectElements && !st.Plain() && !slices.ContainsFunc(st.Columns(), func(c dsl.Column) bool { return c.ID })
 }
 
 // writeColumn writes a column as an expression (no alias). A key spelled

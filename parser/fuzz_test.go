@@ -35,6 +35,9 @@ func FuzzParse(f *testing.F) {
 	f.Add("SELECT DISTINCT familyType FROM integration 1, 2 WHERE name ~ '^C[0-9]+' AND b NOT REGEXP 'x|y'")
 	f.Add("SELECT roomId, name, `roomId` AS r FROM file 1 ORDER BY name LIMIT 3")
 	f.Add("SELECT targetId, COUNT(DISTINCT floor), MIN(a), MAX(b), AVG(c) FROM file 1, 2 GROUP BY targetId")
+	f.Add("SELECT floor, COUNT(*), SUM(面积) FROM rooms OF file 1 WHERE 面积 > 100 GROUP BY floor ORDER BY COUNT(*) DESC")
+	f.Add("SELECT DISTINCT name FROM areas OF integration '1', 2 LIMIT 2")
+	f.Add("SELECT roomId FROM room OF file 1 WHERE `of` = 1")
 	f.Fuzz(func(t *testing.T, src string) {
 		st, err := parser.Compile(src)
 		if err != nil {

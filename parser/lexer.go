@@ -18,6 +18,7 @@ var keywords = map[string]bool{
 	"BETWEEN": true, "IS": true, "NULL": true, "TRUE": true, "FALSE": true,
 	"ILIKE": true, "REGEXP": true, "DISTINCT": true, "AS": true, "GROUP": true, "BY": true,
 	"HAVING": true, "ORDER": true, "ASC": true, "DESC": true, "LIMIT": true, "OFFSET": true,
+	"OF": true,
 }
 
 // IsKeyword reports whether word is reserved in the query language.

@@ -116,7 +116,7 @@ func TestErrors(t *testing.T) {
 		{"from", `SELECT elementId WHERE a = 1`, `1:18: expected FROM after "elementId", found "WHERE"
   SELECT elementId WHERE a = 1
                    ^`},
-		{"target kind", `SELECT elementId FROM files 1 WHERE a = 1`, `1:23: expected file or integration after "FROM", found "files"
+		{"target kind", `SELECT elementId FROM files 1 WHERE a = 1`, `1:23: expected file or integration (or rooms OF, areas OF) after "FROM", found "files"
   SELECT elementId FROM files 1 WHERE a = 1
                         ^`},
 		{"target id", `SELECT elementId FROM file WHERE a = 1`, `1:28: expected a target id (a number or a quoted string) after "file", found "WHERE"

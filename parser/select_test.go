@@ -33,6 +33,12 @@ func TestCompileSelect(t *testing.T) {
 		{"targets", `SELECT targetId, COUNT(*) FROM file 1, 2 GROUP BY targetId`, `SELECT targetId, COUNT(*) FROM file 1, 2 GROUP BY targetId`, false},
 		{"key spelled like an ID", "SELECT `roomId`, `targetId` FROM file 1", "SELECT `roomId`, `targetId` FROM file 1", false},
 		{"keyword keys", "SELECT `order`, COUNT(*) FROM file 1 GROUP BY `order`", "SELECT `order`, COUNT(*) FROM file 1 GROUP BY `order`", false},
+		{"aggregates over rooms", `select floor, count(*), sum(面积) from Rooms of file 1 group by floor`, `SELECT floor, COUNT(*), SUM(面积) FROM rooms OF file 1 GROUP BY floor`, false},
+		{"columns of areas", `SELECT name, 面积 FROM area OF integration 1, 2 WHERE 面积 > 10 ORDER BY 面积 DESC`, `SELECT name, 面积 FROM areas OF integration 1, 2 WHERE 面积 > 10 ORDER BY 面积 DESC`, false},
+		{"the ID column says it already", `SELECT roomId, name FROM rooms OF file 1`, `SELECT roomId, name FROM file 1`, false},
+		{"a plain statement on rooms", `SELECT roomIds FROM rooms OF file 1 WHERE a = 1`, `SELECT roomId FROM file 1 WHERE a = 1`, true},
+		{"elements, as without", `SELECT COUNT(*) FROM elements OF file 1`, `SELECT COUNT(*) FROM file 1`, false},
+		{"a key named of", "SELECT `of`, COUNT(*) FROM rooms OF file 1 GROUP BY `of`", "SELECT `of`, COUNT(*) FROM rooms OF file 1 GROUP BY `of`", false},
 		{"text matching", `SELECT elementId FROM file 1 WHERE a ILIKE 'c%' OR b ~ '^x' OR c REGEXP 'y' OR d NOT ILIKE 'z' OR e NOT REGEXP 'w'`,
 			`SELECT elementId FROM file 1 WHERE a ILIKE 'c%' OR b REGEXP '^x' OR c REGEXP 'y' OR d NOT ILIKE 'z' OR e NOT REGEXP 'w'`, true},
 	} {
@@ -94,6 +100,18 @@ func TestCompileSelectErrors(t *testing.T) {
 		{"two kinds of ID", `SELECT roomId, areaId FROM file 1`, `1:16: a statement selects one of elementId, roomId and areaId, and roomId came first at 1:8
   SELECT roomId, areaId FROM file 1
                  ^`},
+		{"records of another kind than the ID column", `SELECT roomId, name FROM areas OF file 1`, `1:8: roomId selects rooms, and FROM reads areas OF file: select areaId
+  SELECT roomId, name FROM areas OF file 1
+         ^`},
+		{"unknown records", `SELECT COUNT(*) FROM walls OF file 1`, `1:22: FROM reads elements, rooms or areas OF a target, not walls
+  SELECT COUNT(*) FROM walls OF file 1
+                       ^`},
+		{"OF missing", `SELECT COUNT(*) FROM rooms file 1`, `1:28: expected OF after "rooms", found "file"
+  SELECT COUNT(*) FROM rooms file 1
+                             ^`},
+		{"target missing after OF", `SELECT COUNT(*) FROM rooms OF GROUP BY floor`, `1:31: expected file or integration after "OF", found "GROUP"
+  SELECT COUNT(*) FROM rooms OF GROUP BY floor
+                                ^`},
 		{"limit zero", `SELECT name FROM file 1 LIMIT 0`, `1:31: LIMIT takes an integer of at least 1, not 0
   SELECT name FROM file 1 LIMIT 0
                                 ^`},

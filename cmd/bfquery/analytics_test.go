@@ -25,6 +25,10 @@ var questions = []string{
 	"SELECT elementId, name FROM file 1124890692330272 WHERE floor = 'F01' ORDER BY elementId LIMIT 20",
 	// Every room.
 	"SELECT roomId, name FROM file 1124890692330272 ORDER BY roomId",
+	// The rooms and their area per floor.
+	"SELECT floor, COUNT(*), SUM(面积) FROM rooms OF file 1124890692330272 GROUP BY floor ORDER BY floor",
+	// The areas: how many, how large.
+	"SELECT COUNT(*), SUM(面积), MAX(面积) FROM areas OF file 1124890692330272",
 }
 
 // TestQuestions answers each question on the demo model, on a cache
@@ -36,15 +40,17 @@ func TestQuestions(t *testing.T) {
 	code, _, errOut := bfquery(t, "", "pull", "--endpoint", srv.URL, "--file", demo.FileID, "--out", dir, "-q")
 	require.Equal(t, 0, code, errOut)
 	for _, q := range questions {
-		code, want, errOut := bfquery(t, "", "query", "-f", "json", q)
-		require.Equal(t, 0, code, errOut)
-		require.NotEqual(t, "[]\n", want, q)
-		code, cached, errOut := bfquery(t, "", "query", "--cache", dir, "-f", "json", q)
-		require.Equal(t, 0, code, errOut)
-		require.Equal(t, want, cached, q)
-		code, remote, errOut := bfquery(t, "", "query", "--remote", "--endpoint", srv.URL, "-f", "json", q)
-		require.Equal(t, 0, code, errOut)
-		require.Equal(t, want, remote, q)
+		for _, f := range []string{"json", "json-table"} {
+			code, want, errOut := bfquery(t, "", "query", "-f", f, q)
+			require.Equal(t, 0, code, errOut)
+			require.NotContains(t, want, "[]", q)
+			code, cached, errOut := bfquery(t, "", "query", "--cache", dir, "-f", f, q)
+			require.Equal(t, 0, code, errOut)
+			require.Equal(t, want, cached, q)
+			code, remote, errOut := bfquery(t, "", "query", "--remote", "--endpoint", srv.URL, "-f", f, q)
+			require.Equal(t, 0, code, errOut)
+			require.Equal(t, want, remote, q)
+		}
 	}
 }
 
@@ -75,7 +81,21 @@ func TestQuerySelectLists(t *testing.T) {
 			"bfquery: 1:8: floor is neither in GROUP BY nor in an aggregate, so a group has no one value of it\n  SELECT floor, COUNT(name) FROM file 1124890692330272\n         ^\n"},
 		{"dsl of the filter", []string{"dsl", "SELECT floor, COUNT(*) FROM file " + f + " WHERE categoryName = '门' GROUP BY floor"}, 0,
 			`{"targetType":"file","targetIds":["1124890692330272"],"query":{"match":{"categoryName":"门"}}}` + "\n",
-			"bfquery: this is the request of the statement's WHERE; its SELECT list, GROUP BY, HAVING, ORDER BY, LIMIT and DISTINCT run client-side, on the records it finds (bfquery query --remote does both)\n"},
+			"bfquery: this is the request of the statement's WHERE, for query/elementIds; its SELECT list, GROUP BY, HAVING, ORDER BY, LIMIT and DISTINCT run client-side, on the elements it finds (bfquery query --remote does both)\n"},
+		{"dsl of a filter of rooms", []string{"dsl", "SELECT COUNT(*) FROM rooms OF file " + f + " WHERE floor = 'F01'"}, 0,
+			`{"targetType":"file","targetIds":["1124890692330272"],"query":{"match":{"floor":"F01"}}}` + "\n",
+			"bfquery: this is the request of the statement's WHERE, for query/roomIds; its SELECT list, GROUP BY, HAVING, ORDER BY, LIMIT and DISTINCT run client-side, on the rooms it finds (bfquery query --remote does both)\n"},
+		{"aggregates over rooms", []string{"query", "-f", "table", "SELECT floor, COUNT(*), SUM(面积) FROM rooms OF file " + f + " WHERE floor IN ('F01', 'F02') GROUP BY floor ORDER BY floor"}, 0,
+			"floor | COUNT(*) | SUM(面积) (m²)\n" +
+				"------+----------+---------------\n" +
+				"F01   | 6        | 487.98481\n" +
+				"F02   | 3        | 186.342927\n" +
+				"(2 rows)\n", ""},
+		{"json-table", []string{"query", "-f", "json-table", "SELECT floor, COUNT(*) AS rooms, SUM(面积) AS area FROM rooms OF file " + f + " GROUP BY floor ORDER BY area DESC LIMIT 2"}, 0,
+			`{"schema":{"fields":[{"name":"floor","type":"any"},{"name":"rooms","type":"integer"},{"name":"area","type":"number","unit":"m²"}]},` +
+				`"data":[{"floor":"F04","rooms":8,"area":686.9196420000001},{"floor":"F01","rooms":6,"area":487.98481}]}` + "\n", ""},
+		{"records that are not rooms or areas", []string{"query", "SELECT COUNT(*) FROM walls OF file " + f}, 2, "",
+			"bfquery: 1:22: FROM reads elements, rooms or areas OF a target, not walls\n  SELECT COUNT(*) FROM walls OF file 1124890692330272\n                       ^\n"},
 		{"explain without where", []string{"query", "--explain", "SELECT COUNT(*) FROM file " + f}, 0,
 			"file 1124890692330272 (4000 elements):\nno WHERE, every record: 4000\n\n", ""},
 	} {

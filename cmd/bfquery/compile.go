@@ -43,7 +43,8 @@ func (c *DSLCmd) Run(e *env) error {
 	}
 	if !st.Plain() {
 		// The request is the filter; BIMFACE has nothing for the rest.
-		fmt.Fprintln(e.stderr, "bfquery: this is the request of the statement's WHERE; its SELECT list, GROUP BY, HAVING, ORDER BY, LIMIT and DISTINCT run client-side, on the records it finds (bfquery query --remote does both)")
+		fmt.Fprintf(e.stderr, "bfquery: this is the request of the statement's WHERE, for query/%s; its SELECT list, GROUP BY, HAVING, ORDER BY, LIMIT and DISTINCT run client-side, on the %ss it finds (bfquery query --remote does both)\n",
+			st.Select.IDsField(), strings.TrimSuffix(st.Select.String(), "Id"))
 	}
 	return nil
 }

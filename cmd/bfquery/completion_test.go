@@ -49,7 +49,7 @@ func TestBashCompletion(t *testing.T) {
 	require.Equal(t, []string{"start", "status"}, complete("bfquery", "translate", "st"))
 	require.Equal(t, []string{"create", "show", "list", "delete"}, complete("bfquery", "share", ""))
 	require.Equal(t, []string{"--texture"}, complete("bfquery", "translate", "--tex"))
-	require.Equal(t, []string{"auto", "ids", "json", "count", "table", "csv"}, complete("bfquery", "query", "--format", ""))
+	require.Equal(t, []string{"auto", "ids", "json", "count", "table", "csv", "json-table"}, complete("bfquery", "query", "--format", ""))
 	require.Equal(t, []string{"--history"}, complete("bfquery", "shell", "--hi"))
 	require.Equal(t, []string{"bash"}, complete("bfquery", "completion", "ba"))
 }

@@ -75,6 +75,28 @@ func TestShellQueryWithoutFrom(t *testing.T) {
 		"bfquery: some statements failed: 1\n", errOut)
 }
 
+// TestShellRoomsWithoutTarget: FROM rooms without OF and a target reads
+// the rooms of the session's target, in every format (json-table
+// included); an error after it points into the text as typed.
+func TestShellRoomsWithoutTarget(t *testing.T) {
+	code, out, errOut := bfquery(t, "SELECT floor, COUNT(*) FROM rooms WHERE floor IN ('F01', 'F02') GROUP BY floor ORDER BY floor;\n"+
+		"SELECT COUNT(*) FROM areas;\n", "shell", "-q", "--format", "csv")
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, "floor,COUNT(*)\nF01,6\nF02,3\nCOUNT(*)\n8\n", out)
+	code, out, errOut = bfquery(t, "\\format json-table\nSELECT COUNT(*), SUM(面积) FROM areas;\n\\format json\nSELECT COUNT(*), SUM(面积) FROM areas;\n", "shell", "-q")
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, `{"schema":{"fields":[{"name":"COUNT(*)","type":"integer"},{"name":"SUM(面积)","type":"number","unit":"m²"}]},"data":[{"COUNT(*)":8,"SUM(面积)":538.823298}]}`+"\n"+
+		`[{"COUNT(*)":8,"SUM(面积)":538.823298}]`+"\n", out)
+
+	code, out, errOut = bfquery(t, "SELECT COUNT(*) FROM rooms WHERE floor = ;\n", "shell", "-q", "--format", "csv")
+	require.Equal(t, 2, code)
+	require.Equal(t, "", out)
+	require.Equal(t, "ERROR: 1:41: expected a value after \"=\", found end of input\n"+
+		"  SELECT COUNT(*) FROM rooms WHERE floor =\n"+
+		"                                          ^\n"+
+		"bfquery: some statements failed: 1\n", errOut)
+}
+
 // TestExitCodes: one rule, the one --help states, whichever command
 // meets the error.
 func TestExitCodes(t *testing.T) {

@@ -28,7 +28,7 @@ type ShellCmd struct {
 	LowerIn bool     `name:"lower-in" help:"With --remote: write in clauses as boolOr of matches, for servers that reject in."`
 	History string   `type:"path" env:"BFQUERY_HISTORY" placeholder:"FILE" help:"Keep the history of typed lines in FILE (default: bfquery/history in the user's state directory)."`
 	Rows    int      `default:"100" placeholder:"N" help:"Show at most N rows of a result on a terminal (0: all; scripts print all unless given); \\export writes them all."`
-	Format  string   `enum:"ids,json,count,table,csv" default:"table" help:"How results are printed: ids, json, count, table or csv; \\format changes it."`
+	Format  string   `enum:"ids,json,count,table,csv,json-table" default:"table" help:"How results are printed: ids, json, count, table, csv or json-table; \\format changes it."`
 	Timing  bool     `help:"Show how long each query took also in scripts (a terminal shows it unless \\timing off)."`
 	Conn    Remote   `embed:""`
 	Paging  `embed:""`

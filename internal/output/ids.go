@@ -101,3 +101,28 @@ func appendJSONID(dst []byte, ix *eval.Index, pos int) []byte {
 	}
 	return append(dst, '"')
 }
+
+// idTable returns a plain answer as the table of its ID column, with the
+// target's first when there are several, for the formats of tables.
+func (a Answer) idTable() *eval.Table {
+	a = a.withIDs()
+	several := len(a.Results) > 1
+	var cols []eval.TableColumn
+	if several {
+		cols = append(cols, eval.TableColumn{Name: "targetId", Column: dsl.TargetID()})
+	}
+	cols = append(cols, eval.TableColumn{Name: a.Select.String(), Column: dsl.ID()})
+	var rows [][]dsl.Value
+	var targets []string
+	for _, r := range a.Results {
+		for _, id := range r.IDs {
+			row := []dsl.Value{dsl.String(id)}
+			if several {
+				row = append([]dsl.Value{dsl.String(r.TargetID)}, row...)
+			}
+			rows = append(rows, row)
+			targets = append(targets, r.TargetID)
+		}
+	}
+	return eval.NewTable(a.Select, cols, rows, targets)
+}

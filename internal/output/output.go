@@ -1,7 +1,8 @@
 // Package output writes query answers in bfquery's formats: ids, json,
-// count, table and csv. The local engine, the remote client and the shell
-// all print through it, so that the same query prints the same way
-// wherever it ran.
+// count, table, csv and json-table (json's rows beside a Table Schema of
+// the columns with their units; table.go). The local engine, the remote
+// client and the shell all print through it, so that the same query
+// prints the same way wherever it ran.
 package output
 
 import (
@@ -29,10 +30,14 @@ const (
 	Count Format = "count" // per request, the number of IDs on one line
 	Table Format = "table" // IDs with a few useful columns, aligned
 	CSV   Format = "csv"   // the table's columns as CSV
+	// JSONTable is json's array of row objects as "data", beside a Table
+	// Schema of the columns that gives each one's type and unit
+	// (table.go), one answer per line.
+	JSONTable Format = "json-table"
 )
 
 // Formats lists the formats, for flags and help.
-var Formats = []Format{IDs, JSON, Count, Table, CSV}
+var Formats = []Format{IDs, JSON, Count, Table, CSV, JSONTable}
 
 // ParseFormat reads a format name.
 func ParseFormat(s string) (Format, error) {
@@ -41,7 +46,7 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("unknown format %q: must be one of ids, json, count, table, csv", s)
+	return "", fmt.Errorf("unknown format %q: must be one of ids, json, count, table, csv, json-table", s)
 }
 
 // Answer is the answer to one request: per target, the IDs found, and
@@ -68,7 +73,7 @@ type Answer struct {
 // Len returns the number of IDs over all targets, or a table's rows.
 func (a Answer) Len() int {
 	if a.Table != nil {
-		return len(a.Table.Rows)
+		return a.Table.Len()
 	}
 	if a.Count != nil {
 		return *a.Count
@@ -86,15 +91,10 @@ func (a Answer) Len() int {
 // Head returns the answer of a statement with a SELECT list cut to its
 // first n rows; other answers are returned as they are.
 func (a Answer) Head(n int) Answer {
-	if a.Table == nil || len(a.Table.Rows) <= n {
+	if a.Table == nil || a.Table.Len() <= n {
 		return a
 	}
-	t := *a.Table
-	t.Rows = t.Rows[:n]
-	if t.Targets != nil {
-		t.Targets = t.Targets[:n]
-	}
-	a.Table = &t
+	a.Table = a.Table.Slice(0, n)
 	return a
 }
 
@@ -105,7 +105,8 @@ type Writer struct {
 	csv    *csv.Writer
 
 	wroteHeader bool
-	csvFields   bool // the CSV has the record columns
+	csvFields   bool   // the CSV has the record columns
+	scratch     []byte // a cell's text, on its way out
 }
 
 // NewWriter returns a writer of answers in format f.
@@ -122,6 +123,9 @@ func NewWriter(w io.Writer, f Format) *Writer {
 func (w *Writer) Write(a Answer) error {
 	if a.Table != nil {
 		return w.writeTable(a.Table)
+	}
+	if w.format == JSONTable {
+		return w.writeTable(a.idTable())
 	}
 	if a.Sets != nil {
 		switch w.format {

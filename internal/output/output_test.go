@@ -53,6 +53,8 @@ func TestFormats(t *testing.T) {
 			"1124890692330272,313047,基本墙 常规 - 200mm,墙,F01,基本墙,\n" +
 			"1124890692330272,313048,\"door \"\"A\"\", left\",门,F01,单扇门,\n" +
 			"1,1.10,,,,,\n"},
+		{output.JSONTable, []output.Answer{answer, twoTargets}, `{"schema":{"fields":[{"name":"elementId","type":"string"}]},"data":[{"elementId":"313047"},{"elementId":"313048"}]}` + "\n" +
+			`{"schema":{"fields":[{"name":"targetId","type":"string"},{"name":"roomId","type":"string"}]},"data":[{"targetId":"1","roomId":"1.10"}]}` + "\n"},
 		// IDs only, as BIMFACE answers: no empty record columns.
 		{output.CSV, []output.Answer{twoTargets, answer}, "" +
 			"targetId,roomId\n" +
@@ -77,5 +79,5 @@ func TestParseFormat(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, output.CSV, f)
 	_, err = output.ParseFormat("xml")
-	require.EqualError(t, err, `unknown format "xml": must be one of ids, json, count, table, csv`)
+	require.EqualError(t, err, `unknown format "xml": must be one of ids, json, count, table, csv, json-table`)
 }

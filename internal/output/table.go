@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/mattn/go-runewidth"
 
@@ -15,9 +16,30 @@ import (
 // A statement with a SELECT list answers with an eval.Table, which every
 // format writes: table and csv its columns (table headers with the key's
 // unit), json an array of row objects (numbers as numbers, NULL as null),
-// ids the ID column and count the rows. Over several targets, ids and
-// count keep the target when rows have one: ids as "targetId<TAB>id",
-// count one "targetId<TAB>rows" line per target.
+// json-table the same array as "data" beside a Table Schema of the
+// columns with their units (below), ids the ID column and count the rows.
+// Over several targets, ids and count keep the target when rows have one:
+// ids as "targetId<TAB>id", count one "targetId<TAB>rows" line per
+// target. Cells are written from the table as they go (eval.Table's
+// AppendText), without a string for each.
+//
+// json-table is the json array in an envelope that says what each column
+// is, in the form of a Frictionless Table Schema, which is what pandas
+// writes with to_json(orient="table") and reads with
+// read_json(…, orient="table"):
+//
+//	{"schema":{"fields":[{"name":"floor","type":"any"},
+//	                     {"name":"SUM(体积)","type":"number","unit":"m³"}]},
+//	 "data":[{"floor":"F01","SUM(体积)":142.287}, …]}
+//
+// A field's type is "string" for the ID and target columns, "integer" for
+// COUNT, "number" for SUM and AVG, and "any" for a key's values, MIN and
+// MAX, whose first candidates may be numbers, text or booleans. "unit",
+// where the key has one, is the unit of its property items: the unit
+// table headers show. The json format stays the bare array, so that a
+// consumer of rows needs no envelope; json-table is for one that wants
+// the units too. A plain query (IDs) in json-table is a table of its ID
+// column, and the target's when there are several.
 
 // errNoIDColumn is what ids says of a table without the ID column.
 var errNoIDColumn = errors.New("the ids format needs elementId, roomId or areaId in the SELECT list; use table, csv, json or count")
@@ -36,22 +58,23 @@ func (w *Writer) writeTable(t *eval.Table) error {
 			return errNoIDColumn
 		}
 		several := severalTargets(t)
-		for i, r := range t.Rows {
+		for i := range t.Len() {
+			b := w.w.AvailableBuffer()
 			if several {
-				w.w.WriteString(t.Targets[i])
-				w.w.WriteByte('\t')
+				b = append(append(b, t.Target(i)...), '\t')
 			}
-			w.w.WriteString(r[id].Text())
-			w.w.WriteByte('\n')
+			b, _ = t.AppendText(b, i, id)
+			w.w.Write(append(b, '\n'))
 		}
 	case Count:
 		if !severalTargets(t) {
-			fmt.Fprintf(w.w, "%d\n", len(t.Rows))
+			fmt.Fprintf(w.w, "%d\n", t.Len())
 			break
 		}
 		var order []string
 		n := map[string]int{}
-		for _, tg := range t.Targets {
+		for i := range t.Len() {
+			tg := t.Target(i)
 			if _, ok := n[tg]; !ok {
 				order = append(order, tg)
 			}
@@ -61,8 +84,13 @@ func (w *Writer) writeTable(t *eval.Table) error {
 			fmt.Fprintf(w.w, "%s\t%d\n", tg, n[tg])
 		}
 	case JSON:
-		w.w.Write(TableJSON(t))
+		w.tableRowsJSON(t)
 		w.w.WriteByte('\n')
+	case JSONTable:
+		w.w.Write(TableSchema(t))
+		w.w.WriteString(`,"data":`)
+		w.tableRowsJSON(t)
+		w.w.WriteString("}\n")
 	case Table:
 		w.grid(t)
 	case CSV:
@@ -76,10 +104,10 @@ func (w *Writer) writeTable(t *eval.Table) error {
 				return err
 			}
 		}
-		for _, r := range t.Rows {
-			row := make([]string, len(r))
-			for i, v := range r {
-				row[i] = cell(v, t.Columns[i], false)
+		row := make([]string, len(t.Columns))
+		for i := range t.Len() {
+			for j, c := range t.Columns {
+				row[j] = w.cell(t, i, j, c, false)
 			}
 			if err := w.csv.Write(row); err != nil {
 				return err
@@ -93,61 +121,112 @@ func (w *Writer) writeTable(t *eval.Table) error {
 
 // severalTargets reports whether the rows come from more than one target.
 func severalTargets(t *eval.Table) bool {
-	for _, tg := range t.Targets {
-		if tg != t.Targets[0] {
+	if !t.HasTargets() {
+		return false
+	}
+	for i := 1; i < t.Len(); i++ {
+		if t.Target(i) != t.Target(0) {
 			return true
 		}
 	}
 	return false
 }
 
-// TableJSON writes a table as an array of row objects, members in column
-// order: numbers as numbers, NULL as null.
-func TableJSON(t *eval.Table) []byte {
-	b := []byte{'['}
-	for i, r := range t.Rows {
+// tableRowsJSON writes a table as an array of row objects, members in
+// column order: numbers as numbers, NULL as null. Each row is formatted
+// into the writer's free buffer.
+func (w *Writer) tableRowsJSON(t *eval.Table) {
+	names := make([][]byte, len(t.Columns))
+	for j, c := range t.Columns {
+		names[j] = append(dsl.AppendJSONString(nil, c.Name), ':')
+	}
+	w.w.WriteByte('[')
+	for i := range t.Len() {
+		b := w.w.AvailableBuffer()
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, '{')
-		for j, v := range r {
+		for j := range t.Columns {
 			if j > 0 {
 				b = append(b, ',')
 			}
-			b = strconv.AppendQuote(b, t.Columns[j].Name)
-			b = append(b, ':')
-			b = appendJSONValue(b, v)
+			b = append(b, names[j]...)
+			b = w.appendJSONCell(b, t, i, j)
 		}
-		b = append(b, '}')
+		w.w.Write(append(b, '}'))
 	}
-	return append(b, ']')
+	w.w.WriteByte(']')
 }
 
-func appendJSONValue(b []byte, v dsl.Value) []byte {
-	switch v.Kind() {
+// appendJSONCell appends row i's cell j as JSON. A string's text is
+// appended to the writer's scratch buffer and escaped from there.
+func (w *Writer) appendJSONCell(b []byte, t *eval.Table, i, j int) []byte {
+	var kind dsl.Kind
+	w.scratch, kind = t.AppendText(w.scratch[:0], i, j)
+	switch kind {
 	case dsl.KindInvalid:
 		return append(b, "null"...)
 	case dsl.KindNumber, dsl.KindBool:
-		return append(b, v.Text()...)
+		return append(b, w.scratch...)
 	}
-	j, _ := dsl.String(v.Text()).MarshalJSON()
-	return append(b, j...)
+	// The string lives only for the call, and w.scratch is not written
+	// meanwhile.
+	return dsl.AppendJSONString(b, unsafe.String(unsafe.SliceData(w.scratch), len(w.scratch)))
 }
 
-// cell is a value's text in a table or CSV: NULL is empty; a computed
-// number (SUM, AVG) is rounded to 12 significant digits in a table, so
-// that float64's last bits do not show.
-func cell(v dsl.Value, c eval.TableColumn, table bool) string {
-	if v.Kind() == dsl.KindInvalid {
+// TableSchema writes the start of a json-table answer: `{"schema":{…}`,
+// the Table Schema of t's columns, without the closing brace, which
+// follows the data.
+func TableSchema(t *eval.Table) []byte {
+	b := []byte(`{"schema":{"fields":[`)
+	for j, c := range t.Columns {
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"name":`...)
+		b = dsl.AppendJSONString(b, c.Name)
+		b = append(b, `,"type":"`...)
+		b = append(b, fieldType(c.Column)...)
+		b = append(b, '"')
+		if c.Unit != "" {
+			b = append(b, `,"unit":`...)
+			b = dsl.AppendJSONString(b, c.Unit)
+		}
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
+}
+
+// fieldType is a column's Table Schema type: what every value of it is.
+func fieldType(c dsl.Column) string {
+	switch {
+	case c.ID, c.Target:
+		return "string"
+	case c.Func == dsl.FuncCount:
+		return "integer"
+	case c.Func == dsl.FuncSum, c.Func == dsl.FuncAvg:
+		return "number"
+	}
+	return "any"
+}
+
+// cell is row i's cell j as text in a table or CSV: NULL is empty; a
+// computed number (SUM, AVG) is rounded to 12 significant digits in a
+// table, so that float64's last bits do not show.
+func (w *Writer) cell(t *eval.Table, i, j int, c eval.TableColumn, table bool) string {
+	var kind dsl.Kind
+	w.scratch, kind = t.AppendText(w.scratch[:0], i, j)
+	if kind == dsl.KindInvalid {
 		return ""
 	}
-	if table && v.Kind() == dsl.KindNumber && (c.Column.Func == dsl.FuncSum || c.Column.Func == dsl.FuncAvg) {
-		if f, err := strconv.ParseFloat(v.Text(), 64); err == nil {
+	if table && kind == dsl.KindNumber && (c.Column.Func == dsl.FuncSum || c.Column.Func == dsl.FuncAvg) {
+		if f, err := strconv.ParseFloat(string(w.scratch), 64); err == nil {
 			r, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
 			return strconv.FormatFloat(r, 'f', -1, 64)
 		}
 	}
-	return v.Text()
+	return string(w.scratch)
 }
 
 // grid writes a table as the table format does, headers with units.
@@ -161,11 +240,11 @@ func (w *Writer) grid(t *eval.Table) {
 		}
 		widths[i] = runewidth.StringWidth(header[i])
 	}
-	cells := make([][]string, len(t.Rows))
-	for r, row := range t.Rows {
-		cells[r] = make([]string, len(row))
-		for i, v := range row {
-			cells[r][i] = runewidth.Truncate(sanitize(cell(v, t.Columns[i], true)), maxCell, "…")
+	cells := make([][]string, t.Len())
+	for r := range cells {
+		cells[r] = make([]string, len(t.Columns))
+		for i, c := range t.Columns {
+			cells[r][i] = runewidth.Truncate(sanitize(w.cell(t, r, i, c, true)), maxCell, "…")
 			widths[i] = max(widths[i], runewidth.StringWidth(cells[r][i]))
 		}
 	}

@@ -12,17 +12,22 @@ import (
 	"github.com/bfquery/bfquery/dsl"
 )
 
-// Target is a target's elements, for Run.
+// Target is a target's elements (or rooms or areas), for Run.
 type Target struct {
 	ID       string
 	Elements []Element
 }
 
-// Run answers a statement with a SELECT list over decoded elements, by the
-// package eval documentation, as plainly as it can: the rows' values, the
+// Run answers a statement with a SELECT list over decoded elements (or
+// rooms, or areas, as the statement selects), by the package eval
+// documentation, as plainly as it can: the rows' values, the
 // zero dsl.Value for NULL. Numbers that it computes (SUM, AVG) are
 // dsl.Float values; compare them as numbers.
 func Run(st dsl.Statement, targets []Target) [][]dsl.Value {
+	if st.Plain() {
+		// The rows of a plain statement are its IDs.
+		st = st.Request.Select(dsl.ID()).Of(st.Select)
+	}
 	type rec struct {
 		target string
 		e      Element
@@ -39,7 +44,7 @@ func Run(st dsl.Statement, targets []Target) [][]dsl.Value {
 	value := func(r rec, c dsl.Column) dsl.Value {
 		switch {
 		case c.ID:
-			return dsl.String(Text(r.e["elementId"]))
+			return dsl.String(Text(r.e[idField(st.Select)]))
 		case c.Target:
 			return dsl.String(r.target)
 		}
@@ -145,6 +150,15 @@ func Run(st dsl.Statement, targets []Target) [][]dsl.Value {
 		rows[i] = rows[i][:len(cols)]
 	}
 	return rows
+}
+
+// idField is the field of a record's ID: elementId for elements, id for
+// rooms and areas, as BIMFACE sends them.
+func idField(sel dsl.Select) string {
+	if sel == dsl.SelectElements {
+		return "elementId"
+	}
+	return "id"
 }
 
 // First is a record's value of key: its first candidate, or the zero

@@ -117,7 +117,11 @@ func (c Completer) shape(toks []token) statementShape {
 			if sel, err := dsl.ParseSelect(toks[i+1].Text); err == nil {
 				s.sel = sel
 			}
-		case (t.is("FILE") || t.is("INTEGRATION")) && i > 0 && toks[i-1].is("FROM") && i+1 < len(toks):
+		case t.is("FROM") && i+2 < len(toks) && toks[i+2].is("OF"):
+			if sel, ok := recordsWord(toks[i+1]); ok {
+				s.sel = sel
+			}
+		case (t.is("FILE") || t.is("INTEGRATION")) && i > 0 && (toks[i-1].is("FROM") || toks[i-1].is("OF")) && i+1 < len(toks):
 			s.target = Target{Type: dsl.TargetType(strings.ToLower(t.Text)), ID: unquote(toks[i+1])}
 		case t.is("WHERE") && s.where < 0:
 			s.where = i + 1
@@ -202,6 +206,26 @@ func functions(prefix string) []string {
 	return out
 }
 
+// recordsWord reads the records of FROM … OF: elements, rooms or areas,
+// singular too.
+func recordsWord(t token) (dsl.Select, bool) {
+	if t.Kind != tokWord {
+		return 0, false
+	}
+	for _, s := range []dsl.Select{dsl.SelectElements, dsl.SelectRooms, dsl.SelectAreas} {
+		n := strings.TrimSuffix(s.String(), "Id")
+		if strings.EqualFold(t.Text, n) || strings.EqualFold(t.Text, n+"s") {
+			return s, true
+		}
+	}
+	return 0, false
+}
+
+func isRecordsWord(t token) bool {
+	_, ok := recordsWord(t)
+	return ok
+}
+
 // isIDColumn reports whether t is elementId, roomId or areaId.
 func isIDColumn(t token) bool {
 	_, err := dsl.ParseSelect(t.Text)
@@ -250,7 +274,14 @@ func (c Completer) queryCandidates(toks []token, prefix string) []string {
 				return keywords(prefix, "FROM")
 			}
 			return keywords(prefix, "FROM", "WHERE")
+		case last.is("FROM") && slices.ContainsFunc(toks, isIDColumn):
+			return keywords(prefix, "file", "integration")
 		case last.is("FROM"):
+			// No ID column says what the statement reads.
+			return keywords(prefix, "file", "integration", "rooms OF", "areas OF")
+		case n >= 2 && toks[n-2].is("FROM") && isRecordsWord(last):
+			return keywords(prefix, "OF")
+		case last.is("OF"):
 			return keywords(prefix, "file", "integration")
 		case last.is("FILE") || last.is("INTEGRATION") || last.is(","):
 			t := dsl.TargetType(strings.ToLower(last.Text))

@@ -15,10 +15,17 @@ type staticCatalog struct {
 	targets []shell.Target
 	keys    []dsl.Key
 	values  map[dsl.Key][]dsl.Value
+	// roomKeys are the keys of rooms, which a statement on rooms offers.
+	roomKeys []dsl.Key
 }
 
-func (c staticCatalog) Targets() []shell.Target                 { return c.targets }
-func (c staticCatalog) Keys(shell.Target, dsl.Select) []dsl.Key { return c.keys }
+func (c staticCatalog) Targets() []shell.Target { return c.targets }
+func (c staticCatalog) Keys(_ shell.Target, sel dsl.Select) []dsl.Key {
+	if sel == dsl.SelectRooms {
+		return c.roomKeys
+	}
+	return c.keys
+}
 func (c staticCatalog) Values(_ shell.Target, _ dsl.Select, k dsl.Key) []dsl.Value {
 	return c.values[k]
 }
@@ -32,6 +39,7 @@ var catalog = staticCatalog{
 		"类型 名称":        {dsl.String("C18 'a'")},
 		"categoryName": {dsl.String("墙"), dsl.String("门")},
 	},
+	roomKeys: []dsl.Key{"floor", "面积"},
 }
 
 func TestComplete(t *testing.T) {
@@ -50,6 +58,12 @@ func TestComplete(t *testing.T) {
 		{"FROM", "SELECT elementId ", shell.Target{}, shell.Completion{Start: 17, Candidates: []string{"FROM "}}},
 		{"FROM or WHERE with a target in use", "SELECT elementId ", catalog.targets[0], shell.Completion{Start: 17, Candidates: []string{"FROM ", "WHERE "}}},
 		{"target type", "SELECT elementId FROM ", shell.Target{}, shell.Completion{Start: 22, Candidates: []string{"file ", "integration "}}},
+		{"records", "SELECT floor, COUNT(*) FROM ", shell.Target{}, shell.Completion{Start: 28, Candidates: []string{"file ", "integration ", "rooms OF ", "areas OF "}}},
+		{"records typed", "select count(*) from ro", shell.Target{}, shell.Completion{Start: 21, Candidates: []string{"rooms of "}}},
+		{"OF", "SELECT COUNT(*) FROM rooms ", shell.Target{}, shell.Completion{Start: 27, Candidates: []string{"OF "}}},
+		{"target type after OF", "SELECT COUNT(*) FROM rooms OF ", shell.Target{}, shell.Completion{Start: 30, Candidates: []string{"file ", "integration "}}},
+		{"file IDs after OF", "SELECT COUNT(*) FROM areas OF file ", shell.Target{}, shell.Completion{Start: 35, Candidates: []string{"1124890692330272 ", "1124890692330999 "}}},
+		{"keys of rooms", "SELECT COUNT(*) FROM rooms OF file 1124890692330272 WHERE 面", shell.Target{}, shell.Completion{Start: 58, Candidates: []string{"面积 "}}},
 		{"target type typed", "SELECT elementId FROM INT", shell.Target{}, shell.Completion{Start: 22, Candidates: []string{"INTEGRATION "}}},
 		{"file IDs", "SELECT elementId FROM file ", shell.Target{}, shell.Completion{Start: 27, Candidates: []string{"1124890692330272 ", "1124890692330999 "}}},
 		{"file ID prefix", "SELECT elementId FROM file 11248906923302", shell.Target{}, shell.Completion{Start: 27, Candidates: []string{"1124890692330272 "}}},
@@ -95,7 +109,7 @@ func TestComplete(t *testing.T) {
 		{"use", `\use `, shell.Target{}, shell.Completion{Start: 5, Candidates: []string{"file ", "integration "}}},
 		{"use ID", `\use integration 16`, shell.Target{}, shell.Completion{Start: 17, Candidates: []string{"1648888854324400"}}},
 		{"format", `\format c`, shell.Target{}, shell.Completion{Start: 8, Candidates: []string{"count ", "csv "}}},
-		{"export format", `\export out.txt j`, shell.Target{}, shell.Completion{Start: 16, Candidates: []string{"json "}}},
+		{"export format", `\export out.txt j`, shell.Target{}, shell.Completion{Start: 16, Candidates: []string{"json ", "json-table "}}},
 		{"dsl takes a query", `\dsl SELECT elementId FROM file 1124890692330272 WHERE 体`, shell.Target{}, shell.Completion{Start: 55, Candidates: []string{"体积 "}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -175,7 +175,7 @@ func (s *Shell) print(a output.Answer, elapsed time.Duration) {
 		return
 	}
 	shown := a
-	if s.maxRows >= 0 && n > s.maxRows && s.format != output.JSON && s.format != output.Count {
+	if s.maxRows >= 0 && n > s.maxRows && s.format != output.JSON && s.format != output.JSONTable && s.format != output.Count {
 		shown = truncate(a, s.maxRows)
 	}
 	var text string

@@ -53,8 +53,8 @@ func init() {
 		{names: []string{"dsl"}, usage: `\dsl QUERY`, help: "show the DSL request a query compiles to", query: true, run: cmdDSL},
 		{names: []string{"explain"}, usage: `\explain QUERY`, help: "show how a query is answered (the same as EXPLAIN QUERY)", query: true, run: cmdExplain},
 		{names: []string{"use"}, psql: []string{"c"}, usage: `\use [file|integration ID]`, help: "set the target of queries without FROM (and of \\keys, \\values, completion); alone, show it (psql: \\c)", max: 2, check: checkUse, run: cmdUse},
-		{names: []string{"format"}, usage: `\format [ids|json|count|table|csv]`, help: "set how results are printed; alone, show it", max: 1, check: checkFormat, run: cmdFormat},
-		{names: []string{"export"}, usage: `\export FILE [ids|json|csv]`, help: "write the last result to FILE (format from the extension, ids by default)", min: 1, max: 2, check: checkExport, run: cmdExport},
+		{names: []string{"format"}, usage: `\format [ids|json|count|table|csv|json-table]`, help: "set how results are printed; alone, show it", max: 1, check: checkFormat, run: cmdFormat},
+		{names: []string{"export"}, usage: `\export FILE [ids|json|csv|json-table]`, help: "write the last result to FILE (format from the extension, ids by default)", min: 1, max: 2, check: checkExport, run: cmdExport},
 		{names: []string{"o", "out"}, usage: `\o [FILE]`, help: "send the results of the next queries to FILE, in full; alone, back to the screen", max: 1, run: cmdOut},
 		{names: []string{"timing"}, usage: `\timing [on|off]`, help: "show how long each query took (on by default)", max: 1, check: checkTiming, run: cmdTiming},
 		{names: []string{"rows"}, usage: `\rows [N]`, help: "show at most N rows of a result on the screen (0: all); alone, show N", max: 1, check: checkRows, run: cmdRows},
@@ -151,7 +151,7 @@ func checkExport(args []string) error {
 			return err
 		}
 		if f == output.Table {
-			return fmt.Errorf(`\export writes ids, json, count or csv; table is for the screen`)
+			return fmt.Errorf(`\export writes ids, json, count, csv or json-table; table is for the screen`)
 		}
 	}
 	return nil

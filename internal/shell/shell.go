@@ -229,12 +229,17 @@ func (s *Shell) compile(ctx context.Context, src string, strict bool) (dsl.State
 		compile = parser.CompileDSL
 	}
 	at, ok := missingFrom(src)
+	ins := " FROM "
 	if !ok {
-		return compile(src)
+		if at, ok = missingTarget(src); !ok {
+			return compile(src)
+		}
+		ins = " OF "
 	}
 	t, err := s.target(ctx)
 	if err != nil {
-		// The caret goes under WHERE, where FROM was expected.
+		// The caret goes under WHERE, where FROM was expected, or after
+		// FROM rooms, where OF was.
 		at += len(src[at:]) - len(strings.TrimLeft(src[at:], " \t\r\n"))
 		return dsl.Statement{}, &dsl.Error{Pos: dsl.PositionAt(src, at), Msg: "a query without FROM runs on the session's target: " + err.Error(), Source: dsl.SourceLine(src, at)}
 	}
@@ -242,7 +247,7 @@ func (s *Shell) compile(ctx context.Context, src string, strict bool) (dsl.State
 	if !isDigits(id) {
 		id = dsl.QuoteString(id)
 	}
-	ins := " FROM " + string(t.Type) + " " + id
+	ins += string(t.Type) + " " + id
 	st, err := compile(src[:at] + ins + src[at:])
 	var de *dsl.Error
 	if errors.As(err, &de) && de.Pos.IsValid() {
@@ -280,6 +285,23 @@ func missingFrom(src string) (int, bool) {
 		return 0, false
 	}
 	return len(string(rs[:toks[i+1].End])), true
+}
+
+// missingTarget reports whether src reads FROM rooms (or areas, elements)
+// without OF and a target, and the byte offset where they go.
+func missingTarget(src string) (int, bool) {
+	rs := []rune(src)
+	toks := lex(rs)
+	for i, t := range toks {
+		if !t.is("FROM") {
+			continue
+		}
+		if i+1 < len(toks) && isRecordsWord(toks[i+1]) && (i+2 == len(toks) || !toks[i+2].is("OF")) {
+			return len(string(rs[:toks[i+1].End])), true
+		}
+		return 0, false
+	}
+	return 0, false
 }
 
 // statement runs one statement.
