@@ -269,8 +269,8 @@ func init() {
 
 // writeRun writes a run's rows as one file, key after key in key order;
 // a key's rows keep record order.
-func writeRun(name string, f Format, targetType string, groupRows int, codec *zstdCodec, r *run) (err error) {
-	w, err := createRows(name, f, "key", groupRows, codec, PropertyColumns, propertyFields)
+func writeRun(name string, f Format, targetType string, groupRows int, codecs codecs, r *run) (err error) {
+	w, err := createRows(name, f, "key", groupRows, codecs, PropertyColumns, propertyFields)
 	if err != nil {
 		return err
 	}

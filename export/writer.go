@@ -57,9 +57,11 @@ type rowWriter[T any] interface {
 // createRows makes the file name and a writer of rows of type T in
 // format f; sortedBy names the column the rows come sorted by, if any, so
 // that Parquet's metadata can say so, and groupRows is the rows of a
-// Parquet row group, and codec compresses its pages. header and fields
+// Parquet row group, and codecs compress its pages (better compression
+// than zstd's default level except on fastColumns: texts do not compress
+// much, and the files are written once and read many times). header and fields
 // give CSV its columns.
-func createRows[T any](name string, f Format, sortedBy string, groupRows int, codec *zstdCodec, header []string, fields func(*T, []string) []string) (rowWriter[T], error) {
+func createRows[T any](name string, f Format, sortedBy string, groupRows int, codecs codecs, header []string, fields func(*T, []string) []string) (rowWriter[T], error) {
 	file, err := os.Create(name)
 	if err != nil {
 		return nil, err
@@ -71,7 +73,8 @@ func createRows[T any](name string, f Format, sortedBy string, groupRows int, co
 	switch f {
 	case Parquet:
 		opts := []parquet.WriterOption{
-			parquet.Compression(codec),
+			parquet.Compression(codecs.better),
+			schemaOf[T](codecs),
 			parquet.MaxRowsPerRowGroup(int64(groupRows)),
 			parquet.CreatedBy("bfquery", "1", ""),
 			parquet.DictionaryMaxBytes(1 << 20),
