@@ -374,7 +374,8 @@ func (rr *recordReader) record() error {
 	rr.n++
 
 	rec := &rr.rec
-	rec.ID, rec.RawID = string(id), string(rr.id)
+	rec.ID = string(id)
+	rec.RawID = rec.ID[len(rec.ID)-len(rr.id):]
 	rec.FileID, _, _ = strings.Cut(rec.ID, ".")
 	if rec.FileID == rec.ID {
 		rec.FileID = ""

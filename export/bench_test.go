@@ -36,14 +36,15 @@ func dirSize(b *testing.B, dir string) int64 {
 }
 
 // BenchmarkExport exports a generated model (NDJSON, not gzipped, so that
-// its JSON size is what is on disk) to Parquet, and reports elements/s and
-// the Parquet's size as a fraction of the JSON's. BenchmarkOpenBaseline
-// loads the same model into the engine's index: the same reading, for
-// comparison.
+// its JSON size is what is on disk) to Parquet, and reports elements/s,
+// the CPU time of an export (cpu-s/op, all goroutines) and the Parquet's
+// size as a fraction of the JSON's. BenchmarkOpenBaseline loads the same
+// model into the engine's index: the same reading, for comparison.
 func BenchmarkExport(b *testing.B) {
 	cache := benchCache(b)
 	json := dirSize(b, cache)
 	var size int64
+	defer reportCPU(b)()
 	for b.Loop() {
 		out := b.TempDir()
 		_, err := export.Export(cache, out, export.Options{})
@@ -58,11 +59,23 @@ func BenchmarkExport(b *testing.B) {
 func BenchmarkOpenBaseline(b *testing.B) {
 	cache := benchCache(b)
 	b.SetBytes(dirSize(b, cache))
+	defer reportCPU(b)()
 	for b.Loop() {
 		_, err := eval.Open(cache)
 		require.NoError(b, err)
 	}
 	b.ReportMetric(float64(benchElements(b))*float64(b.N)/b.Elapsed().Seconds(), "elements/s")
+}
+
+// reportCPU starts measuring CPU time; the function it returns reports it
+// per operation as cpu-s/op.
+func reportCPU(b *testing.B) func() {
+	start, ok := cpuTime()
+	return func() {
+		if end, ok2 := cpuTime(); ok && ok2 && b.N > 0 {
+			b.ReportMetric((end-start).Seconds()/float64(b.N), "cpu-s/op")
+		}
+	}
 }
 
 var benchCaches = map[int]string{}

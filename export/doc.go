@@ -61,17 +61,25 @@
 //
 // # Parquet
 //
-// Written with github.com/parquet-go/parquet-go: zstd, dictionary
-// encoding of the columns with few distinct values (kinds, keys, groups,
-// units, the standard keys; not value_text, whose values are mostly
-// distinct), delta encoding of IDs, page and column statistics, pages of
-// 1 MB before compression, row groups of at most DefaultRowGroupRows rows,
-// and the properties files declare that they are sorted by key.
+// Written with github.com/parquet-go/parquet-go: zstd (at its better
+// level for texts; at its default level for IDs and doubles, which the
+// better level made no smaller), dictionary encoding of the columns with
+// few distinct values (kinds, keys, groups, units, the standard keys; not
+// value_text, whose values are mostly distinct), delta encoding of IDs,
+// column statistics and page indexes (not statistics in each data page's
+// header, which repeat the page index), pages of 1 MB before
+// compression, row groups of at most DefaultRowGroupRows rows, and the
+// properties files declare that they are sorted by key.
 //
-// Records are read on one goroutine; the elements file is written on
-// another, and each run of properties on one of its own, as many at once
-// as there are processors (a run is sorted, encoded and compressed by the
-// goroutine that writes it), while the next records are read. Runs hold
-// their rows without pointers and are reused once written. CSV has a header and cannot tell NULL from an empty
-// string; NDJSON writes NULL as null.
+// Records are read on one goroutine, which puts each properties row in
+// its key's bucket of the current run (its ID and text copied into the
+// bucket's chunks of bytes); the elements file is written on another
+// goroutine, and each run of properties on one of its own, as many at
+// once as there are processors (a run is written key after key, encoded
+// and compressed by the goroutine that writes it), while the next records
+// are read. Runs hold their rows without pointers and are reused once
+// written; zstd's encoders are kept for the whole export.
+//
+// CSV has a header and cannot tell NULL from an empty string; NDJSON
+// writes NULL as null.
 package export

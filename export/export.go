@@ -9,9 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
-	"unsafe"
 
 	"golang.org/x/sync/errgroup"
 
@@ -107,6 +105,9 @@ func ExportFS(fsys fs.FS, name, out string, opt Options) (*Stats, error) {
 	x.writes, x.failed = errgroup.WithContext(context.Background())
 	x.writes.SetLimit(runtime.GOMAXPROCS(0))
 	x.free = make(chan *run, runtime.GOMAXPROCS(0)+1)
+	// One encoder for each file being written at once: the runs and the
+	// elements.
+	x.codecs = newCodecs(runtime.GOMAXPROCS(0) + 1)
 	var cur *eval.TargetManifest
 	var curSel dsl.Select
 	started := map[string]bool{}
@@ -232,8 +233,8 @@ func validID(id string) bool {
 
 // exporter writes the partitions of one target at a time. Records are
 // read on the caller's goroutine; the elements file is written on a
-// goroutine of its own, and each run of properties rows is sorted and
-// written on another, several at once, while the next records are read.
+// goroutine of its own, and each run of properties rows on another,
+// several at once, while the next records are read.
 type exporter struct {
 	opt   Options
 	dir   string
@@ -251,125 +252,7 @@ type exporter struct {
 	writes *errgroup.Group
 	failed context.Context
 	free   chan *run // runs written out, for reuse
-}
-
-// run holds the properties rows of one run without pointers, so that the
-// garbage collector has nothing to scan in it: texts sit in one byte arena,
-// and keys, groups, units and value types, which repeat, are interned.
-// Rows are kept in blocks that never move once allocated.
-type run struct {
-	arena []byte
-	rows  [][]prop
-	spare [][]prop // the blocks allocated, rows the first of them
-	n     int
-	strs  []string
-	index map[string]uint32
-	// last is the key interned for the field or item at each position of
-	// the previous record: records of a model mostly list the same keys
-	// in the same order, and comparing two strings costs less than
-	// hashing one.
-	last [2][]interned
-}
-
-type interned struct {
-	s string
-	i uint32
-}
-
-// runBlock is the number of rows of a block of a run.
-const runBlock = 1 << 16
-
-type span32 struct{ off, n uint32 }
-
-// prop is one properties row of a run; key, group, unit and vtype are
-// indexes in the run's strs (+1, so that 0 is none).
-type prop struct {
-	id, text                span32
-	key, group, unit, vtype uint32
-	num                     float64
-	kind                    dsl.Kind
-	sel                     dsl.Select
-	hasNum                  bool
-}
-
-// newRun returns an empty run, one written out earlier if there is one,
-// so that its memory is reused.
-func (x *exporter) newRun() *run {
-	select {
-	case r := <-x.free:
-		return r
-	default:
-		return &run{index: map[string]uint32{}}
-	}
-}
-
-// recycle empties r and keeps it for newRun.
-func (x *exporter) recycle(r *run) {
-	r.arena, r.rows, r.n, r.strs = r.arena[:0], r.rows[:0], 0, r.strs[:0]
-	clear(r.index)
-	r.last[0], r.last[1] = r.last[0][:0], r.last[1][:0]
-	select {
-	case x.free <- r:
-	default:
-	}
-}
-
-func (r *run) put(s string) span32 {
-	off := len(r.arena)
-	r.arena = append(r.arena, s...)
-	return span32{uint32(off), uint32(len(s))}
-}
-
-// intern returns the index of s in the run's strs (+1). s is copied, so
-// that the run keeps no record's text.
-func (r *run) intern(s string) uint32 {
-	if i, ok := r.index[s]; ok {
-		return i
-	}
-	s = strings.Clone(s)
-	r.strs = append(r.strs, s)
-	r.index[s] = uint32(len(r.strs))
-	return uint32(len(r.strs))
-}
-
-// internKey interns the key of a record's field (of 0) or item (of 1) at
-// position at, first trying the key at that position in the previous
-// record.
-func (r *run) internKey(of, at int, s string) uint32 {
-	last := r.last[of]
-	if at < len(last) && last[at].s == s {
-		return last[at].i
-	}
-	i := r.intern(s)
-	if at < len(last) {
-		last[at] = interned{r.strs[i-1], i}
-	} else if at == len(last) {
-		r.last[of] = append(last, interned{r.strs[i-1], i})
-	}
-	return i
-}
-
-func (r *run) add(p prop) {
-	if r.n%runBlock == 0 {
-		if b := len(r.rows); b < len(r.spare) {
-			r.rows = append(r.rows, r.spare[b][:0])
-		} else {
-			r.spare = append(r.spare, make([]prop, 0, runBlock))
-			r.rows = append(r.rows, r.spare[b])
-		}
-	}
-	b := &r.rows[len(r.rows)-1]
-	*b = append(*b, p)
-	r.n++
-}
-
-// text returns a text of the arena without copying it: the arena is not
-// written to once the run is being written out.
-func (r *run) text(s span32) string {
-	if s.n == 0 {
-		return ""
-	}
-	return unsafe.String(&r.arena[s.off], int(s.n))
+	codecs codecs
 }
 
 func (x *exporter) ext() string { return "." + string(x.opt.Format) }
@@ -381,7 +264,7 @@ func (x *exporter) startTarget(tm *eval.TargetManifest) error {
 			return err
 		}
 	}
-	w, err := createRows(filepath.Join(x.dir, PartitionDir(ElementsTable, tm.ID), "part-00000"+x.ext()), x.opt.Format, "", x.opt.RowGroupRows, ElementColumns, elementFields)
+	w, err := createRows(filepath.Join(x.dir, PartitionDir(ElementsTable, tm.ID), "part-00000"+x.ext()), x.opt.Format, "", x.opt.RowGroupRows, x.codecs, ElementColumns, elementFields)
 	if err != nil {
 		return err
 	}
@@ -428,42 +311,16 @@ func (x *exporter) add(sel dsl.Select, rec *eval.RawRecord) error {
 	}
 	x.seq++
 	x.stats.Records++
-	r := x.run
-	id := r.put(rec.ID)
-	for i, f := range rec.Fields {
-		p := prop{id: id, key: r.internKey(0, i, f.Key), text: r.put(f.Text), kind: f.Kind, sel: sel}
-		p.num, p.hasNum = number(f.Kind, f.Text)
-		r.add(p)
-	}
-	group, groupID := "", uint32(0)
-	for i, it := range rec.Properties {
-		// Items of a group come together.
-		if groupID == 0 || it.Group != group {
-			group, groupID = it.Group, r.intern(it.Group)
-		}
-		p := prop{id: id, group: groupID, key: r.internKey(1, i, it.Key), kind: it.Kind, sel: sel}
-		if it.Kind != dsl.KindInvalid {
-			p.text = r.put(it.Text)
-			p.num, p.hasNum = number(it.Kind, it.Text)
-		}
-		if it.Unit != "" {
-			p.unit = r.intern(it.Unit)
-		}
-		if it.ValueType != "" {
-			p.vtype = r.intern(it.ValueType)
-		}
-		r.add(p)
-	}
+	x.run.addRecord(sel, rec)
 	if x.run.n >= x.opt.RunRows {
 		return x.flushRun()
 	}
 	return nil
 }
 
-// flushRun hands the current run to a goroutine that sorts and writes
-// it, once fewer runs than processors are being written: reading the
-// next records overlaps with writing these. A run being written keeps
-// pointers into no record, so that records are freed as they are read.
+// flushRun hands the current run to a goroutine that writes it, once
+// fewer runs than processors are being written: reading the next records
+// overlaps with writing these.
 func (x *exporter) flushRun() error {
 	if err := x.failed.Err(); err != nil {
 		// A write failed: Wait reports it.
@@ -478,127 +335,10 @@ func (x *exporter) flushRun() error {
 		x.stats.Properties += int64(r.n)
 		tt, f, rows := string(x.tm.Type), x.opt.Format, x.opt.RowGroupRows
 		x.writes.Go(func() error {
-			err := writeRun(name, f, tt, rows, r)
+			err := writeRun(name, f, tt, rows, x.codecs, r)
 			x.recycle(r)
 			return err
 		})
-	}
-	return nil
-}
-
-var (
-	kindNames [dsl.KindBool + 1]*string
-	trueV     = true
-	falseV    = false
-	selNames  [dsl.SelectAreas + 1]string
-)
-
-func init() {
-	for _, k := range []dsl.Kind{dsl.KindString, dsl.KindNumber, dsl.KindBool} {
-		s := valueKind(k)
-		kindNames[k] = &s
-	}
-	for _, s := range []dsl.Select{dsl.SelectElements, dsl.SelectRooms, dsl.SelectAreas} {
-		selNames[s] = KindName(s)
-	}
-}
-
-// writeRun sorts a run's rows by key (a counting sort: a key's rows keep
-// record order) and writes them as one file.
-func writeRun(name string, f Format, targetType string, groupRows int, r *run) (err error) {
-	w, err := createRows(name, f, "key", groupRows, PropertyColumns, propertyFields)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, w.Close()) }()
-	// Keys in order, then each key's first position in the sorted rows.
-	start := make([]int, len(r.strs)+2)
-	for _, b := range r.rows {
-		for i := range b {
-			start[b[i].key+1]++
-		}
-	}
-	keys := make([]uint32, 0, len(r.strs))
-	for k := range r.strs {
-		if start[k+2] > 0 {
-			keys = append(keys, uint32(k+1))
-		}
-	}
-	slices.SortFunc(keys, func(a, b uint32) int { return strings.Compare(r.strs[a-1], r.strs[b-1]) })
-	pos := make([]int, len(r.strs)+1)
-	at := 0
-	for _, k := range keys {
-		pos[k] = at
-		at += start[k+1]
-	}
-	order := make([]*prop, r.n)
-	for _, b := range r.rows {
-		for i := range b {
-			order[pos[b[i].key]] = &b[i]
-			pos[b[i].key]++
-		}
-	}
-	str := func(i uint32) *string {
-		if i == 0 {
-			return nil
-		}
-		return &r.strs[i-1]
-	}
-	batch := make([]Property, 0, 4096)
-	ids := make([]string, 0, 4096)
-	texts := make([]string, 0, 4096)
-	nums := make([]float64, 0, 4096)
-	flush := func() error {
-		_, err := w.Write(batch)
-		batch, ids, texts, nums = batch[:0], ids[:0], texts[:0], nums[:0]
-		return err
-	}
-	// A key's rows start a row group when they would not fit in what is
-	// left of the current one, so that a key spans as few row groups as
-	// its rows need: a reader looking for one key skips the others.
-	cur, inGroup := uint32(0), 0
-	for _, p := range order {
-		if p.key != cur {
-			cur = p.key
-			if n := start[cur+1]; inGroup > 0 && inGroup+n > groupRows {
-				if err := flush(); err != nil {
-					return err
-				}
-				if err := w.EndGroup(); err != nil {
-					return err
-				}
-				inGroup = 0
-			}
-		}
-		if inGroup++; inGroup == groupRows {
-			inGroup = 0 // the writer ends a full row group itself
-		}
-		ids = append(ids, r.text(p.id))
-		row := Property{TargetType: targetType, Kind: selNames[p.sel], ID: ids[len(ids)-1],
-			Group: str(p.group), Key: r.strs[p.key-1], ValueKind: kindNames[p.kind], Unit: str(p.unit), ValueType: str(p.vtype)}
-		if p.kind != dsl.KindInvalid {
-			texts = append(texts, r.text(p.text))
-			row.ValueText = &texts[len(texts)-1]
-		}
-		if p.hasNum {
-			nums = append(nums, p.num)
-			row.ValueNum = &nums[len(nums)-1]
-		}
-		if p.kind == dsl.KindBool {
-			row.ValueBool = &falseV
-			if r.text(p.text) == "true" {
-				row.ValueBool = &trueV
-			}
-		}
-		batch = append(batch, row)
-		if len(batch) == cap(batch) {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	if len(batch) > 0 {
-		return flush()
 	}
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"strconv"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/compress/zstd"
 )
 
 // Format is the format of a dataset's files.
@@ -58,8 +57,11 @@ type rowWriter[T any] interface {
 // createRows makes the file name and a writer of rows of type T in
 // format f; sortedBy names the column the rows come sorted by, if any, so
 // that Parquet's metadata can say so, and groupRows is the rows of a
-// Parquet row group. header and fields give CSV its columns.
-func createRows[T any](name string, f Format, sortedBy string, groupRows int, header []string, fields func(*T, []string) []string) (rowWriter[T], error) {
+// Parquet row group, and codecs compress its pages (better compression
+// than zstd's default level except on fastColumns: texts do not compress
+// much, and the files are written once and read many times). header and fields
+// give CSV its columns.
+func createRows[T any](name string, f Format, sortedBy string, groupRows int, codecs codecs, header []string, fields func(*T, []string) []string) (rowWriter[T], error) {
 	file, err := os.Create(name)
 	if err != nil {
 		return nil, err
@@ -71,11 +73,13 @@ func createRows[T any](name string, f Format, sortedBy string, groupRows int, he
 	switch f {
 	case Parquet:
 		opts := []parquet.WriterOption{
-			parquet.Compression(&zstdCodec),
+			parquet.Compression(codecs.better),
+			schemaOf[T](codecs),
 			parquet.MaxRowsPerRowGroup(int64(groupRows)),
 			parquet.CreatedBy("bfquery", "1", ""),
 			parquet.DictionaryMaxBytes(1 << 20),
 			parquet.PageBufferSize(pageBytes),
+			parquet.DataPageStatistics(false),
 		}
 		if sortedBy != "" {
 			opts = append(opts, parquet.SortingWriterConfig(parquet.SortingColumns(parquet.Ascending(sortedBy))))
@@ -171,12 +175,6 @@ func propertyFields(p *Property, rec []string) []string {
 	return append(rec, p.TargetType, p.Kind, p.ID, str(p.Group), p.Key, str(p.ValueKind), str(p.ValueText),
 		float(p.ValueNum), b, str(p.Unit), str(p.ValueType))
 }
-
-// zstdCodec compresses harder than zstd's default level: IDs, GUIDs and
-// coordinates do not compress much, and the files are written once and
-// read many times. Files are written in parallel, so the level costs
-// less time than it costs work.
-var zstdCodec = zstd.Codec{Level: zstd.SpeedBetterCompression}
 
 // elementBatchRows is the number of rows of an elementBatch.
 const elementBatchRows = 4096
