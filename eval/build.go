@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/binary"
 	"fmt"
@@ -14,22 +13,32 @@ import (
 
 func maxProcs() int { return runtime.GOMAXPROCS(0) }
 
-// finish builds the Index from what was read, freeing the builder's
-// parts as it goes so that the peak stays near the size of the result.
+// finish builds the Index from what was read. The builder's arrays are
+// scratch, freed as soon as they are used, and the index's are made at
+// their final size, so that the peak stays near the size of the result
+// (see "Memory while loading" in BENCHMARKS.md).
 func (b *builder) finish() (*Index, error) {
+	defer b.free()
+	// What reading left on the heap (the scanner's window, batches, the
+	// tables of the largest record) is garbage now: collected before the
+	// index is made rather than on top of it.
+	runtime.GC()
 	n := int(b.n)
-	for len(b.pvEnd) < n {
-		b.pvEnd = append(b.pvEnd, uint32(len(b.pv)))
+	for len(b.pvEnd.s) < n {
+		b.pvEnd.push(uint32(len(b.pv.s)))
 	}
+	b.keySum.free()
+	b.unitSet.free()
 	b.keys.freeTable()
 	b.vals.freeTable()
-	ix := &Index{name: b.name, n: n, ids: b.ids.arena, idOff: b.ids.off}
-	b.ids = nil
+	b.ids.freeTable()
+	ix := &Index{name: b.name, n: n, ids: slices.Clone(b.ids.arena.s), idOff: slices.Clone(b.ids.off.s)}
+	b.ids.free()
 
 	// Keys in the order first read, found through a hash table.
 	nk := b.keys.len()
-	ix.keyNames, ix.keyOff = b.keys.arena, b.keys.off
-	b.keys = nil
+	ix.keyNames, ix.keyOff = slices.Clone(b.keys.arena.s), slices.Clone(b.keys.off.s)
+	b.keys.free()
 	size := 2
 	for size < 2*nk {
 		size <<= 1
@@ -44,32 +53,37 @@ func (b *builder) finish() (*Index, error) {
 		ix.keyHash[h] = uint32(k) + 1
 	}
 
-	// Values, key after key, each key's in the order first seen.
+	// Values, key after key, each key's in the order first seen: newID
+	// is the number of each value read.
 	nv := b.vals.len()
-	vRank := make([]uint32, nv) // the key of each value
+	var newID scratch[uint32]
+	defer newID.free()
+	newID.zeros(nv)
 	ix.keyVal = make([]uint32, nk+1)
 	for v := range nv {
 		r := binary.LittleEndian.Uint32(b.vals.text(uint32(v)))
-		vRank[v] = r
+		newID.s[v] = r // its key, for now
 		ix.keyVal[r+1]++
 	}
 	for r := range nk {
 		ix.keyVal[r+1] += ix.keyVal[r]
 	}
-	newID := make([]uint32, nv)
 	{
-		next := slices.Clone(ix.keyVal[:nk])
+		var next scratch[uint32]
+		next.pushAll(ix.keyVal[:nk])
 		for v := range nv {
-			newID[v] = next[vRank[v]]
-			next[vRank[v]]++
+			r := newID.s[v]
+			newID.s[v] = next.s[r]
+			next.s[r]++
 		}
+		next.free()
 	}
 	ix.kinds = make([]byte, nv)
 	ix.off = make([]uint32, nv+1)
 	for v := range nv {
 		t := b.vals.text(uint32(v))
-		ix.kinds[newID[v]] = t[4]
-		ix.off[newID[v]+1] = uint32(len(t) - 4) // text and its 0 byte
+		ix.kinds[newID.s[v]] = t[4]
+		ix.off[newID.s[v]+1] = uint32(len(t) - 4) // text and its 0 byte
 	}
 	var blobSize uint64
 	for v := range nv {
@@ -81,28 +95,33 @@ func (b *builder) finish() (*Index, error) {
 	}
 	ix.blob = make([]byte, blobSize)
 	for v := range nv {
-		copy(ix.blob[ix.off[newID[v]]:], b.vals.text(uint32(v))[5:])
+		copy(ix.blob[ix.off[newID.s[v]]:], b.vals.text(uint32(v))[5:])
 	}
-	b.vals, b.last = nil, nil
+	b.vals.free()
+
+	// From here on values have their new numbers.
+	for i, v := range b.pv.s {
+		b.pv.s[i] = newID.s[v]
+	}
+	for i := 2; i < len(b.multi); i += 3 {
+		b.multi[i] = newID.s[b.multi[i]]
+	}
 	for i := range ix.summary {
-		sum := b.summary[i]
-		b.summary[i] = nil
-		for uint32(len(sum)) < b.n {
-			sum = append(sum, 0)
-		}
-		for r, v := range sum {
+		sum := make([]uint32, n)
+		for r, v := range b.summary[i].s {
 			if v != 0 {
-				sum[r] = newID[v-1] + 1
+				sum[r] = newID.s[v-1] + 1
 			}
 		}
-		ix.summary[i] = slices.Clip(sum)
+		b.summary[i].free()
+		ix.summary[i] = sum
 	}
+	newID.free()
 
-	ix.buildFirsts(b, newID)
-	if err := ix.buildSets(b, newID, vRank); err != nil {
+	ix.buildFirsts(b)
+	if err := ix.buildSets(b); err != nil {
 		return nil, err
 	}
-	newID, vRank = nil, nil
 	ix.buildTables()
 	ix.buildNumbers()
 	return ix, nil
@@ -110,7 +129,7 @@ func (b *builder) finish() (*Index, error) {
 
 // buildFirsts keeps the units of the keys that have one and the first
 // candidates of the records holding several values of a key, by key.
-func (ix *Index) buildFirsts(b *builder, newID []uint32) {
+func (ix *Index) buildFirsts(b *builder) {
 	// unitEnd holds (key, end) pairs in the order units were found.
 	type unit struct{ k, start, end uint32 }
 	var us []unit
@@ -126,12 +145,8 @@ func (ix *Index) buildFirsts(b *builder, newID []uint32) {
 		ix.units = append(ix.units, b.unitArena[u.start:u.end]...)
 		ix.unitOff = append(ix.unitOff, uint32(len(ix.units)))
 	}
-	b.unitEnd, b.unitSet, b.unitArena = nil, nil, nil
+	b.unitEnd, b.unitArena = nil, nil
 
-	for k := range b.first {
-		b.endFirst(uint32(k))
-	}
-	b.first = nil
 	// The triples come in the order records ended: by record within each
 	// key, which a stable sort by key keeps.
 	m := len(b.multi) / 3
@@ -151,7 +166,7 @@ func (ix *Index) buildFirsts(b *builder, newID []uint32) {
 			ix.multiKeys = append(ix.multiKeys, k)
 		}
 		ix.multiRec = append(ix.multiRec, b.multi[3*i+1])
-		ix.multiFirst = append(ix.multiFirst, newID[b.multi[3*i+2]]-ix.keyVal[k])
+		ix.multiFirst = append(ix.multiFirst, b.multi[3*i+2]-ix.keyVal[k])
 	}
 	if len(ix.multiKeys) > 0 {
 		ix.multiOff = append(ix.multiOff, uint32(len(ix.multiRec)))
@@ -165,40 +180,67 @@ func (ix *Index) allSet(k uint32) uint32 { return ix.keyVal[k+1] + k }
 // buildSets makes the sets of records from the builder's values per
 // record: counted, then filled in record order, so each is sorted; the
 // big ones become bitmaps.
-func (ix *Index) buildSets(b *builder, newID, vRank []uint32) error {
+func (ix *Index) buildSets(b *builder) error {
 	nk := len(ix.keyOff) - 1
 	ns := len(ix.kinds) + nk
-	// each record's values, then its keys once each.
+	var keyOf, keyLast scratch[uint32]
+	defer keyOf.free()
+	defer keyLast.free()
+	keyOf.zeros(len(ix.kinds))
+	multi := 0 // the keys of several values are below it
+	for k := range nk {
+		for v := ix.keyVal[k]; v < ix.keyVal[k+1]; v++ {
+			keyOf.s[v] = uint32(k)
+		}
+		if ix.keyVal[k+1]-ix.keyVal[k] > 1 {
+			multi = k + 1
+		}
+	}
+	// each yields each record's values, then its keys once each, but for
+	// the keys of one value, whose set is that value's.
 	each := func(f func(rec, s uint32)) {
-		keyLast := make([]uint32, nk)
+		keyLast.zeros(multi)
 		start := uint32(0)
-		for r, end := range b.pvEnd {
-			for _, v := range b.pv[start:end] {
-				k := vRank[v]
-				f(uint32(r), newID[v]+k)
-				if keyLast[k] != uint32(r)+1 {
-					keyLast[k] = uint32(r) + 1
+		for r, end := range b.pvEnd.s {
+			for _, v := range b.pv.s[start:end] {
+				k := keyOf.s[v]
+				f(uint32(r), v+k)
+				if ix.keyVal[k+1]-ix.keyVal[k] > 1 && keyLast.s[k] != uint32(r)+1 {
+					keyLast.s[k] = uint32(r) + 1
 					f(uint32(r), ix.allSet(k))
 				}
 			}
 			start = end
 		}
 	}
+	// setOff[s+1] counts set s's records, then holds where it starts, and
+	// where it ends once filled.
 	ix.setOff = make([]uint32, ns+1)
 	each(func(_, s uint32) { ix.setOff[s+1]++ })
-	for k := range nk {
-		if ix.keyVal[k+1]-ix.keyVal[k] == 1 {
-			ix.setOff[ix.allSet(uint32(k))+1] = 0 // the same as its value's
-		}
-	}
-	var total uint64
+	var total, small uint64
 	for s := range ns {
-		total += uint64(ix.setOff[s+1])
+		c := ix.setOff[s+1]
+		ix.setOff[s+1] = uint32(total)
+		total += uint64(c)
 		if total > math.MaxUint32 {
 			return fmt.Errorf("%s: more than 4 billion values in records", ix.name)
 		}
-		ix.setOff[s+1] = uint32(total)
+		if c < bigPosting {
+			small += uint64(c)
+		}
 	}
+	var post scratch[uint32]
+	defer post.free()
+	post.zeros(int(total))
+	each(func(rec, s uint32) {
+		post.s[ix.setOff[s+1]] = rec
+		ix.setOff[s+1]++
+	})
+	b.pv.free()
+	b.pvEnd.free()
+	keyOf.free()
+	keyLast.free()
+
 	ix.keyRecs = make([]uint32, nk)
 	for k := range nk {
 		s := ix.allSet(uint32(k))
@@ -207,18 +249,11 @@ func (ix *Index) buildSets(b *builder, newID, vRank []uint32) error {
 		}
 		ix.keyRecs[k] = ix.setOff[s+1] - ix.setOff[s]
 	}
-	ix.post = make([]uint32, total)
-	fill := slices.Clone(ix.setOff[:ns])
-	each(func(rec, s uint32) {
-		if fill[s] < ix.setOff[s+1] {
-			ix.post[fill[s]] = rec
-			fill[s]++
-		}
-	})
-	fill, b.pv, b.pvEnd = nil, nil, nil
 
-	// Big sets become bitmaps and leave post, which is compacted in place.
-	var buf bytes.Buffer
+	// Big sets become bitmaps, the others stay in post.
+	ix.post = make([]uint32, small)
+	var bigs scratch[byte]
+	defer bigs.free()
 	w := uint32(0)
 	lo := ix.setOff[0]
 	ix.bigOff = []uint64{0}
@@ -226,31 +261,33 @@ func (ix *Index) buildSets(b *builder, newID, vRank []uint32) error {
 		hi := ix.setOff[s+1]
 		ix.setOff[s] = w
 		if hi-lo >= bigPosting {
-			bm := roaring.BitmapOf(ix.post[lo:hi]...)
+			bm := roaring.BitmapOf(post.s[lo:hi]...)
 			bm.RunOptimize()
-			buf.Reset()
-			if _, err := bm.WriteTo(&buf); err != nil {
+			if _, err := bm.WriteTo(scratchWriter{&bigs}); err != nil {
 				return err
 			}
-			ix.bigs = append(ix.bigs, buf.Bytes()...)
-			for len(ix.bigs)%8 != 0 { // aligned for the words of bitmap containers
-				ix.bigs = append(ix.bigs, 0)
+			for len(bigs.s)%8 != 0 { // aligned for the words of bitmap containers
+				bigs.push(0)
 			}
 			ix.bigSet = append(ix.bigSet, uint32(s))
-			ix.bigOff = append(ix.bigOff, uint64(len(ix.bigs)))
+			ix.bigOff = append(ix.bigOff, uint64(len(bigs.s)))
 		} else {
-			w += uint32(copy(ix.post[w:], ix.post[lo:hi]))
+			w += uint32(copy(ix.post[w:], post.s[lo:hi]))
 		}
 		lo = hi
 	}
 	ix.setOff[ns] = w
-	if int(w) < cap(ix.post)/2 {
-		ix.post = slices.Clone(ix.post[:w])
-	} else {
-		ix.post = ix.post[:w]
-	}
-	ix.bigs = slices.Clip(ix.bigs)
+	post.free()
+	ix.bigs = slices.Clone(bigs.s)
 	return nil
+}
+
+// scratchWriter appends what is written to a scratch array.
+type scratchWriter struct{ p *scratch[byte] }
+
+func (w scratchWriter) Write(b []byte) (int, error) {
+	w.p.pushAll(b)
+	return len(b), nil
 }
 
 // buildTables makes each key's hash table of its values, at most half
@@ -287,24 +324,20 @@ func (ix *Index) buildTables() {
 	})
 }
 
-// buildNumbers makes each key's sorted view of its numeric values.
+// buildNumbers makes each key's sorted view of its numeric values. The
+// values are parsed twice, to count then to fill, rather than kept as
+// numbers in between: a float64 a value is more than the view's size
+// where few values are numbers.
 func (ix *Index) buildNumbers() {
 	nk := len(ix.keyOff) - 1
-	nv := len(ix.kinds)
-	f := make([]float64, nv) // NaN: not numeric, which no literal parses to
-	count := make([]uint32, nk+1)
+	ix.keyNum = make([]uint32, nk+1)
 	parallelKeys(ix, func(k int) {
 		for v := ix.keyVal[k]; v < ix.keyVal[k+1]; v++ {
-			f[v] = math.NaN()
-			if numericKind(ix.kinds[v]) {
-				if x, ok := parseNumber(ix.blob[ix.off[v] : ix.off[v+1]-1]); ok {
-					f[v] = x
-					count[k+1]++
-				}
+			if _, ok := ix.number(v); ok {
+				ix.keyNum[k+1]++
 			}
 		}
 	})
-	ix.keyNum = count
 	for k := range nk {
 		ix.keyNum[k+1] += ix.keyNum[k]
 	}
@@ -314,13 +347,21 @@ func (ix *Index) buildNumbers() {
 		v0 := ix.keyVal[k]
 		i := ix.keyNum[k]
 		for v := v0; v < ix.keyVal[k+1]; v++ {
-			if !math.IsNaN(f[v]) {
-				ix.numF[i], ix.numV[i] = f[v], v-v0
+			if x, ok := ix.number(v); ok {
+				ix.numF[i], ix.numV[i] = x, v-v0
 				i++
 			}
 		}
 		sortNums(ix.numF[ix.keyNum[k]:i], ix.numV[ix.keyNum[k]:i])
 	})
+}
+
+// number is value v as a number, if it is a number or a numeric string.
+func (ix *Index) number(v uint32) (float64, bool) {
+	if !numericKind(ix.kinds[v]) {
+		return 0, false
+	}
+	return parseNumber(ix.blob[ix.off[v] : ix.off[v+1]-1])
 }
 
 // parallelKeys runs f for every key of ix on all CPUs, in runs of keys

@@ -1,0 +1,13 @@
+//go:build !linux
+
+package eval
+
+const pageSize = 4096
+
+// mapScratch keeps scratch on the Go heap where growing mappings in place
+// (mremap) is not available.
+func mapScratch(size int) []byte { return nil }
+
+func remapScratch(old []byte, size int) []byte { return nil }
+
+func unmapScratch(mem []byte) {}
