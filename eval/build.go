@@ -122,6 +122,10 @@ func (b *builder) finish() (*Index, error) {
 	if err := ix.buildSets(b); err != nil {
 		return nil, err
 	}
+	if len(ix.bigs) > 1<<20 {
+		// The bitmaps serialized into bigs are garbage.
+		runtime.GC()
+	}
 	ix.buildTables()
 	ix.buildNumbers()
 	return ix, nil
@@ -198,10 +202,13 @@ func (ix *Index) buildSets(b *builder) error {
 	}
 	// each yields each record's values, then its keys once each, but for
 	// the keys of one value, whose set is that value's.
-	each := func(f func(rec, s uint32)) {
+	each := func(f func(rec, s uint32), drop bool) {
 		keyLast.zeros(multi)
 		start := uint32(0)
 		for r, end := range b.pvEnd.s {
+			if drop {
+				b.pv.drop(int(start))
+			}
 			for _, v := range b.pv.s[start:end] {
 				k := keyOf.s[v]
 				f(uint32(r), v+k)
@@ -216,7 +223,7 @@ func (ix *Index) buildSets(b *builder) error {
 	// setOff[s+1] counts set s's records, then holds where it starts, and
 	// where it ends once filled.
 	ix.setOff = make([]uint32, ns+1)
-	each(func(_, s uint32) { ix.setOff[s+1]++ })
+	each(func(_, s uint32) { ix.setOff[s+1]++ }, false)
 	var total, small uint64
 	for s := range ns {
 		c := ix.setOff[s+1]
@@ -235,7 +242,7 @@ func (ix *Index) buildSets(b *builder) error {
 	each(func(rec, s uint32) {
 		post.s[ix.setOff[s+1]] = rec
 		ix.setOff[s+1]++
-	})
+	}, true)
 	b.pv.free()
 	b.pvEnd.free()
 	keyOf.free()
@@ -258,6 +265,7 @@ func (ix *Index) buildSets(b *builder) error {
 	lo := ix.setOff[0]
 	ix.bigOff = []uint64{0}
 	for s := range ns {
+		post.drop(int(lo))
 		hi := ix.setOff[s+1]
 		ix.setOff[s] = w
 		if hi-lo >= bigPosting {
@@ -389,12 +397,14 @@ func sortNums(f []float64, v []uint32) {
 		f float64
 		v uint32
 	}
-	ns := make([]num, len(f))
-	for i := range ns {
-		ns[i] = num{f[i], v[i]}
+	var ns scratch[num]
+	defer ns.free()
+	ns.zeros(len(f))
+	for i := range ns.s {
+		ns.s[i] = num{f[i], v[i]}
 	}
-	slices.SortFunc(ns, func(a, b num) int { return cmp.Or(cmp.Compare(a.f, b.f), cmp.Compare(a.v, b.v)) })
-	for i, n := range ns {
+	slices.SortFunc(ns.s, func(a, b num) int { return cmp.Or(cmp.Compare(a.f, b.f), cmp.Compare(a.v, b.v)) })
+	for i, n := range ns.s {
 		f[i], v[i] = n.f, n.v
 	}
 }

@@ -20,6 +20,9 @@ import (
 type scratch[T any] struct {
 	s   []T
 	mem []byte // the mapping s lies in; nil while s is on the Go heap
+	// dropped is the number of bytes at the start of mem given back by
+	// drop.
+	dropped int
 }
 
 // scratchHeap is the size up to which a scratch stays on the Go heap: a
@@ -34,6 +37,9 @@ var scratchMapped atomic.Int64
 func (p *scratch[T]) reserve(n int) {
 	if len(p.s)+n <= cap(p.s) {
 		return
+	}
+	if p.dropped > 0 {
+		panic("eval: growing a scratch array after drop")
 	}
 	var zero T
 	size := int(unsafe.Sizeof(zero))
@@ -73,11 +79,31 @@ func (p *scratch[T]) use(mem []byte) {
 // release unmaps the array's mapping, if it has one.
 func (p *scratch[T]) release() {
 	if p.mem != nil {
-		scratchMapped.Add(-int64(len(p.mem)))
+		scratchMapped.Add(-int64(len(p.mem) - p.dropped))
 		unmapScratch(p.mem)
-		p.mem = nil
+		p.mem, p.dropped = nil, 0
 	}
 }
+
+// drop gives back the memory of the elements before i, which are not
+// used again: an array read once from start to end shrinks as it is
+// read. The array must not grow after.
+func (p *scratch[T]) drop(i int) {
+	if p.mem == nil {
+		return
+	}
+	var zero T
+	end := i * int(unsafe.Sizeof(zero)) &^ (pageSize - 1)
+	if end-p.dropped < dropStep {
+		return
+	}
+	dropScratch(p.mem[p.dropped:end])
+	scratchMapped.Add(-int64(end - p.dropped))
+	p.dropped = end
+}
+
+// dropStep is the least that drop gives back at a time.
+const dropStep = 1 << 20
 
 // grow extends the array with zeros to n elements, if it is shorter.
 func (p *scratch[T]) grow(n int) {

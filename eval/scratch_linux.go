@@ -25,3 +25,7 @@ func remapScratch(old []byte, size int) []byte {
 }
 
 func unmapScratch(mem []byte) { unix.Munmap(mem) }
+
+// dropScratch gives back the pages of mem, a part of a mapping, which
+// read as zeros after.
+func dropScratch(mem []byte) { unix.Madvise(mem, unix.MADV_DONTNEED) }

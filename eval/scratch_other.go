@@ -11,3 +11,5 @@ func mapScratch(size int) []byte { return nil }
 func remapScratch(old []byte, size int) []byte { return nil }
 
 func unmapScratch(mem []byte) {}
+
+func dropScratch(mem []byte) {}
