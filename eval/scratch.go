@@ -10,26 +10,25 @@ import (
 // which lives only until the index is built. Once it outgrows
 // scratchHeap bytes it is kept outside the Go heap where the system
 // allows (see mapScratch): freed explicitly, it is given back at once
-// and leaves no garbage, and growing it moves pages rather than copying
-// them. On the Go heap, a load's discarded arrays would stay until the
-// collector runs, which it does only once the heap has doubled: the
-// peak would be twice what the load needs.
+// and leaves no garbage. On the Go heap, a load's discarded arrays would
+// stay until the collector runs, which it does only once the heap has
+// doubled: the peak would be twice what the load needs.
 //
 // A scratch must be freed (free) once done with; its slice must not be
 // used after.
 type scratch[T any] struct {
 	s   []T
 	mem []byte // the mapping s lies in; nil while s is on the Go heap
-	// dropped is the number of bytes at the start of mem given back by
-	// drop.
-	dropped int
+	// committed is the part of mem that s may use, counted in
+	// scratchMapped; dropped the part at its start given back by drop.
+	committed, dropped int
 }
 
 // scratchHeap is the size up to which a scratch stays on the Go heap: a
 // mapping costs system calls and at least a page.
 const scratchHeap = 64 << 10
 
-// scratchMapped is the number of bytes of scratch mapped outside the Go
+// scratchMapped is the number of bytes of scratch in use outside the Go
 // heap, for benchmarks that measure a load's memory.
 var scratchMapped atomic.Int64
 
@@ -44,23 +43,10 @@ func (p *scratch[T]) reserve(n int) {
 	var zero T
 	size := int(unsafe.Sizeof(zero))
 	c := max(2*cap(p.s), len(p.s)+n, 16)
-	if c*size > scratchHeap {
-		// A mapping grows by an eighth: moving pages costs no copy, and
-		// what is mapped is then near what is used.
-		c = max(cap(p.s)+cap(p.s)/8, len(p.s)+n)
-		bytes := (c*size + pageSize - 1) &^ (pageSize - 1)
-		if p.mem != nil {
-			if mem := remapScratch(p.mem, bytes); mem != nil {
-				p.use(mem)
-				return
-			}
-		}
-		if mem := mapScratch(bytes); mem != nil {
-			copy(mem, unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(p.s))), len(p.s)*size))
-			p.release()
-			p.use(mem)
-			return
-		}
+	// In a mapping, the array grows by an eighth: its mapping has room
+	// (see mapScratch), and what is counted is then near what is used.
+	if c*size > scratchHeap && p.place(max(cap(p.s)+cap(p.s)/8, len(p.s)+n), size) {
+		return
 	}
 	s := make([]T, len(p.s), c)
 	copy(s, p.s)
@@ -68,20 +54,36 @@ func (p *scratch[T]) reserve(n int) {
 	p.s = s
 }
 
-// use makes mem, which holds the array, its mapping.
-func (p *scratch[T]) use(mem []byte) {
-	var zero T
-	scratchMapped.Add(int64(len(mem) - len(p.mem)))
-	p.s = unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(mem))), len(mem)/int(unsafe.Sizeof(zero)))[:len(p.s)]
-	p.mem = mem
+// place gives the array a capacity of c elements of size bytes in a
+// mapping, reporting false if the system maps nothing.
+func (p *scratch[T]) place(c, size int) bool {
+	need := c * size
+	if need > len(p.mem) {
+		var mem []byte
+		if p.mem != nil {
+			mem = remapScratch(p.mem, max(need, 2*len(p.mem)))
+		}
+		if mem == nil {
+			if mem = mapScratch(need); mem == nil {
+				return false
+			}
+			copy(mem, unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(p.s))), len(p.s)*size))
+			p.release()
+		}
+		p.mem = mem
+	}
+	scratchMapped.Add(int64(need - p.committed))
+	p.committed = need
+	p.s = unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(p.mem))), c)[:len(p.s)]
+	return true
 }
 
 // release unmaps the array's mapping, if it has one.
 func (p *scratch[T]) release() {
 	if p.mem != nil {
-		scratchMapped.Add(-int64(len(p.mem) - p.dropped))
+		scratchMapped.Add(-int64(p.committed - p.dropped))
 		unmapScratch(p.mem)
-		p.mem, p.dropped = nil, 0
+		p.mem, p.committed, p.dropped = nil, 0, 0
 	}
 }
 
@@ -93,8 +95,8 @@ func (p *scratch[T]) drop(i int) {
 		return
 	}
 	var zero T
-	end := i * int(unsafe.Sizeof(zero)) &^ (pageSize - 1)
-	if end-p.dropped < dropStep {
+	end := i * int(unsafe.Sizeof(zero)) &^ (dropStep - 1)
+	if end <= p.dropped {
 		return
 	}
 	dropScratch(p.mem[p.dropped:end])
@@ -102,8 +104,8 @@ func (p *scratch[T]) drop(i int) {
 	p.dropped = end
 }
 
-// dropStep is the least that drop gives back at a time.
-const dropStep = 1 << 20
+// dropStep is the unit in which drop gives memory back: a huge page.
+const dropStep = 2 << 20
 
 // grow extends the array with zeros to n elements, if it is shorter.
 func (p *scratch[T]) grow(n int) {
