@@ -200,30 +200,25 @@ func (ix *Index) buildSets(b *builder) error {
 			multi = k + 1
 		}
 	}
-	// each yields each record's values, then its keys once each, but for
-	// the keys of one value, whose set is that value's.
-	each := func(f func(rec, s uint32), drop bool) {
-		keyLast.zeros(multi)
-		start := uint32(0)
-		for r, end := range b.pvEnd.s {
-			if drop {
-				b.pv.drop(int(start))
-			}
-			for _, v := range b.pv.s[start:end] {
-				k := keyOf.s[v]
-				f(uint32(r), v+k)
-				if ix.keyVal[k+1]-ix.keyVal[k] > 1 && keyLast.s[k] != uint32(r)+1 {
-					keyLast.s[k] = uint32(r) + 1
-					f(uint32(r), ix.allSet(k))
-				}
-			}
-			start = end
-		}
-	}
-	// setOff[s+1] counts set s's records, then holds where it starts, and
-	// where it ends once filled.
+	// Each record is in the sets of its values, and in those of its keys
+	// once each, but for the keys of one value, whose set is that
+	// value's. setOff[s+1] counts set s's records, then holds where it
+	// starts, and where it ends once filled. (Two loops alike rather than
+	// one taking a function: they are most of the time finish takes.)
 	ix.setOff = make([]uint32, ns+1)
-	each(func(_, s uint32) { ix.setOff[s+1]++ }, false)
+	keyLast.zeros(multi)
+	start := uint32(0)
+	for r, end := range b.pvEnd.s {
+		for _, v := range b.pv.s[start:end] {
+			k := keyOf.s[v]
+			ix.setOff[v+k+1]++
+			if ix.keyVal[k+1]-ix.keyVal[k] > 1 && keyLast.s[k] != uint32(r)+1 {
+				keyLast.s[k] = uint32(r) + 1
+				ix.setOff[ix.allSet(k)+1]++
+			}
+		}
+		start = end
+	}
 	var total, small uint64
 	for s := range ns {
 		c := ix.setOff[s+1]
@@ -239,10 +234,24 @@ func (ix *Index) buildSets(b *builder) error {
 	var post scratch[uint32]
 	defer post.free()
 	post.zeros(int(total))
-	each(func(rec, s uint32) {
-		post.s[ix.setOff[s+1]] = rec
-		ix.setOff[s+1]++
-	}, true)
+	keyLast.zeros(multi)
+	start = 0
+	for r, end := range b.pvEnd.s {
+		b.pv.drop(int(start))
+		for _, v := range b.pv.s[start:end] {
+			k := keyOf.s[v]
+			s := v + k + 1
+			post.s[ix.setOff[s]] = uint32(r)
+			ix.setOff[s]++
+			if ix.keyVal[k+1]-ix.keyVal[k] > 1 && keyLast.s[k] != uint32(r)+1 {
+				keyLast.s[k] = uint32(r) + 1
+				s := ix.allSet(k) + 1
+				post.s[ix.setOff[s]] = uint32(r)
+				ix.setOff[s]++
+			}
+		}
+		start = end
+	}
 	b.pv.free()
 	b.pvEnd.free()
 	keyOf.free()
@@ -332,17 +341,31 @@ func (ix *Index) buildTables() {
 	})
 }
 
-// buildNumbers makes each key's sorted view of its numeric values. The
-// values are parsed twice, to count then to fill, rather than kept as
-// numbers in between: a float64 a value is more than the view's size
-// where few values are numbers.
+// buildNumbers makes each key's sorted view of its numeric values. Each
+// run of keys (see keyRuns) parses its values into a scratch array of
+// its own, where they are sorted, then copied into the view.
 func (ix *Index) buildNumbers() {
+	type num struct {
+		f float64
+		v uint32 // local value number
+	}
 	nk := len(ix.keyOff) - 1
 	ix.keyNum = make([]uint32, nk+1)
-	parallelKeys(ix, func(k int) {
-		for v := ix.keyVal[k]; v < ix.keyVal[k+1]; v++ {
-			if _, ok := ix.number(v); ok {
-				ix.keyNum[k+1]++
+	runs := keyRuns(ix)
+	nums := make([]scratch[num], len(runs)-1)
+	defer func() {
+		for i := range nums {
+			nums[i].free()
+		}
+	}()
+	parallel(len(runs)-1, func(i int) {
+		for k := runs[i]; k < runs[i+1]; k++ {
+			v0 := ix.keyVal[k]
+			for v := v0; v < ix.keyVal[k+1]; v++ {
+				if x, ok := ix.number(v); ok {
+					nums[i].push(num{x, v - v0})
+					ix.keyNum[k+1]++
+				}
 			}
 		}
 	})
@@ -351,16 +374,19 @@ func (ix *Index) buildNumbers() {
 	}
 	ix.numF = make([]float64, ix.keyNum[nk])
 	ix.numV = make([]uint32, ix.keyNum[nk])
-	parallelKeys(ix, func(k int) {
-		v0 := ix.keyVal[k]
-		i := ix.keyNum[k]
-		for v := v0; v < ix.keyVal[k+1]; v++ {
-			if x, ok := ix.number(v); ok {
-				ix.numF[i], ix.numV[i] = x, v-v0
-				i++
+	parallel(len(runs)-1, func(i int) {
+		ns := nums[i].s
+		for k := runs[i]; k < runs[i+1]; k++ {
+			j := ix.keyNum[k]
+			kn := ns[:ix.keyNum[k+1]-j]
+			ns = ns[len(kn):]
+			slices.SortFunc(kn, func(a, b num) int { return cmp.Or(cmp.Compare(a.f, b.f), cmp.Compare(a.v, b.v)) })
+			for _, n := range kn {
+				ix.numF[j], ix.numV[j] = n.f, n.v
+				j++
 			}
 		}
-		sortNums(ix.numF[ix.keyNum[k]:i], ix.numV[ix.keyNum[k]:i])
+		nums[i].free()
 	})
 }
 
@@ -375,6 +401,17 @@ func (ix *Index) number(v uint32) (float64, bool) {
 // parallelKeys runs f for every key of ix on all CPUs, in runs of keys
 // of about the same number of values.
 func parallelKeys(ix *Index, f func(k int)) {
+	runs := keyRuns(ix)
+	parallel(len(runs)-1, func(i int) {
+		for k := runs[i]; k < runs[i+1]; k++ {
+			f(k)
+		}
+	})
+}
+
+// keyRuns divides the keys of ix into runs of about the same number of
+// values, several per CPU: run i is keys runs[i] to runs[i+1]-1.
+func keyRuns(ix *Index) []int {
 	nk := len(ix.keyOff) - 1
 	per := max(1, len(ix.kinds)/(8*maxProcs()))
 	var runs []int // first key of each run
@@ -384,27 +421,5 @@ func parallelKeys(ix *Index, f func(k int)) {
 			last = int(ix.keyVal[k])
 		}
 	}
-	runs = append(runs, nk)
-	parallel(len(runs)-1, func(i int) {
-		for k := runs[i]; k < runs[i+1]; k++ {
-			f(k)
-		}
-	})
-}
-
-func sortNums(f []float64, v []uint32) {
-	type num struct {
-		f float64
-		v uint32
-	}
-	var ns scratch[num]
-	defer ns.free()
-	ns.zeros(len(f))
-	for i := range ns.s {
-		ns.s[i] = num{f[i], v[i]}
-	}
-	slices.SortFunc(ns.s, func(a, b num) int { return cmp.Or(cmp.Compare(a.f, b.f), cmp.Compare(a.v, b.v)) })
-	for i, n := range ns.s {
-		f[i], v[i] = n.f, n.v
-	}
+	return append(runs, nk)
 }
