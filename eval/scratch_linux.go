@@ -10,7 +10,7 @@ import (
 // there is plenty (64-bit systems): its pages cost nothing until
 // touched, so that the array grows in place, with no system call and no
 // page table to move, as the Go heap does.
-const scratchRoom = int(4 << 30 * (unsafe.Sizeof(uintptr(0)) / 8))
+const scratchRoom = int(1 << (32 * (unsafe.Sizeof(uintptr(0)) / 8)))
 
 // mapScratch maps at least size bytes of zeroed memory, or returns nil.
 // Huge pages are asked for: arrays of tens of megabytes read in random

@@ -2,8 +2,6 @@
 
 package eval
 
-const pageSize = 4096
-
 // mapScratch keeps scratch on the Go heap where growing mappings in place
 // (mremap) is not available.
 func mapScratch(size int) []byte { return nil }
