@@ -22,6 +22,7 @@ type scratch[T any] struct {
 	// committed is the part of mem that s may use, counted in
 	// scratchMapped; dropped the part at its start given back by drop.
 	committed, dropped int
+	huge               bool // huge pages were asked for
 }
 
 // scratchHeap is the size up to which a scratch stays on the Go heap: a
@@ -72,6 +73,16 @@ func (p *scratch[T]) place(c, size int) bool {
 		}
 		p.mem = mem
 	}
+	if need >= hugeFrom && !p.huge {
+		// Arrays of tens of megabytes read in random order spend much of
+		// their time in page faults and address translation with small
+		// pages; a small array would take a whole huge page.
+		adviseHuge(p.mem)
+		p.huge = true
+	}
+	if need > p.committed {
+		populateScratch(p.mem[p.committed:need])
+	}
 	scratchMapped.Add(int64(need - p.committed))
 	p.committed = need
 	p.s = unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(p.mem))), c)[:len(p.s)]
@@ -83,7 +94,7 @@ func (p *scratch[T]) release() {
 	if p.mem != nil {
 		scratchMapped.Add(-int64(p.committed - p.dropped))
 		unmapScratch(p.mem)
-		p.mem, p.committed, p.dropped = nil, 0, 0
+		p.mem, p.committed, p.dropped, p.huge = nil, 0, 0, false
 	}
 }
 
@@ -103,6 +114,9 @@ func (p *scratch[T]) drop(i int) {
 	scratchMapped.Add(-int64(end - p.dropped))
 	p.dropped = end
 }
+
+// hugeFrom is the size from which a scratch array asks for huge pages.
+const hugeFrom = 4 << 20
 
 // dropStep is the unit in which drop gives memory back: a huge page.
 const dropStep = 2 << 20

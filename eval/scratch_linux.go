@@ -13,9 +13,6 @@ import (
 const scratchRoom = int(1 << (32 * (unsafe.Sizeof(uintptr(0)) / 8)))
 
 // mapScratch maps at least size bytes of zeroed memory, or returns nil.
-// Huge pages are asked for: arrays of tens of megabytes read in random
-// order otherwise spend much of their time in page faults and address
-// translation.
 func mapScratch(size int) []byte {
 	var mem []byte
 	var err error
@@ -28,9 +25,11 @@ func mapScratch(size int) []byte {
 	if err != nil {
 		return nil
 	}
-	unix.Madvise(mem, unix.MADV_HUGEPAGE)
 	return mem
 }
+
+// adviseHuge asks for huge pages for the mapping mem.
+func adviseHuge(mem []byte) { unix.Madvise(mem, unix.MADV_HUGEPAGE) }
 
 // remapScratch grows a mapping to size bytes, moving its pages rather
 // than copying them; the new bytes are zero. It returns nil if the system
@@ -48,3 +47,12 @@ func unmapScratch(mem []byte) { unix.Munmap(mem) }
 // dropScratch gives back the pages of mem, a part of a mapping, which
 // read as zeros after.
 func dropScratch(mem []byte) { unix.Madvise(mem, unix.MADV_DONTNEED) }
+
+// populateScratch makes the pages of mem, a part of a mapping about to be
+// used, in one system call rather than one page fault each, which costs
+// much where page tables are virtualized.
+func populateScratch(mem []byte) {
+	if len(mem) > 0 {
+		unix.Madvise(mem, unix.MADV_POPULATE_WRITE)
+	}
+}

@@ -11,3 +11,7 @@ func remapScratch(old []byte, size int) []byte { return nil }
 func unmapScratch(mem []byte) {}
 
 func dropScratch(mem []byte) {}
+
+func adviseHuge(mem []byte) {}
+
+func populateScratch(mem []byte) {}
