@@ -191,13 +191,13 @@ func (ix *Index) buildSets(b *builder) error {
 	defer keyOf.free()
 	defer keyLast.free()
 	keyOf.zeros(len(ix.kinds))
-	multi := 0 // the keys of several values are below it
+	multiEnd := 0 // the keys of several values are below it
 	for k := range nk {
 		for v := ix.keyVal[k]; v < ix.keyVal[k+1]; v++ {
 			keyOf.s[v] = uint32(k)
 		}
 		if ix.keyVal[k+1]-ix.keyVal[k] > 1 {
-			multi = k + 1
+			multiEnd = k + 1
 		}
 	}
 	// Each record is in the sets of its values, and in those of its keys
@@ -206,7 +206,7 @@ func (ix *Index) buildSets(b *builder) error {
 	// starts, and where it ends once filled. (Two loops alike rather than
 	// one taking a function: they are most of the time finish takes.)
 	ix.setOff = make([]uint32, ns+1)
-	keyLast.zeros(multi)
+	keyLast.zeros(multiEnd)
 	start := uint32(0)
 	for r, end := range b.pvEnd.s {
 		for _, v := range b.pv.s[start:end] {
@@ -234,7 +234,7 @@ func (ix *Index) buildSets(b *builder) error {
 	var post scratch[uint32]
 	defer post.free()
 	post.zeros(int(total))
-	keyLast.zeros(multi)
+	keyLast.zeros(multiEnd)
 	start = 0
 	for r, end := range b.pvEnd.s {
 		b.pv.drop(int(start))
