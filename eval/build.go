@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/binary"
 	"fmt"
@@ -14,22 +13,32 @@ import (
 
 func maxProcs() int { return runtime.GOMAXPROCS(0) }
 
-// finish builds the Index from what was read, freeing the builder's
-// parts as it goes so that the peak stays near the size of the result.
+// finish builds the Index from what was read. The builder's arrays are
+// scratch, freed as soon as they are used, and the index's are made at
+// their final size, so that the peak stays near the size of the result
+// (see "Memory while loading" in BENCHMARKS.md).
 func (b *builder) finish() (*Index, error) {
+	defer b.free()
+	// What reading left on the heap (the scanner's window, batches, the
+	// tables of the largest record) is garbage now: collected before the
+	// index is made rather than on top of it.
+	runtime.GC()
 	n := int(b.n)
-	for len(b.pvEnd) < n {
-		b.pvEnd = append(b.pvEnd, uint32(len(b.pv)))
+	for len(b.pvEnd.s) < n {
+		b.pvEnd.push(uint32(len(b.pv.s)))
 	}
+	b.keySum.free()
+	b.unitSet.free()
 	b.keys.freeTable()
 	b.vals.freeTable()
-	ix := &Index{name: b.name, n: n, ids: b.ids.arena, idOff: b.ids.off}
-	b.ids = nil
+	b.ids.freeTable()
+	ix := &Index{name: b.name, n: n, ids: slices.Clone(b.ids.arena.s), idOff: slices.Clone(b.ids.off.s)}
+	b.ids.free()
 
 	// Keys in the order first read, found through a hash table.
 	nk := b.keys.len()
-	ix.keyNames, ix.keyOff = b.keys.arena, b.keys.off
-	b.keys = nil
+	ix.keyNames, ix.keyOff = slices.Clone(b.keys.arena.s), slices.Clone(b.keys.off.s)
+	b.keys.free()
 	size := 2
 	for size < 2*nk {
 		size <<= 1
@@ -44,32 +53,37 @@ func (b *builder) finish() (*Index, error) {
 		ix.keyHash[h] = uint32(k) + 1
 	}
 
-	// Values, key after key, each key's in the order first seen.
+	// Values, key after key, each key's in the order first seen: newID
+	// is the number of each value read.
 	nv := b.vals.len()
-	vRank := make([]uint32, nv) // the key of each value
+	var newID scratch[uint32]
+	defer newID.free()
+	newID.zeros(nv)
 	ix.keyVal = make([]uint32, nk+1)
 	for v := range nv {
 		r := binary.LittleEndian.Uint32(b.vals.text(uint32(v)))
-		vRank[v] = r
+		newID.s[v] = r // its key, for now
 		ix.keyVal[r+1]++
 	}
 	for r := range nk {
 		ix.keyVal[r+1] += ix.keyVal[r]
 	}
-	newID := make([]uint32, nv)
 	{
-		next := slices.Clone(ix.keyVal[:nk])
+		var next scratch[uint32]
+		next.pushAll(ix.keyVal[:nk])
 		for v := range nv {
-			newID[v] = next[vRank[v]]
-			next[vRank[v]]++
+			r := newID.s[v]
+			newID.s[v] = next.s[r]
+			next.s[r]++
 		}
+		next.free()
 	}
 	ix.kinds = make([]byte, nv)
 	ix.off = make([]uint32, nv+1)
 	for v := range nv {
 		t := b.vals.text(uint32(v))
-		ix.kinds[newID[v]] = t[4]
-		ix.off[newID[v]+1] = uint32(len(t) - 4) // text and its 0 byte
+		ix.kinds[newID.s[v]] = t[4]
+		ix.off[newID.s[v]+1] = uint32(len(t) - 4) // text and its 0 byte
 	}
 	var blobSize uint64
 	for v := range nv {
@@ -81,28 +95,37 @@ func (b *builder) finish() (*Index, error) {
 	}
 	ix.blob = make([]byte, blobSize)
 	for v := range nv {
-		copy(ix.blob[ix.off[newID[v]]:], b.vals.text(uint32(v))[5:])
+		copy(ix.blob[ix.off[newID.s[v]]:], b.vals.text(uint32(v))[5:])
 	}
-	b.vals, b.last = nil, nil
+	b.vals.free()
+
+	// From here on values have their new numbers.
+	for i, v := range b.pv.s {
+		b.pv.s[i] = newID.s[v]
+	}
+	for i := 2; i < len(b.multi); i += 3 {
+		b.multi[i] = newID.s[b.multi[i]]
+	}
 	for i := range ix.summary {
-		sum := b.summary[i]
-		b.summary[i] = nil
-		for uint32(len(sum)) < b.n {
-			sum = append(sum, 0)
-		}
-		for r, v := range sum {
+		sum := make([]uint32, n)
+		for r, v := range b.summary[i].s {
 			if v != 0 {
-				sum[r] = newID[v-1] + 1
+				sum[r] = newID.s[v-1] + 1
 			}
 		}
-		ix.summary[i] = slices.Clip(sum)
+		b.summary[i].free()
+		ix.summary[i] = sum
 	}
+	newID.free()
 
-	ix.buildFirsts(b, newID)
-	if err := ix.buildSets(b, newID, vRank); err != nil {
+	ix.buildFirsts(b)
+	if err := ix.buildSets(b); err != nil {
 		return nil, err
 	}
-	newID, vRank = nil, nil
+	if len(ix.bigs) > 1<<20 {
+		// The bitmaps serialized into bigs are garbage.
+		runtime.GC()
+	}
 	ix.buildTables()
 	ix.buildNumbers()
 	return ix, nil
@@ -110,7 +133,7 @@ func (b *builder) finish() (*Index, error) {
 
 // buildFirsts keeps the units of the keys that have one and the first
 // candidates of the records holding several values of a key, by key.
-func (ix *Index) buildFirsts(b *builder, newID []uint32) {
+func (ix *Index) buildFirsts(b *builder) {
 	// unitEnd holds (key, end) pairs in the order units were found.
 	type unit struct{ k, start, end uint32 }
 	var us []unit
@@ -126,12 +149,8 @@ func (ix *Index) buildFirsts(b *builder, newID []uint32) {
 		ix.units = append(ix.units, b.unitArena[u.start:u.end]...)
 		ix.unitOff = append(ix.unitOff, uint32(len(ix.units)))
 	}
-	b.unitEnd, b.unitSet, b.unitArena = nil, nil, nil
+	b.unitEnd, b.unitArena = nil, nil
 
-	for k := range b.first {
-		b.endFirst(uint32(k))
-	}
-	b.first = nil
 	// The triples come in the order records ended: by record within each
 	// key, which a stable sort by key keeps.
 	m := len(b.multi) / 3
@@ -151,7 +170,7 @@ func (ix *Index) buildFirsts(b *builder, newID []uint32) {
 			ix.multiKeys = append(ix.multiKeys, k)
 		}
 		ix.multiRec = append(ix.multiRec, b.multi[3*i+1])
-		ix.multiFirst = append(ix.multiFirst, newID[b.multi[3*i+2]]-ix.keyVal[k])
+		ix.multiFirst = append(ix.multiFirst, b.multi[3*i+2]-ix.keyVal[k])
 	}
 	if len(ix.multiKeys) > 0 {
 		ix.multiOff = append(ix.multiOff, uint32(len(ix.multiRec)))
@@ -165,40 +184,79 @@ func (ix *Index) allSet(k uint32) uint32 { return ix.keyVal[k+1] + k }
 // buildSets makes the sets of records from the builder's values per
 // record: counted, then filled in record order, so each is sorted; the
 // big ones become bitmaps.
-func (ix *Index) buildSets(b *builder, newID, vRank []uint32) error {
+func (ix *Index) buildSets(b *builder) error {
 	nk := len(ix.keyOff) - 1
 	ns := len(ix.kinds) + nk
-	// each record's values, then its keys once each.
-	each := func(f func(rec, s uint32)) {
-		keyLast := make([]uint32, nk)
-		start := uint32(0)
-		for r, end := range b.pvEnd {
-			for _, v := range b.pv[start:end] {
-				k := vRank[v]
-				f(uint32(r), newID[v]+k)
-				if keyLast[k] != uint32(r)+1 {
-					keyLast[k] = uint32(r) + 1
-					f(uint32(r), ix.allSet(k))
-				}
-			}
-			start = end
-		}
-	}
-	ix.setOff = make([]uint32, ns+1)
-	each(func(_, s uint32) { ix.setOff[s+1]++ })
+	var keyOf, keyLast scratch[uint32]
+	defer keyOf.free()
+	defer keyLast.free()
+	keyOf.zeros(len(ix.kinds))
+	multiEnd := 0 // the keys of several values are below it
 	for k := range nk {
-		if ix.keyVal[k+1]-ix.keyVal[k] == 1 {
-			ix.setOff[ix.allSet(uint32(k))+1] = 0 // the same as its value's
+		for v := ix.keyVal[k]; v < ix.keyVal[k+1]; v++ {
+			keyOf.s[v] = uint32(k)
+		}
+		if ix.keyVal[k+1]-ix.keyVal[k] > 1 {
+			multiEnd = k + 1
 		}
 	}
-	var total uint64
+	// Each record is in the sets of its values, and in those of its keys
+	// once each, but for the keys of one value, whose set is that
+	// value's. setOff[s+1] counts set s's records, then holds where it
+	// starts, and where it ends once filled. (Two loops alike rather than
+	// one taking a function: they are most of the time finish takes.)
+	ix.setOff = make([]uint32, ns+1)
+	keyLast.zeros(multiEnd)
+	start := uint32(0)
+	for r, end := range b.pvEnd.s {
+		for _, v := range b.pv.s[start:end] {
+			k := keyOf.s[v]
+			ix.setOff[v+k+1]++
+			if ix.keyVal[k+1]-ix.keyVal[k] > 1 && keyLast.s[k] != uint32(r)+1 {
+				keyLast.s[k] = uint32(r) + 1
+				ix.setOff[ix.allSet(k)+1]++
+			}
+		}
+		start = end
+	}
+	var total, small uint64
 	for s := range ns {
-		total += uint64(ix.setOff[s+1])
+		c := ix.setOff[s+1]
+		ix.setOff[s+1] = uint32(total)
+		total += uint64(c)
 		if total > math.MaxUint32 {
 			return fmt.Errorf("%s: more than 4 billion values in records", ix.name)
 		}
-		ix.setOff[s+1] = uint32(total)
+		if c < bigPosting {
+			small += uint64(c)
+		}
 	}
+	var post scratch[uint32]
+	defer post.free()
+	post.zeros(int(total))
+	keyLast.zeros(multiEnd)
+	start = 0
+	for r, end := range b.pvEnd.s {
+		b.pv.drop(int(start))
+		for _, v := range b.pv.s[start:end] {
+			k := keyOf.s[v]
+			s := v + k + 1
+			post.s[ix.setOff[s]] = uint32(r)
+			ix.setOff[s]++
+			if ix.keyVal[k+1]-ix.keyVal[k] > 1 && keyLast.s[k] != uint32(r)+1 {
+				keyLast.s[k] = uint32(r) + 1
+				s := ix.allSet(k) + 1
+				post.s[ix.setOff[s]] = uint32(r)
+				ix.setOff[s]++
+			}
+		}
+		start = end
+	}
+	b.pv.free()
+	b.pvEnd.free()
+	keyOf.free()
+	keyLast.free()
+
 	ix.keyRecs = make([]uint32, nk)
 	for k := range nk {
 		s := ix.allSet(uint32(k))
@@ -207,50 +265,46 @@ func (ix *Index) buildSets(b *builder, newID, vRank []uint32) error {
 		}
 		ix.keyRecs[k] = ix.setOff[s+1] - ix.setOff[s]
 	}
-	ix.post = make([]uint32, total)
-	fill := slices.Clone(ix.setOff[:ns])
-	each(func(rec, s uint32) {
-		if fill[s] < ix.setOff[s+1] {
-			ix.post[fill[s]] = rec
-			fill[s]++
-		}
-	})
-	fill, b.pv, b.pvEnd = nil, nil, nil
 
-	// Big sets become bitmaps and leave post, which is compacted in place.
-	var buf bytes.Buffer
+	// Big sets become bitmaps, the others stay in post.
+	ix.post = make([]uint32, small)
+	var bigs scratch[byte]
+	defer bigs.free()
 	w := uint32(0)
 	lo := ix.setOff[0]
 	ix.bigOff = []uint64{0}
 	for s := range ns {
+		post.drop(int(lo))
 		hi := ix.setOff[s+1]
 		ix.setOff[s] = w
 		if hi-lo >= bigPosting {
-			bm := roaring.BitmapOf(ix.post[lo:hi]...)
+			bm := roaring.BitmapOf(post.s[lo:hi]...)
 			bm.RunOptimize()
-			buf.Reset()
-			if _, err := bm.WriteTo(&buf); err != nil {
+			if _, err := bm.WriteTo(scratchWriter{&bigs}); err != nil {
 				return err
 			}
-			ix.bigs = append(ix.bigs, buf.Bytes()...)
-			for len(ix.bigs)%8 != 0 { // aligned for the words of bitmap containers
-				ix.bigs = append(ix.bigs, 0)
+			for len(bigs.s)%8 != 0 { // aligned for the words of bitmap containers
+				bigs.push(0)
 			}
 			ix.bigSet = append(ix.bigSet, uint32(s))
-			ix.bigOff = append(ix.bigOff, uint64(len(ix.bigs)))
+			ix.bigOff = append(ix.bigOff, uint64(len(bigs.s)))
 		} else {
-			w += uint32(copy(ix.post[w:], ix.post[lo:hi]))
+			w += uint32(copy(ix.post[w:], post.s[lo:hi]))
 		}
 		lo = hi
 	}
 	ix.setOff[ns] = w
-	if int(w) < cap(ix.post)/2 {
-		ix.post = slices.Clone(ix.post[:w])
-	} else {
-		ix.post = ix.post[:w]
-	}
-	ix.bigs = slices.Clip(ix.bigs)
+	post.free()
+	ix.bigs = slices.Clone(bigs.s)
 	return nil
+}
+
+// scratchWriter appends what is written to a scratch array.
+type scratchWriter struct{ p *scratch[byte] }
+
+func (w scratchWriter) Write(b []byte) (int, error) {
+	w.p.pushAll(b)
+	return len(b), nil
 }
 
 // buildTables makes each key's hash table of its values, at most half
@@ -287,44 +341,76 @@ func (ix *Index) buildTables() {
 	})
 }
 
-// buildNumbers makes each key's sorted view of its numeric values.
+// buildNumbers makes each key's sorted view of its numeric values. Each
+// run of keys (see keyRuns) parses its values into a scratch array of
+// its own, where they are sorted, then copied into the view.
 func (ix *Index) buildNumbers() {
+	type num struct {
+		f float64
+		v uint32 // local value number
+	}
 	nk := len(ix.keyOff) - 1
-	nv := len(ix.kinds)
-	f := make([]float64, nv) // NaN: not numeric, which no literal parses to
-	count := make([]uint32, nk+1)
-	parallelKeys(ix, func(k int) {
-		for v := ix.keyVal[k]; v < ix.keyVal[k+1]; v++ {
-			f[v] = math.NaN()
-			if numericKind(ix.kinds[v]) {
-				if x, ok := parseNumber(ix.blob[ix.off[v] : ix.off[v+1]-1]); ok {
-					f[v] = x
-					count[k+1]++
+	ix.keyNum = make([]uint32, nk+1)
+	runs := keyRuns(ix)
+	nums := make([]scratch[num], len(runs)-1)
+	defer func() {
+		for i := range nums {
+			nums[i].free()
+		}
+	}()
+	parallel(len(runs)-1, func(i int) {
+		for k := runs[i]; k < runs[i+1]; k++ {
+			v0 := ix.keyVal[k]
+			for v := v0; v < ix.keyVal[k+1]; v++ {
+				if x, ok := ix.number(v); ok {
+					nums[i].push(num{x, v - v0})
+					ix.keyNum[k+1]++
 				}
 			}
 		}
 	})
-	ix.keyNum = count
 	for k := range nk {
 		ix.keyNum[k+1] += ix.keyNum[k]
 	}
 	ix.numV = make([]uint32, ix.keyNum[nk])
-	parallelKeys(ix, func(k int) {
-		v0 := ix.keyVal[k]
-		i := ix.keyNum[k]
-		for v := v0; v < ix.keyVal[k+1]; v++ {
-			if !math.IsNaN(f[v]) {
-				ix.numV[i] = v - v0
-				i++
+	parallel(len(runs)-1, func(i int) {
+		ns := nums[i].s
+		for k := runs[i]; k < runs[i+1]; k++ {
+			j := ix.keyNum[k]
+			kn := ns[:ix.keyNum[k+1]-j]
+			ns = ns[len(kn):]
+			slices.SortFunc(kn, func(a, b num) int { return cmp.Or(cmp.Compare(a.f, b.f), cmp.Compare(a.v, b.v)) })
+			for _, n := range kn {
+				ix.numV[j] = n.v
+				j++
 			}
 		}
-		sortNums(f[v0:ix.keyVal[k+1]], ix.numV[ix.keyNum[k]:i])
+		nums[i].free()
 	})
+}
+
+// number is value v as a number, if it is a number or a numeric string.
+func (ix *Index) number(v uint32) (float64, bool) {
+	if !numericKind(ix.kinds[v]) {
+		return 0, false
+	}
+	return parseNumber(ix.blob[ix.off[v] : ix.off[v+1]-1])
 }
 
 // parallelKeys runs f for every key of ix on all CPUs, in runs of keys
 // of about the same number of values.
 func parallelKeys(ix *Index, f func(k int)) {
+	runs := keyRuns(ix)
+	parallel(len(runs)-1, func(i int) {
+		for k := runs[i]; k < runs[i+1]; k++ {
+			f(k)
+		}
+	})
+}
+
+// keyRuns divides the keys of ix into runs of about the same number of
+// values, several per CPU: run i is keys runs[i] to runs[i+1]-1.
+func keyRuns(ix *Index) []int {
 	nk := len(ix.keyOff) - 1
 	per := max(1, len(ix.kinds)/(8*maxProcs()))
 	var runs []int // first key of each run
@@ -334,28 +420,5 @@ func parallelKeys(ix *Index, f func(k int)) {
 			last = int(ix.keyVal[k])
 		}
 	}
-	runs = append(runs, nk)
-	parallel(len(runs)-1, func(i int) {
-		for k := runs[i]; k < runs[i+1]; k++ {
-			f(k)
-		}
-	})
-}
-
-// sortNums sorts a key's numeric values, given by local number in v, by
-// their numbers in f (indexed by local number), ties in value order;
-// as one slice of pairs, which sorts faster than through f.
-func sortNums(f []float64, v []uint32) {
-	type num struct {
-		f float64
-		v uint32
-	}
-	ns := make([]num, len(v))
-	for i, x := range v {
-		ns[i] = num{f[x], x}
-	}
-	slices.SortFunc(ns, func(a, b num) int { return cmp.Or(cmp.Compare(a.f, b.f), cmp.Compare(a.v, b.v)) })
-	for i, n := range ns {
-		v[i] = n.v
-	}
+	return append(runs, nk)
 }

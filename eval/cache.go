@@ -461,6 +461,7 @@ func targetLists(tm *TargetManifest) []list {
 // loadParts loads the JSON of one list of records.
 func loadParts(fsys fs.FS, join func(string) string, sel dsl.Select, parts []Part) (*Index, error) {
 	b := newBuilder(join(parts[0].Path), sel)
+	defer b.free()
 	for _, p := range parts {
 		f, err := fsys.Open(p.Path)
 		if err != nil {

@@ -38,3 +38,8 @@ func MapIndex(ix *Index, dir string) (*Index, func() error, error) {
 	}
 	return mapped, release, nil
 }
+
+// ScratchMapped is the number of bytes of the loader's scratch mapped
+// outside the Go heap, which benchmarks add to the heap to measure a
+// load's memory.
+func ScratchMapped() int64 { return scratchMapped.Load() }

@@ -42,7 +42,7 @@ type Index struct {
 	keyHash  []uint32 // hash table of key number+1 by name; its size is a power of two
 	keyVal   []uint32 // K+1: key k's values are numbered keyVal[k] to keyVal[k+1]-1
 	keyTab   []uint32 // K+1: key k's hash table is table[keyTab[k]:keyTab[k+1]]
-	keyNum   []uint32 // K+1: key k's numeric values are numF/numV[keyNum[k]:keyNum[k+1]]
+	keyNum   []uint32 // K+1: key k's numeric values are numV[keyNum[k]:keyNum[k+1]]
 	keyRecs  []uint32 // K: records that hold key k
 
 	// Values, numbered key after key: value v's kind and text, the text

@@ -29,36 +29,52 @@ func mix(h uint64) uint64 {
 // added, keeping them in one arena: a few bytes per string besides its
 // text, where a Go map of strings costs tens. Keys, values and record IDs
 // are interned by the loader; with many distinct keys or values the
-// difference is most of the memory a load takes.
+// difference is most of the memory a load takes. Its arrays are scratch:
+// free releases them.
 type interner struct {
-	arena []byte
-	off   []uint32 // string i is arena[off[i]:off[i+1]]
-	// table holds, per slot, the high 32 bits of the string's hash, which
-	// also choose its slot, and its number+1 in the low 32 bits; 0 is a
-	// free slot. Growing the table needs no hashing again.
-	table []uint64
+	arena scratch[byte]
+	off   scratch[uint32] // string i is arena[off[i]:off[i+1]]
+	// table holds, per slot, the string's number+1 in its low bits bits
+	// and, above, the high bits of its hash as a tag, which spares most
+	// comparisons of texts; 0 is a free slot. The slot is chosen by the
+	// low bits of the hash. Four bytes a slot rather than eight (number and
+	// hash) halve the largest array of a load with many distinct keys, for
+	// a hashing of the strings again at each growth.
+	table scratch[uint32]
+	bits  uint // log2 of the table's size
 }
 
 func newInterner() *interner {
-	return &interner{off: []uint32{0}, table: make([]uint64, 16)}
+	in := &interner{bits: 4}
+	in.off.push(0)
+	in.table.zeros(1 << in.bits)
+	return in
 }
 
 // len is the number of strings.
-func (in *interner) len() int { return len(in.off) - 1 }
+func (in *interner) len() int { return len(in.off.s) - 1 }
 
-func (in *interner) text(i uint32) []byte { return in.arena[in.off[i]:in.off[i+1]] }
+func (in *interner) text(i uint32) []byte { return in.arena.s[in.off.s[i]:in.off.s[i+1]] }
+
+// slot is where the search for a string of hash h starts.
+func (in *interner) slot(h uint64) uint64 { return h & (1<<in.bits - 1) }
+
+// tag is the tag of a string of hash h, in place in an entry.
+func (in *interner) tag(h uint64) uint32 { return uint32(h>>32) &^ (1<<in.bits - 1) }
 
 // find returns the number of s, or false; h is hashText of s.
 func (in *interner) find(s []byte, h uint64) (uint32, bool) {
-	mask := uint64(len(in.table) - 1)
-	hi := h >> 32
-	for slot := hi & mask; ; slot = (slot + 1) & mask {
-		e := in.table[slot]
+	table := in.table.s
+	mask := uint64(len(table) - 1)
+	low := uint32(1)<<in.bits - 1
+	tag := in.tag(h)
+	for slot := h & mask; ; slot = (slot + 1) & mask {
+		e := table[slot]
 		if e == 0 {
 			return 0, false
 		}
-		if e>>32 == hi {
-			if i := uint32(e) - 1; string(in.text(i)) == string(s) {
+		if e&^low == tag {
+			if i := e&low - 1; string(in.text(i)) == string(s) {
 				return i, true
 			}
 		}
@@ -71,38 +87,43 @@ func (in *interner) add(s []byte, h uint64) (n uint32, added bool) {
 		return i, false
 	}
 	n = uint32(in.len())
-	in.arena = append(in.arena, s...)
-	in.off = append(in.off, uint32(len(in.arena)))
-	if 4*(int(n)+1) > 3*len(in.table) { // at most three quarters full
+	in.arena.pushAll(s)
+	in.off.push(uint32(len(in.arena.s)))
+	if 4*(int(n)+1) > 3*len(in.table.s) { // at most three quarters full
 		in.grow()
+	} else {
+		in.place(h, n)
 	}
-	in.place(h, n)
 	return n, true
 }
 
+// place enters string n, of hash h, in the table.
 func (in *interner) place(h uint64, n uint32) {
-	in.put(h>>32<<32 | uint64(n+1))
-}
-
-func (in *interner) put(e uint64) {
-	mask := uint64(len(in.table) - 1)
-	slot := e >> 32 & mask
-	for in.table[slot] != 0 {
+	table := in.table.s
+	mask := uint64(len(table) - 1)
+	slot := h & mask
+	for table[slot] != 0 {
 		slot = (slot + 1) & mask
 	}
-	in.table[slot] = e
+	table[slot] = in.tag(h) | (n + 1)
 }
 
-// grow doubles the table.
+// grow doubles the table, placing every string again.
 func (in *interner) grow() {
-	old := in.table
-	in.table = make([]uint64, 2*len(old))
-	for _, e := range old {
-		if e != 0 {
-			in.put(e)
-		}
+	in.table.free()
+	in.bits++
+	in.table.zeros(1 << in.bits)
+	for i := range uint32(in.len()) {
+		in.place(hashText(0, in.text(i)), i)
 	}
 }
 
 // freeTable drops the hash table once no more strings will be looked up.
-func (in *interner) freeTable() { in.table = nil }
+func (in *interner) freeTable() { in.table.free() }
+
+// free releases the interner's arrays.
+func (in *interner) free() {
+	in.arena.free()
+	in.off.free()
+	in.table.free()
+}

@@ -32,6 +32,7 @@ var summaryKeys = [numSummary]string{"name", "categoryName", "floor", "family", 
 // name is used in error messages.
 func LoadIndex(r io.Reader, name string, sel dsl.Select) (*Index, error) {
 	b := newBuilder(name, sel)
+	defer b.free()
 	if err := b.read(r, name, ""); err != nil {
 		return nil, err
 	}
@@ -50,16 +51,16 @@ type builder struct {
 	// The keys and values, touched only by the indexing goroutine. keySum
 	// is each key's index in summaryKeys, or -1. Each value is
 	// interned as its key's number (4 bytes, little-endian), its kind and
-	// its text. last is the last record+1 that held each value, to drop
-	// repeats; pv lists the values of each record, record after record,
-	// those of record r from pvEnd[r-1] (0 for the first).
+	// its text. pv lists the distinct values of each record, record after
+	// record, those of record r from pvEnd[r-1] (0 for the first). These
+	// arrays, the largest of a load, are scratch (see scratch), freed as
+	// soon as finish has used them.
 	keys    *interner
-	keySum  []int8
+	keySum  scratch[int8]
 	vals    *interner
-	last    []uint32
-	pv      []uint32
-	pvEnd   []uint32
-	summary [numSummary][]uint32
+	pv      scratch[uint32]
+	pvEnd   scratch[uint32]
+	summary [numSummary]scratch[uint32]
 	sink    uint64 // keeps the loads that warm the cache (see index)
 
 	// Each key's unit, that of its first property item that had one:
@@ -68,18 +69,37 @@ type builder struct {
 	// which keys have theirs. Keys are numerous where each record has its
 	// own, so these hold no pointers.
 	unitEnd   []uint32
-	unitSet   []bool
+	unitSet   scratch[bool]
 	unitArena []byte
-	// first follows each key's first candidate per record (see
-	// firstCandidate); the records holding several values of a key are
-	// listed in multi, as (key, record, value) triples in record order.
-	first []firstState
+	// rt follows the record being indexed (see recTable); the records
+	// holding several values of a key are listed in multi, as (key,
+	// record, value) triples in record order.
+	rt    recTable
 	multi []uint32
 
 	ids *interner // printed IDs, numbered by record
 
 	files    []string
 	fileBase []uint32
+}
+
+// free releases the builder's scratch arrays; it may be called at any
+// time after reading, finish having freed some already.
+func (b *builder) free() {
+	for _, in := range []*interner{b.keys, b.vals, b.ids} {
+		if in != nil {
+			in.free()
+		}
+	}
+	b.keys, b.vals, b.ids = nil, nil, nil
+	b.keySum.free()
+	b.pv.free()
+	b.pvEnd.free()
+	for i := range b.summary {
+		b.summary[i].free()
+	}
+	b.unitSet.free()
+	b.rt.free()
 }
 
 func newBuilder(name string, sel dsl.Select) *builder {
@@ -112,9 +132,16 @@ func (b *builder) read(r io.Reader, name, fileID string) error {
 	// finds each value's key, the other adds the values to the keys'
 	// dictionaries. Only the second touches the values and the
 	// summaries; batches hand values over.
-	out, free, done := make(chan *valueBatch, 4), make(chan *valueBatch, 6), make(chan struct{})
+	// A fixed number of batches go round, so that a load makes no
+	// garbage of them.
+	out, free, done := make(chan *valueBatch, numBatches-2), make(chan *valueBatch, numBatches), make(chan struct{})
+	for range numBatches - 1 {
+		free <- new(valueBatch)
+	}
 	go b.index(out, free, done)
-	l := &loader{b: b, s: newScanner(r, name), fileID: fileID, out: out, free: free, batch: new(valueBatch)}
+	l := &loader{b: b, fileID: fileID, out: out, free: free, batch: new(valueBatch)}
+	l.s = newScratchScanner(r, name, &l.window)
+	defer l.release()
 	err = l.document()
 	if err == nil {
 		// What was read parsed, but the input may have been cut short or
@@ -171,30 +198,35 @@ type valueOp struct {
 	item           bool // a property item's value, not a top-level field's
 }
 
-// batchSize is how many values a batch carries.
-const batchSize = 4096
+// batchSize is how many values a batch carries; numBatches how many
+// batches a load uses.
+const (
+	batchSize  = 4096
+	numBatches = 6
+)
 
 // index adds the values of the batches it receives, and notes the first
 // value of each summary key per record.
 func (b *builder) index(in <-chan *valueBatch, free chan<- *valueBatch, done chan<- struct{}) {
 	defer close(done)
-	var comp []byte   // the values as interned, one after the other
-	var ends []uint32 // where each ends in comp
+	defer b.endRecord() // records do not span files
+	var comp []byte     // the values as interned, one after the other
+	var ends []uint32   // where each ends in comp
 	var hs []uint64
 	var keys []uint32
-	var hint []uint32 // the key of the n-th value of the previous record
+	var hint scratch[uint32] // the key of the n-th value of the previous record
+	defer hint.free()
 	for batch := range in {
 		// First the hashes, with a look at each one's slot in the table,
 		// so that the cache misses of a batch overlap rather than come one
 		// after the other: keys, then values.
 		hs = hs[:0]
 		var sink uint64
-		mask := uint64(len(b.keys.table) - 1)
 		for _, op := range batch.ops {
 			h := uint64(0)
 			if !op.hinted {
 				h = hashText(0, batch.arena[op.koff:op.off])
-				sink += b.keys.table[h>>32&mask]
+				sink += uint64(b.keys.table.s[b.keys.slot(h)])
 			}
 			hs = append(hs, h)
 		}
@@ -202,117 +234,62 @@ func (b *builder) index(in <-chan *valueBatch, free chan<- *valueBatch, done cha
 		for i, op := range batch.ops {
 			var k uint32
 			if op.hinted {
-				k = hint[op.nth]
+				k = hint.s[op.nth]
 			} else {
 				name := batch.arena[op.koff:op.off]
 				var added bool
 				if k, added = b.keys.add(name, hs[i]); added {
-					b.keySum = append(b.keySum, int8(slices.Index(summaryKeys[:], string(name))))
+					b.keySum.push(int8(slices.Index(summaryKeys[:], string(name))))
 				}
-				for uint32(len(hint)) <= op.nth {
-					hint = append(hint, 0)
-				}
-				hint[op.nth] = k
+				hint.grow(int(op.nth) + 1)
+				hint.s[op.nth] = k
 			}
 			keys = append(keys, k)
 		}
 		comp, ends, hs = comp[:0], ends[:0], hs[:0]
-		mask = uint64(len(b.vals.table) - 1)
 		for i, op := range batch.ops {
 			start := len(comp)
 			comp = binary.LittleEndian.AppendUint32(comp, keys[i])
 			comp = append(append(comp, byte(op.kind)), batch.arena[op.off:op.end]...)
 			h := hashText(0, comp[start:])
-			sink += b.vals.table[h>>32&mask]
+			sink += uint64(b.vals.table.s[b.vals.slot(h)])
 			hs = append(hs, h)
 			ends = append(ends, uint32(len(comp)))
 		}
 		b.sink += sink
 		start := uint32(0)
 		for i, op := range batch.ops {
-			v, added := b.vals.add(comp[start:ends[i]], hs[i])
+			v, _ := b.vals.add(comp[start:ends[i]], hs[i])
 			start = ends[i]
-			if added {
-				b.last = append(b.last, 0)
-			}
 			k := keys[i]
-			if int(k) >= len(b.first) {
-				b.first = slices.Grow(b.first, int(k)+1-len(b.first))[:k+1]
-				b.unitSet = slices.Grow(b.unitSet, int(k)+1-len(b.unitSet))[:k+1]
+			if op.rec+1 != b.rt.rec {
+				b.endRecord()
+				b.rt.rec = op.rec + 1
 			}
-			if op.item && op.uend > op.end && !b.unitSet[k] {
-				b.unitSet[k] = true
-				b.unitArena = append(b.unitArena, batch.arena[op.end:op.uend]...)
-				b.unitEnd = append(b.unitEnd, k, uint32(len(b.unitArena)))
+			if op.item && op.uend > op.end {
+				b.unitSet.grow(int(k) + 1)
+				if !b.unitSet.s[k] {
+					b.unitSet.s[k] = true
+					b.unitArena = append(b.unitArena, batch.arena[op.end:op.uend]...)
+					b.unitEnd = append(b.unitEnd, k, uint32(len(b.unitArena)))
+				}
 			}
-			b.firstCandidate(k, op.rec, v, op.item)
-			if b.last[v] != op.rec+1 {
-				b.last[v] = op.rec + 1
-				for uint32(len(b.pvEnd)) < op.rec {
-					b.pvEnd = append(b.pvEnd, uint32(len(b.pv)))
+			if b.firstCandidate(k, v, op.item) {
+				for uint32(len(b.pvEnd.s)) < op.rec {
+					b.pvEnd.push(uint32(len(b.pv.s)))
 				}
-				b.pv = append(b.pv, v)
+				b.pv.push(v)
 			}
-			if i := b.keySum[keys[i]]; i >= 0 {
-				sum := b.summary[i]
-				for uint32(len(sum)) <= op.rec {
-					sum = append(sum, 0)
+			if i := b.keySum.s[keys[i]]; i >= 0 {
+				sum := &b.summary[i]
+				sum.grow(int(op.rec) + 1)
+				if sum.s[op.rec] == 0 {
+					sum.s[op.rec] = v + 1
 				}
-				if sum[op.rec] == 0 {
-					sum[op.rec] = v + 1
-				}
-				b.summary[i] = sum
 			}
 		}
 		batch.ops, batch.arena = batch.ops[:0], batch.arena[:0]
-		select {
-		case free <- batch:
-		default:
-		}
-	}
-}
-
-// firstState is what firstCandidate knows of a key in the record being
-// read: the record (+1), its first candidate so far, whether that came
-// from a property item, and whether the record holds several values.
-type firstState struct {
-	rec, v uint32
-	flags  uint8 // firstItem, firstMulti
-}
-
-const (
-	firstItem  = 1 << iota // the first candidate so far is a property item's
-	firstMulti             // the record holds several values of the key
-)
-
-// firstCandidate follows the first candidate of key k in each record:
-// the first top-level value, or failing one the first property item's,
-// in document order (see "Columns" in the package documentation). The
-// postings tell which values a record holds, not in which order, so the
-// records holding several are noted with their first candidate.
-func (b *builder) firstCandidate(k, rec, v uint32, item bool) {
-	st := &b.first[k]
-	if st.rec != rec+1 {
-		b.endFirst(k)
-		*st = firstState{rec: rec + 1, v: v}
-		if item {
-			st.flags = firstItem
-		}
-		return
-	}
-	if v != st.v {
-		st.flags |= firstMulti
-		if st.flags&firstItem != 0 && !item {
-			st.v, st.flags = v, firstMulti
-		}
-	}
-}
-
-// endFirst notes key k's record, if it held several values.
-func (b *builder) endFirst(k uint32) {
-	if st := &b.first[k]; st.flags&firstMulti != 0 {
-		b.multi = append(b.multi, k, st.rec-1, st.v)
-		st.flags &^= firstMulti
+		free <- batch
 	}
 }
 
@@ -339,18 +316,22 @@ type loader struct {
 	batch     *valueBatch
 	out, free chan *valueBatch
 
-	rec      uint32
-	nth      int      // values emitted so far in the record
-	hint     [][]byte // key of the n-th value of the previous record
-	id       []byte
-	pid      []byte // the printed ID
-	hasID    bool
-	file     []byte
-	hasFile  bool
-	itemKey  []byte
-	itemVal  []byte
-	itemUnit []byte
-	itemKind dsl.Kind
+	rec uint32
+	nth int // values emitted so far in the record
+	// The keys of the values of the previous record and of this one, in
+	// order: key i ends at end[i] in keys, and starts where key i-1 ends.
+	prevKeys, curKeys scratch[byte]
+	prevEnd, curEnd   scratch[uint32]
+	window            scratch[byte] // the scanner's buffer
+	id                []byte
+	pid               []byte // the printed ID
+	hasID             bool
+	file              []byte
+	hasFile           bool
+	itemKey           []byte
+	itemVal           []byte
+	itemUnit          []byte
+	itemKind          dsl.Kind
 }
 
 // document reads the whole input: an envelope, an array of records or
@@ -499,6 +480,9 @@ func (l *loader) record() error {
 	start := s.offset(s.pos)
 	l.rec = b.n
 	l.nth = 0
+	l.prevKeys, l.curKeys = l.curKeys, l.prevKeys
+	l.prevEnd, l.curEnd = l.curEnd, l.prevEnd
+	l.curKeys.s, l.curEnd.s = l.curKeys.s[:0], l.curEnd.s[:0]
 	l.hasID, l.hasFile = false, false
 	more, err := s.open('{')
 	for more && err == nil {
@@ -642,20 +626,18 @@ func (l *loader) emit(key []byte, kind dsl.Kind, t []byte, unit []byte) {
 	// Records of one file list their fields in nearly the same order, so
 	// the key of the n-th value is usually that of the previous record's
 	// n-th value: then the op says so, and the indexing goroutine, which
-	// numbers keys, takes the number it found for that one.
+	// numbers keys, takes the number it found for that one (the last it
+	// found for an n-th value).
 	bt := l.batch
 	op := valueOp{nth: uint32(l.nth), rec: l.rec, kind: kind, item: unit != nil}
-	if l.nth < len(l.hint) && bytes.Equal(l.hint[l.nth], key) {
+	if l.nth < len(l.prevEnd.s) && bytes.Equal(l.prevKey(l.nth), key) {
 		op.hinted = true
 	} else {
-		if l.nth < len(l.hint) {
-			l.hint[l.nth] = append(l.hint[l.nth][:0], key...)
-		} else {
-			l.hint = append(l.hint, bytes.Clone(key))
-		}
 		op.koff = uint32(len(bt.arena))
 		bt.arena = append(bt.arena, key...)
 	}
+	l.curKeys.pushAll(key)
+	l.curEnd.push(uint32(len(l.curKeys.s)))
 	l.nth++
 	op.off = uint32(len(bt.arena))
 	bt.arena = append(bt.arena, t...)
@@ -668,17 +650,31 @@ func (l *loader) emit(key []byte, kind dsl.Kind, t []byte, unit []byte) {
 	}
 }
 
+// prevKey is the key of the n-th value of the previous record.
+func (l *loader) prevKey(n int) []byte {
+	start := uint32(0)
+	if n > 0 {
+		start = l.prevEnd.s[n-1]
+	}
+	return l.prevKeys.s[start:l.prevEnd.s[n]]
+}
+
+// release frees the loader's scratch.
+func (l *loader) release() {
+	l.prevKeys.free()
+	l.curKeys.free()
+	l.prevEnd.free()
+	l.curEnd.free()
+	l.window.free()
+}
+
 // flush hands the current batch to the indexing goroutine.
 func (l *loader) flush() {
 	if len(l.batch.ops) == 0 {
 		return
 	}
 	l.out <- l.batch
-	select {
-	case l.batch = <-l.free:
-	default:
-		l.batch = &valueBatch{ops: make([]valueOp, 0, batchSize)}
-	}
+	l.batch = <-l.free
 }
 
 // properties reads the properties array: groups of items whose value is

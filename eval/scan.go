@@ -35,6 +35,8 @@ type scanner struct {
 
 	esc  []byte // scratch for unescaped strings
 	kbuf []byte // the last member name read by key
+
+	window *scratch[byte] // where buf lives, if not on the Go heap
 }
 
 const (
@@ -44,6 +46,13 @@ const (
 
 func newScanner(r io.Reader, name string) *scanner {
 	return &scanner{r: r, name: name, buf: make([]byte, 0, chunkSize), pin: -1}
+}
+
+// newScratchScanner is newScanner with its buffer in window, which the
+// caller frees: a record pinned whole grows it to the record's size.
+func newScratchScanner(r io.Reader, name string, window *scratch[byte]) *scanner {
+	window.reserve(chunkSize)
+	return &scanner{r: r, name: name, buf: window.s[:0], pin: -1, window: window}
 }
 
 // fill reads more input, keeping buf[min(pos, pin):]. It reports whether
@@ -73,9 +82,15 @@ func (s *scanner) fill() bool {
 		}
 	}
 	if len(s.buf) == cap(s.buf) {
-		nb := make([]byte, len(s.buf), 2*cap(s.buf))
-		copy(nb, s.buf)
-		s.buf = nb
+		if s.window != nil {
+			s.window.s = s.buf
+			s.window.reserve(cap(s.buf))
+			s.buf = s.window.s
+		} else {
+			nb := make([]byte, len(s.buf), 2*cap(s.buf))
+			copy(nb, s.buf)
+			s.buf = nb
+		}
 	}
 	for {
 		n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
