@@ -8,8 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -44,7 +46,11 @@ func BenchmarkProcess(b *testing.B) {
 	}
 	tmp := b.TempDir()
 	bin := filepath.Join(tmp, "bfquery")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/bfquery/bfquery/cmd/bfquery").CombinedOutput()
+	// Built as the README installs it: without cgo, a static binary, which
+	// the dynamic loader and the C library's threads do not slow at start.
+	gobuild := exec.Command("go", "build", "-o", bin, "github.com/bfquery/bfquery/cmd/bfquery")
+	gobuild.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := gobuild.CombinedOutput()
 	require.NoError(b, err, string(out))
 	base := filepath.Join(tmp, "caches")
 	if d := os.Getenv("BFQUERY_BENCH_DIR"); d != "" {
@@ -83,6 +89,7 @@ func BenchmarkProcess(b *testing.B) {
 			}
 			b.Run(q.name+"/n="+strconv.Itoa(n)+"/"+p.name, func(b *testing.B) {
 				var times, cpu []time.Duration
+				var faults []int64
 				for b.Loop() {
 					cmd := exec.Command(bin, args...)
 					t0 := time.Now()
@@ -90,9 +97,16 @@ func BenchmarkProcess(b *testing.B) {
 					times = append(times, time.Since(t0))
 					require.NoError(b, err, string(out))
 					cpu = append(cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+					if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+						faults = append(faults, int64(ru.Minflt))
+					}
 				}
 				b.ReportMetric(float64(median(times).Microseconds())/1000, "ms/proc")
 				b.ReportMetric(float64(median(cpu).Microseconds())/1000, "cpu-ms/proc")
+				if len(faults) > 0 {
+					slices.Sort(faults)
+					b.ReportMetric(float64(faults[len(faults)/2]), "faults/proc")
+				}
 				// The child's own peak: Linux counts the parent's resident
 				// memory at the fork in a child's rusage, so time(1) measures.
 				if _, err := os.Stat("/usr/bin/time"); err == nil {

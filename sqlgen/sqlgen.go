@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/bfquery/bfquery/dsl"
@@ -44,7 +45,11 @@ type Options struct {
 	Elements, Properties string
 }
 
-var tableName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+// tableName is compiled on first use: every bfquery process initialises
+// this package, and few of them write SQL.
+var tableName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+})
 
 // Compile writes st as one SQL query over the elements and properties
 // tables of an export. Its rows are (target_id, id), for each target of the
@@ -65,7 +70,7 @@ func Compile(st dsl.Statement, opt Options) (string, error) {
 				*t = export.PropertiesTable
 			}
 		}
-		if !tableName.MatchString(*t) {
+		if !tableName().MatchString(*t) {
 			return "", fmt.Errorf("table name %q: must be identifiers separated by dots", *t)
 		}
 	}
