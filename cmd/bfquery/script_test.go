@@ -58,12 +58,26 @@ func TestShellScriptSources(t *testing.T) {
 }
 
 // TestShellQueryWithoutFrom: a query without FROM runs on the session's
-// only target; with several, the error says how to pick one.
+// only target, whatever follows its SELECT list; with several targets,
+// the error says how to pick one.
 func TestShellQueryWithoutFrom(t *testing.T) {
 	code, out, errOut := bfquery(t, "\\use\nSELECT elementId WHERE floor = 'F01' AND categoryName = '墙';\n", "shell", "--format", "count")
 	require.Equal(t, 0, code, errOut)
 	require.Equal(t, "141\n", out)
 	require.Equal(t, "Queries without FROM run on file 1124890692330272.\n", errOut)
+
+	// Any SELECT without FROM: aggregates, GROUP BY, ORDER BY, LIMIT, or
+	// no clause at all; an error points into the text as typed.
+	code, out, errOut = bfquery(t, "SELECT floor, COUNT(*) GROUP BY floor ORDER BY floor LIMIT 2;\n"+
+		"SELECT COUNT(*);\n"+
+		"SELECT DISTINCT floor ORDER BY floor DESC LIMIT 2;\n"+
+		"SELECT floor, COUNT(*) GROUP BY ;\n", "shell", "-q", "--format", "csv")
+	require.Equal(t, 2, code)
+	require.Equal(t, "floor,COUNT(*)\nB01,271\nF01,610\nCOUNT(*)\n4000\nfloor\nRF\nF10\n", out)
+	require.Equal(t, "ERROR: 1:32: expected a key or an aggregate after \"BY\", found end of input\n"+
+		"  SELECT floor, COUNT(*) GROUP BY\n"+
+		"                                 ^\n"+
+		"bfquery: some statements failed: 1\n", errOut)
 
 	cache := "../../testdata/cache/dir"
 	code, out, errOut = bfquery(t, "\\use\nSELECT elementId WHERE floor = 'F01';\n\\use integration 1648888854324400\nSELECT elementId WHERE floor = 'F01';\n", "shell", "-q", "--format", "count", "--cache", cache)

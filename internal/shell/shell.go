@@ -272,8 +272,10 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// missingFrom reports whether src is SELECT x WHERE … without FROM, and
-// the byte offset where FROM goes.
+// missingFrom reports whether src is a SELECT without FROM (SELECT x
+// WHERE …, SELECT floor, COUNT(*) GROUP BY floor, SELECT roomId…), and
+// the byte offset where FROM goes: after the SELECT list, before the first
+// clause that may follow FROM.
 func missingFrom(src string) (int, bool) {
 	rs := []rune(src)
 	toks := lex(rs)
@@ -281,10 +283,31 @@ func missingFrom(src string) (int, bool) {
 	if i < len(toks) && toks[i].is("EXPLAIN") {
 		i++
 	}
-	if i+2 >= len(toks) || !toks[i].is("SELECT") || !toks[i+2].is("WHERE") {
+	if i >= len(toks) || !toks[i].is("SELECT") {
 		return 0, false
 	}
-	return len(string(rs[:toks[i+1].End])), true
+	depth := 0
+	for j := i + 1; j < len(toks); j++ {
+		t := toks[j]
+		switch {
+		case t.is("("):
+			depth++
+		case t.is(")"):
+			depth--
+		case depth != 0:
+		case t.is("FROM"):
+			return 0, false
+		case t.is("WHERE"), t.is("GROUP"), t.is("HAVING"), t.is("ORDER"), t.is("LIMIT"), t.is("OFFSET"):
+			if j == i+1 || toks[j-1].is("DISTINCT") {
+				return 0, false // nothing selected: the parser says so
+			}
+			return len(string(rs[:toks[j-1].End])), true
+		}
+	}
+	if last := len(toks) - 1; last > i && depth == 0 && !toks[last].is("DISTINCT") && !toks[last].is(",") {
+		return len(string(rs[:toks[last].End])), true
+	}
+	return 0, false
 }
 
 // missingTarget reports whether src reads FROM rooms (or areas, elements)
