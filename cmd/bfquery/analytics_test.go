@@ -75,6 +75,13 @@ func TestQuerySelectLists(t *testing.T) {
 			"familyType\n内墙 - 100mm\n外墙 - 250mm\n女儿墙 - 120mm\n常规 - 200mm\n常规 - 300mm\n砌块墙 - 190mm\n", ""},
 		{"ids", []string{"query", "-f", "ids", "SELECT elementId FROM file " + f + " WHERE name ~ '^HW' ORDER BY elementId DESC LIMIT 2"}, 0, "308004\n307973\n", ""},
 		{"count", []string{"query", "-f", "count", "SELECT roomId FROM file " + f}, 0, "40\n", ""},
+		{"no format, piped: a table for columns", []string{"query", "SELECT floor, COUNT(*) FROM file " + f + " GROUP BY floor ORDER BY COUNT(*) DESC LIMIT 2"}, 0,
+			"floor | COUNT(*)\n" +
+				"------+---------\n" +
+				"F01   | 610\n" +
+				"F09   | 353\n" +
+				"(2 rows)\n", ""},
+		{"no format, piped: IDs for ID columns", []string{"query", "SELECT elementId FROM file " + f + " WHERE floor = 'F01' ORDER BY elementId LIMIT 2"}, 0, "300014\n300015\n", ""},
 		{"ids without an ID column", []string{"query", "-f", "ids", "SELECT floor FROM file " + f}, 1, "",
 			"bfquery: the ids format needs elementId, roomId or areaId in the SELECT list; use table, csv, json or count\n"},
 		{"misplaced column", []string{"query", "SELECT floor, COUNT(name) FROM file " + f}, 2, "",

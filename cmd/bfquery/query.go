@@ -28,7 +28,7 @@ type QueryCmd struct {
 	Cache   string `type:"path" placeholder:"PATH" help:"A cache directory or a file of elements. Without it, the demo model built into bfquery (file ${demo_id})."`
 	DSL     string `name:"dsl" placeholder:"FILE" help:"Read DSL requests as JSON, one per line, from FILE (\"-\" for standard input) and answer each in order."`
 	Select  string `enum:"elementId,roomId,areaId" default:"elementId" help:"With --dsl: which IDs to find (${enum})."`
-	Format  string `short:"f" enum:"auto,ids,json,count,table,csv,json-table" default:"auto" help:"Output format: ids, json, count, table, csv or json-table (json's rows as data, beside a Table Schema of the columns with their units); auto is table on a terminal, ids otherwise."`
+	Format  string `short:"f" enum:"auto,ids,json,count,table,csv,json-table" default:"auto" help:"Output format: ids, json, count, table, csv or json-table (json's rows as data, beside a Table Schema of the columns with their units); auto is table on a terminal; otherwise ids, or table for a statement whose SELECT list has more than IDs."`
 	Explain bool   `help:"Instead of the IDs, show how many records each clause of the query matched, per target (local only)."`
 	Remote  bool   `help:"Run the queries on BIMFACE instead of a local cache. What BIMFACE's DSL has no clause for (NOT, ranges, LIKE, IS NULL) runs as a plan of several requests; EXPLAIN before SELECT shows it."`
 	LowerIn bool   `name:"lower-in" help:"With --remote: write in clauses as boolOr of matches, for servers that reject in."`
@@ -136,6 +136,12 @@ func (c *QueryCmd) Run(e *env, kctx *kong.Context) error {
 	}
 	if hasQuery {
 		st, err := compileQuery(e, c.Query, c.File, parser.Compile)
+		if err == nil && c.Format == "auto" && format == output.IDs && !idsAnswer(st) {
+			// Piped, the answer of aggregates or columns is their table,
+			// not an error asking for one.
+			format = output.Table
+			w = output.NewWriter(e.stdout, format)
+		}
 		if err == nil && st.Explain && formatGiven {
 			err = inputError{errors.New("--format does not apply to EXPLAIN, which prints the plan")}
 		}
@@ -158,6 +164,17 @@ func (c *QueryCmd) Run(e *env, kctx *kong.Context) error {
 		return errDiffer
 	}
 	return err
+}
+
+// idsAnswer reports whether st answers a list of IDs: a plain query, or
+// a SELECT list of ID columns only.
+func idsAnswer(st dsl.Statement) bool {
+	for _, c := range st.Columns() {
+		if !c.ID {
+			return false
+		}
+	}
+	return true
 }
 
 // errDiffer is what --compare returns when local and remote answers differ.
