@@ -82,6 +82,13 @@ func TestQuerySelectLists(t *testing.T) {
 				"F09   | 353\n" +
 				"(2 rows)\n", ""},
 		{"no format, piped: IDs for ID columns", []string{"query", "SELECT elementId FROM file " + f + " WHERE floor = 'F01' ORDER BY elementId LIMIT 2"}, 0, "300014\n300015\n", ""},
+		{"no FROM: the only target", []string{"query", "-f", "csv", "SELECT floor, COUNT(*) GROUP BY floor ORDER BY COUNT(*) DESC LIMIT 2"}, 0,
+			"floor,COUNT(*)\nF01,610\nF09,353\n", ""},
+		{"no FROM, rooms without OF", []string{"query", "-f", "csv", "SELECT COUNT(*) FROM rooms"}, 0, "COUNT(*)\n40\n", ""},
+		{"no FROM over several targets", []string{"query", "--cache", "../../testdata/cache/dir", "-f", "count", "SELECT elementId WHERE floor = 'F01'"}, 2, "",
+			"bfquery: 1:18: a query without FROM runs on the only target: there are 2 targets: FROM file ID or FROM integration ID says which\n" +
+				"  SELECT elementId WHERE floor = 'F01'\n" +
+				"                   ^\n"},
 		{"ids without an ID column", []string{"query", "-f", "ids", "SELECT floor FROM file " + f}, 1, "",
 			"bfquery: the ids format needs elementId, roomId or areaId in the SELECT list; use table, csv, json or count\n"},
 		{"misplaced column", []string{"query", "SELECT floor, COUNT(name) FROM file " + f}, 2, "",

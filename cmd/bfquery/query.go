@@ -135,7 +135,11 @@ func (c *QueryCmd) Run(e *env, kctx *kong.Context) error {
 		return w.Write(res.Answer)
 	}
 	if hasQuery {
-		st, err := compileQuery(e, c.Query, c.File, parser.Compile)
+		compile := func(src string) (dsl.Statement, error) {
+			only := func() (runner.Target, error) { return onlyTarget(e, engine) }
+			return runner.CompileOn(src, parser.Compile, only, "a query without FROM runs on the only target: ")
+		}
+		st, err := compileQuery(e, c.Query, c.File, compile)
 		if err == nil && c.Format == "auto" && format == output.IDs && !idsAnswer(st) {
 			// Piped, the answer of aggregates or columns is their table,
 			// not an error asking for one.
@@ -164,6 +168,22 @@ func (c *QueryCmd) Run(e *env, kctx *kong.Context) error {
 		return errDiffer
 	}
 	return err
+}
+
+// onlyTarget is the target of a query without FROM: the engine's only
+// one (the demo model's file, a cache of one target).
+func onlyTarget(e *env, engine runner.Engine) (runner.Target, error) {
+	ts, err := engine.Targets(e.ctx)
+	if err != nil {
+		return runner.Target{}, err
+	}
+	switch len(ts) {
+	case 1:
+		return ts[0].Target, nil
+	case 0:
+		return runner.Target{}, errors.New("there is none to default to: FROM file ID or FROM integration ID names it")
+	}
+	return runner.Target{}, fmt.Errorf("there are %d targets: FROM file ID or FROM integration ID says which", len(ts))
 }
 
 // idsAnswer reports whether st answers a list of IDs: a plain query, or
