@@ -72,6 +72,11 @@ func Compile(st dsl.Statement, opt Options) (string, error) {
 	if st.Explain {
 		return "", fmt.Errorf("EXPLAIN has no SQL form: sql prints the query itself")
 	}
+	if !st.Plain() {
+		// A SELECT list, grouping, order or limit compiled as the plain
+		// statement's IDs would be another answer, given as this one.
+		return "", fmt.Errorf("%w: SELECT lists, aggregates, GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET and DISTINCT have no SQL form yet; sql compiles statements that select IDs", ErrUntranslatable)
+	}
 	if err := st.Request.Check(); err != nil {
 		return "", err
 	}

@@ -49,6 +49,8 @@ func TestErrors(t *testing.T) {
 		{"dialect", "SELECT elementId FROM file 1 WHERE a = 1", sqlgen.Options{Dialect: "oracle"}, `unknown dialect "oracle": must be duckdb, spark or trino`},
 		{"table", "SELECT elementId FROM file 1 WHERE a = 1", sqlgen.Options{Properties: "p; DROP TABLE x"}, `table name "p; DROP TABLE x": must be identifiers separated by dots`},
 		{"ilike", "SELECT elementId FROM file 1 WHERE a ILIKE 'x%'", sqlgen.Options{}, "sqlgen: no exact translation: ILIKE folds case as Unicode's simple case folding does, which no SQL dialect promises; use LIKE"},
+		{"select list", "SELECT floor, COUNT(*) FROM file 1 WHERE a = 1 GROUP BY floor", sqlgen.Options{}, "sqlgen: no exact translation: SELECT lists, aggregates, GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET and DISTINCT have no SQL form yet; sql compiles statements that select IDs"},
+		{"limit", "SELECT elementId FROM file 1 WHERE a = 1 LIMIT 3", sqlgen.Options{}, "sqlgen: no exact translation: SELECT lists, aggregates, GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET and DISTINCT have no SQL form yet; sql compiles statements that select IDs"},
 		{"regexp on spark", "SELECT elementId FROM file 1 WHERE a ~ '^x'", sqlgen.Options{Dialect: sqlgen.Spark}, "sqlgen: no exact translation: REGEXP is RE2's syntax, which spark does not read"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
