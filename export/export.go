@@ -286,6 +286,7 @@ type span32 struct{ off, n uint32 }
 type prop struct {
 	id, text                span32
 	key, group, unit, vtype uint32
+	pos                     int32 // Property.Pos
 	num                     float64
 	kind                    dsl.Kind
 	sel                     dsl.Select
@@ -431,7 +432,7 @@ func (x *exporter) add(sel dsl.Select, rec *eval.RawRecord) error {
 	r := x.run
 	id := r.put(rec.ID)
 	for i, f := range rec.Fields {
-		p := prop{id: id, key: r.internKey(0, i, f.Key), text: r.put(f.Text), kind: f.Kind, sel: sel}
+		p := prop{id: id, pos: int32(i), key: r.internKey(0, i, f.Key), text: r.put(f.Text), kind: f.Kind, sel: sel}
 		p.num, p.hasNum = number(f.Kind, f.Text)
 		r.add(p)
 	}
@@ -441,7 +442,7 @@ func (x *exporter) add(sel dsl.Select, rec *eval.RawRecord) error {
 		if groupID == 0 || it.Group != group {
 			group, groupID = it.Group, r.intern(it.Group)
 		}
-		p := prop{id: id, group: groupID, key: r.internKey(1, i, it.Key), kind: it.Kind, sel: sel}
+		p := prop{id: id, pos: int32(len(rec.Fields) + i), group: groupID, key: r.internKey(1, i, it.Key), kind: it.Kind, sel: sel}
 		if it.Kind != dsl.KindInvalid {
 			p.text = r.put(it.Text)
 			p.num, p.hasNum = number(it.Kind, it.Text)
@@ -574,7 +575,7 @@ func writeRun(name string, f Format, targetType string, groupRows int, r *run) (
 			inGroup = 0 // the writer ends a full row group itself
 		}
 		ids = append(ids, r.text(p.id))
-		row := Property{TargetType: targetType, Kind: selNames[p.sel], ID: ids[len(ids)-1],
+		row := Property{TargetType: targetType, Kind: selNames[p.sel], ID: ids[len(ids)-1], Pos: p.pos,
 			Group: str(p.group), Key: r.strs[p.key-1], ValueKind: kindNames[p.kind], Unit: str(p.unit), ValueType: str(p.vtype)}
 		if p.kind != dsl.KindInvalid {
 			texts = append(texts, r.text(p.text))
