@@ -49,8 +49,10 @@ func TestErrors(t *testing.T) {
 		{"dialect", "SELECT elementId FROM file 1 WHERE a = 1", sqlgen.Options{Dialect: "oracle"}, `unknown dialect "oracle": must be duckdb, spark or trino`},
 		{"table", "SELECT elementId FROM file 1 WHERE a = 1", sqlgen.Options{Properties: "p; DROP TABLE x"}, `table name "p; DROP TABLE x": must be identifiers separated by dots`},
 		{"ilike", "SELECT elementId FROM file 1 WHERE a ILIKE 'x%'", sqlgen.Options{}, "sqlgen: no exact translation: ILIKE folds case as Unicode's simple case folding does, which no SQL dialect promises; use LIKE"},
-		{"select list", "SELECT floor, COUNT(*) FROM file 1 WHERE a = 1 GROUP BY floor", sqlgen.Options{}, "sqlgen: no exact translation: SELECT lists, aggregates, GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET and DISTINCT have no SQL form yet; sql compiles statements that select IDs"},
-		{"limit", "SELECT elementId FROM file 1 WHERE a = 1 LIMIT 3", sqlgen.Options{}, "sqlgen: no exact translation: SELECT lists, aggregates, GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET and DISTINCT have no SQL form yet; sql compiles statements that select IDs"},
+		{"like on a sum", "SELECT floor, SUM(v) FROM file 1 GROUP BY floor HAVING SUM(v) LIKE '1%'", sqlgen.Options{}, "sqlgen: no exact translation: LIKE tests the text of a computed number, which SQL does not write as the engine does"},
+		{"contains on an average", "SELECT AVG(v) AS a FROM file 1 HAVING a CONTAINS '.5'", sqlgen.Options{}, "sqlgen: no exact translation: CONTAINS tests the text of a computed number, which SQL does not write as the engine does"},
+		{"ilike in having", "SELECT floor, COUNT(*) FROM file 1 GROUP BY floor HAVING floor ILIKE 'f%'", sqlgen.Options{}, "sqlgen: no exact translation: ILIKE folds case as Unicode's simple case folding does, which no SQL dialect promises; use LIKE"},
+		{"nul in an alias", "SELECT floor AS `a\u0000b` FROM file 1", sqlgen.Options{}, `"a\x00b": a NUL character cannot be written in SQL text`},
 		{"regexp on spark", "SELECT elementId FROM file 1 WHERE a ~ '^x'", sqlgen.Options{Dialect: sqlgen.Spark}, "sqlgen: no exact translation: REGEXP is RE2's syntax, which spark does not read"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
