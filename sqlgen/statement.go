@@ -18,7 +18,7 @@ const jsonNumber = `^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`
 // package documentation):
 //
 //	r   the records the query matches, with o, their order
-//	fN  the first candidate of each key the statement names
+//	f   the first candidate of each key the statement names, per record
 //	j   the records with their keys' values (vN_k, vN_x, vN_n)
 //	w   with, per MIN and MAX, the rank of each record's value in its group
 //	g   the groups and their aggregates, as SQL computes them
@@ -97,7 +97,7 @@ func (c *compiler) statement(st dsl.Statement) (string, error) {
 	cte("r", fmt.Sprintf("  SELECT target_id, id, %s AS o\n  FROM %s AS e\n  WHERE %s AND target_type = %s AND kind = %s%s",
 		order, c.opt.Elements, targetFilter, c.str(string(st.Request.TargetType())), c.str(c.kind), where))
 
-	// fN: the first candidate of each key, its row of least pos.
+	// f: the first candidate of each key, its row of least pos.
 	var keys []dsl.Key
 	keyAt := map[dsl.Key]int{}
 	for _, e := range exprs {
@@ -108,11 +108,17 @@ func (c *compiler) statement(st dsl.Statement) (string, error) {
 			}
 		}
 	}
-	for i, k := range keys {
-		cte(fmt.Sprintf("f%d", i+1), fmt.Sprintf("  SELECT target_id, id, value_kind, value_text, value_num\n"+
-			"  FROM (SELECT target_id, id, value_kind, value_text, value_num, row_number() OVER (PARTITION BY target_id, id ORDER BY pos) AS rn\n"+
-			"        FROM %s\n        WHERE %s AND kind = %s AND key = %s AND value_kind IS NOT NULL) AS p\n  WHERE rn = 1",
-			c.opt.Properties, targetFilter, c.str(c.kind), c.str(string(k))))
+	if len(keys) > 0 {
+		// One scan for every key: DuckDB 2.0.0 answered wrongly with a
+		// table expression of this shape per key, joined to r.
+		lits := make([]string, len(keys))
+		for i, k := range keys {
+			lits[i] = c.str(string(k))
+		}
+		cte("f", fmt.Sprintf("  SELECT target_id, id, key, value_kind, value_text, value_num\n"+
+			"  FROM (SELECT target_id, id, key, value_kind, value_text, value_num, row_number() OVER (PARTITION BY target_id, id, key ORDER BY pos) AS rn\n"+
+			"        FROM %s\n        WHERE %s AND kind = %s AND key IN (%s) AND value_kind IS NOT NULL) AS p\n  WHERE rn = 1",
+			c.opt.Properties, targetFilter, c.str(c.kind), strings.Join(lits, ", ")))
 	}
 
 	// j: each record with its values.
@@ -123,7 +129,7 @@ func (c *compiler) statement(st dsl.Statement) (string, error) {
 	}
 	jb.WriteString("\n  FROM r")
 	for i := range keys {
-		fmt.Fprintf(&jb, "\n  LEFT JOIN f%[1]d ON f%[1]d.target_id = r.target_id AND f%[1]d.id = r.id", i+1)
+		fmt.Fprintf(&jb, "\n  LEFT JOIN f AS f%[1]d ON f%[1]d.target_id = r.target_id AND f%[1]d.id = r.id AND f%[1]d.key = %[2]s", i+1, c.str(string(keys[i])))
 	}
 	cte("j", jb.String())
 
@@ -206,15 +212,16 @@ func (c *compiler) statement(st dsl.Statement) (string, error) {
 	orders := st.Orders()
 	for o, i := range orderAt {
 		x := sCell(i)
-		dir := " ASC"
+		dir, num, text := " ASC", 0, 1
 		if orders[o].Desc {
-			dir = " DESC"
+			dir, num, text = " DESC", 1, 0
 		}
-		// Numeric values, then text, then NULL whichever the direction;
-		// the number of a text is NULL and the text of a number too, so
-		// that each class is ordered by its own.
-		fmt.Fprintf(&out, "CASE WHEN %[1]s IS NULL THEN 2 WHEN %[2]s IS NOT NULL THEN 0 ELSE 1 END, %[2]s%[4]s, CASE WHEN %[2]s IS NULL THEN %[3]s END%[4]s, ",
-			x.kind, x.num, x.text, dir)
+		// Numeric values before text ascending, after it descending,
+		// NULL last in either direction; the number of a text is NULL
+		// and the text of a number too, so that each class is ordered by
+		// its own.
+		fmt.Fprintf(&out, "CASE WHEN %[1]s IS NULL THEN 2 WHEN %[2]s IS NOT NULL THEN %[5]d ELSE %[6]d END, %[2]s%[4]s, CASE WHEN %[2]s IS NULL THEN %[3]s END%[4]s, ",
+			x.kind, x.num, x.text, dir, num, text)
 	}
 	out.WriteString("o")
 	limit, offset := st.LimitOffset()
