@@ -178,7 +178,6 @@ func TestStatementEdges(t *testing.T) {
 	}
 }
 
-
 // show writes rows as the engine's Table.String does, for messages.
 func show(rows [][]*string) string {
 	var b strings.Builder
