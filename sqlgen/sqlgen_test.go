@@ -38,6 +38,38 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGoldenStatements compiles statements with SELECT lists in each
+// dialect: groups over two targets with every aggregate, HAVING, ORDER BY,
+// LIMIT and OFFSET; a DISTINCT projection of rooms; records ordered by
+// ID. testdata/statements-*.sql hold what is expected.
+func TestGoldenStatements(t *testing.T) {
+	queries := []string{
+		"SELECT targetId, floor AS f, COUNT(*) AS n, COUNT(体积), COUNT(DISTINCT familyType), SUM(体积), AVG(面积), MIN(name), MAX(长度) " +
+			"FROM file 1, 2 WHERE categoryName = 'it''s' GROUP BY targetId, floor HAVING n > 2 AND NOT f = 'F01' ORDER BY SUM(体积) DESC, f LIMIT 10 OFFSET 5",
+		"SELECT DISTINCT name, 面积 FROM rooms OF file 1 ORDER BY 面积 DESC, name LIMIT 3",
+		"SELECT elementId, name AS `a\\b` FROM file 1 ORDER BY elementId LIMIT 4 OFFSET 2",
+	}
+	for _, d := range sqlgen.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			var got strings.Builder
+			for _, q := range queries {
+				st, err := parser.Compile(strings.ReplaceAll(q, `'it''s'`, `'it\'s'`))
+				require.NoError(t, err, q)
+				sql, err := sqlgen.Compile(st, sqlgen.Options{Dialect: d})
+				require.NoError(t, err, q)
+				got.WriteString(sql + "\n")
+			}
+			name := filepath.Join("testdata", "statements-"+string(d)+".sql")
+			if *update {
+				require.NoError(t, os.WriteFile(name, []byte(got.String()), 0o644))
+			}
+			want, err := os.ReadFile(name)
+			require.NoError(t, err)
+			require.Equal(t, string(want), got.String())
+		})
+	}
+}
+
 func TestErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, query string
