@@ -256,7 +256,11 @@
 // repeat an earlier one's values (same kind and text). ORDER BY sorts
 // stably, each item ascending or descending: numeric values (numbers and
 // numeric strings) by number, before text by code point (booleans as
-// text); NULLs last in either direction. OFFSET m skips m rows and LIMIT n
+// text), and descending the reverse, text first; NULLs last in either
+// direction. IDs and target IDs are text, numeric when they follow
+// JSON's number grammar. Rows that an ORDER BY leaves equal keep their
+// order, so that every statement's order is defined: records in cache
+// order, groups in the order of their first record. OFFSET m skips m rows and LIMIT n
 // keeps n. A key's unit is that of the first property item of the key
 // with a non-empty unit.
 //

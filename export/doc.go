@@ -36,6 +36,8 @@
 // # properties: one row per candidate value
 //
 //	target_type, kind, id  as in elements: id joins the two
+//	pos           int32    the row's position among the record's rows: its top-level
+//	                       scalars, then its property items, each in document order
 //	group_name    string   the item's group; NULL for a top-level field
 //	key           string   the item's key, or the field's dotted path (boundingBox.min.x)
 //	value_kind    string   string, number or boolean; NULL for an item whose value is
@@ -51,7 +53,9 @@
 // box, each scalar of a top-level array…) are rows too, so that a key's
 // candidates are exactly the engine's: the rows of that key with a
 // value_kind. Items without a key are left out; items whose key is empty
-// are kept (no query can name them).
+// are kept (no query can name them). A record's value of a key, which
+// columns, groups and aggregates show, is its first candidate: the row of
+// that key with a value_kind and the least pos.
 //
 // Rows of properties are sorted by key, in runs of Options.RunRows rows
 // (a run is one file), so that a reader skips the row groups of other keys

@@ -51,9 +51,19 @@ func TestExportParquet(t *testing.T) {
 	// What WalkCache sees is what the files must hold.
 	wantProps := map[string]int64{}
 	wantRecords := 0
+	// Each record's rows by pos: its fields, then its items.
+	byPos := map[string][]string{}
 	_, err = eval.WalkCache(os.DirFS(cache), cache, nil, func(tm *eval.TargetManifest, sel dsl.Select, rec *eval.RawRecord) error {
 		wantProps[tm.ID] += int64(len(rec.Fields) + len(rec.Properties))
 		wantRecords++
+		rows := []string{}
+		for _, f := range rec.Fields {
+			rows = append(rows, f.Key+"="+f.Text)
+		}
+		for _, it := range rec.Properties {
+			rows = append(rows, it.Key+"="+it.Text)
+		}
+		byPos[tm.ID+" "+export.KindName(sel)+" "+rec.ID] = rows
 		return nil
 	})
 	require.NoError(t, err)
@@ -101,6 +111,11 @@ func TestExportParquet(t *testing.T) {
 			rows := readParquet[export.Property](t, name)
 			n += int64(len(rows))
 			require.True(t, slices.IsSortedFunc(rows, func(a, b export.Property) int { return strings.Compare(a.Key, b.Key) }), name)
+			for _, r := range rows {
+				rec := byPos[tg.ID+" "+r.Kind+" "+r.ID]
+				require.Less(t, int(r.Pos), len(rec), r.ID)
+				require.Equal(t, rec[r.Pos], r.Key+"="+deref(r.ValueText), "pos %d of %s", r.Pos, r.ID)
+			}
 			f, err := os.Open(name)
 			require.NoError(t, err)
 			fi, _ := f.Stat()

@@ -64,6 +64,7 @@ type bucket struct {
 type prop struct {
 	chunk, off, idLen, textLen uint32
 	group, unit, vtype         uint32
+	pos                        int32 // Property.Pos
 	num                        float64
 	kind                       dsl.Kind
 	sel                        dsl.Select
@@ -223,7 +224,7 @@ func (b *bucket) idText(p *prop) (id, text string) {
 func (r *run) addRecord(sel dsl.Select, rec *eval.RawRecord) {
 	for i := range rec.Fields {
 		f := &rec.Fields[i]
-		p := prop{kind: f.Kind, sel: sel}
+		p := prop{pos: int32(i), kind: f.Kind, sel: sel}
 		p.num, p.hasNum = number(f.Kind, f.Text)
 		r.add(r.internKey(0, i, f.Key), &p, rec.ID, f.Text)
 	}
@@ -234,7 +235,7 @@ func (r *run) addRecord(sel dsl.Select, rec *eval.RawRecord) {
 		if groupID == 0 || it.Group != group {
 			group, groupID = it.Group, r.intern(it.Group)
 		}
-		p := prop{group: groupID, kind: it.Kind, sel: sel}
+		p := prop{pos: int32(len(rec.Fields) + i), group: groupID, kind: it.Kind, sel: sel}
 		text := ""
 		if it.Kind != dsl.KindInvalid {
 			text = it.Text
@@ -319,7 +320,7 @@ func writeRun(name string, f Format, targetType string, groupRows int, codecs co
 					inGroup = 0 // the writer ends a full row group itself
 				}
 				id, text := b.idText(p)
-				row := Property{TargetType: targetType, Kind: selNames[p.sel], ID: id,
+				row := Property{TargetType: targetType, Kind: selNames[p.sel], ID: id, Pos: p.pos,
 					Group: str(p.group), Key: key, ValueKind: kindNames[p.kind], Unit: str(p.unit), ValueType: str(p.vtype)}
 				if p.kind != dsl.KindInvalid {
 					texts = append(texts, text)

@@ -44,11 +44,16 @@ type Element struct {
 // with its group; a top-level scalar of the record (elementId, name,
 // boundingBox.min.x…) is a row with a NULL group, its dotted path as key.
 type Property struct {
-	TargetType string  `parquet:"target_type,dict" json:"target_type"`
-	Kind       string  `parquet:"kind,dict" json:"kind"`
-	ID         string  `parquet:"id,delta" json:"id"`
-	Group      *string `parquet:"group_name,optional,dict" json:"group_name"`
-	Key        string  `parquet:"key,dict" json:"key"`
+	TargetType string `parquet:"target_type,dict" json:"target_type"`
+	Kind       string `parquet:"kind,dict" json:"kind"`
+	ID         string `parquet:"id,delta" json:"id"`
+	// Pos is the row's position among the record's candidates: its
+	// top-level scalars first, then its property items, each in document
+	// order. A key's first candidate, the record's value of the key in
+	// columns, groups and aggregates, is its row of least pos.
+	Pos   int32   `parquet:"pos,dict" json:"pos"`
+	Group *string `parquet:"group_name,optional,dict" json:"group_name"`
+	Key   string  `parquet:"key,dict" json:"key"`
 	// ValueKind is string, number or boolean; NULL for an item without a
 	// value (null, an object or an array), which is no candidate.
 	ValueKind *string `parquet:"value_kind,optional,dict" json:"value_kind"`
@@ -72,7 +77,7 @@ var (
 		"min_x", "min_y", "min_z", "max_x", "max_y", "max_z",
 	}
 	PropertyColumns = []string{
-		"target_type", "kind", "id", "group_name", "key", "value_kind", "value_text", "value_num", "value_bool", "unit", "value_type",
+		"target_type", "kind", "id", "pos", "group_name", "key", "value_kind", "value_text", "value_num", "value_bool", "unit", "value_type",
 	}
 )
 

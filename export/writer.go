@@ -172,7 +172,7 @@ func propertyFields(p *Property, rec []string) []string {
 	if p.ValueBool != nil {
 		b = strconv.FormatBool(*p.ValueBool)
 	}
-	return append(rec, p.TargetType, p.Kind, p.ID, str(p.Group), p.Key, str(p.ValueKind), str(p.ValueText),
+	return append(rec, p.TargetType, p.Kind, p.ID, strconv.Itoa(int(p.Pos)), str(p.Group), p.Key, str(p.ValueKind), str(p.ValueText),
 		float(p.ValueNum), b, str(p.Unit), str(p.ValueType))
 }
 

@@ -77,6 +77,13 @@ func Compile(st dsl.Statement, opt Options) (string, error) {
 	if st.Explain {
 		return "", fmt.Errorf("EXPLAIN has no SQL form: sql prints the query itself")
 	}
+	if !st.Plain() {
+		if err := st.Check(); err != nil {
+			return "", err
+		}
+		c := &compiler{opt: opt, kind: export.KindName(st.Select)}
+		return c.statement(st)
+	}
 	if err := st.Request.Check(); err != nil {
 		return "", err
 	}
@@ -147,13 +154,37 @@ func (c *compiler) query(q dsl.Query, indent string) (string, error) {
 	case dsl.NotQuery:
 		s, err := c.query(q.Query, indent+"  ")
 		return "NOT " + s, err
+	}
+	key, _ := dsl.KeyOf(q)
+	cond, err := c.leaf(q, candidateCell)
+	if err != nil {
+		return "", err
+	}
+	return c.candidate(key, cond), nil
+}
+
+// cell is one value in SQL: the expressions of its kind (string, number,
+// boolean, NULL for none), its text and its number (for numbers and
+// numeric strings). A computed number (SUM, AVG) has no text: the
+// engine's is Go's formatting, which SQL does not write.
+type cell struct {
+	kind, text, num string
+	computed        bool
+}
+
+// candidateCell is a properties row: one candidate.
+var candidateCell = cell{kind: "value_kind", text: "value_text", num: "value_num"}
+
+// leaf writes the condition that clause q (not AND, OR or NOT) holds for
+// the value v: a candidate in WHERE, a column of a group in HAVING.
+func (c *compiler) leaf(q dsl.Query, v cell) (string, error) {
+	switch q := q.(type) {
 	case dsl.MatchQuery:
-		cond, err := c.equal(q.Value)
-		return c.candidate(q.Key, cond), err
+		return c.equal(q.Value, v)
 	case dsl.InQuery:
 		conds := make([]string, len(q.Values))
-		for i, v := range q.Values {
-			s, err := c.equal(v)
+		for i, val := range q.Values {
+			s, err := c.equal(val, v)
 			if err != nil {
 				return "", err
 			}
@@ -163,40 +194,13 @@ func (c *compiler) query(q dsl.Query, indent string) (string, error) {
 		if len(conds) > 1 {
 			cond = "(" + strings.Join(conds, " OR ") + ")"
 		}
-		return c.candidate(q.Key, cond), nil
+		return cond, nil
+	case dsl.ExistsQuery:
+		return v.kind + " IS NOT NULL", nil
 	case dsl.ContainQuery:
 		if q.Value.Text() == "" {
-			return c.candidate(q.Key, "value_kind IS NOT NULL"), nil
+			return v.kind + " IS NOT NULL", nil
 		}
-		lit, err := c.checked(q.Value.Text())
-		if err != nil {
-			return "", err
-		}
-		if c.opt.Dialect == Spark {
-			return c.candidate(q.Key, "instr(value_text, "+lit+") > 0"), nil
-		}
-		return c.candidate(q.Key, "strpos(value_text, "+lit+") > 0"), nil
-	case dsl.LikeQuery:
-		lit, err := c.checked(likePattern(q.Pattern))
-		if err != nil {
-			return "", err
-		}
-		return c.candidate(q.Key, "value_text LIKE "+lit+" ESCAPE "+c.str(`\`)), nil
-	case dsl.ILikeQuery:
-		// Unicode's simple case folding (the Kelvin sign is k, ß is not
-		// ss) is what no SQL engine's ILIKE or lower() promises.
-		return "", fmt.Errorf("%w: ILIKE folds case as Unicode's simple case folding does, which no SQL dialect promises; use LIKE", ErrUntranslatable)
-	case dsl.RegexpQuery:
-		// DuckDB's regular expressions are RE2's, as Go's are; Spark's and
-		// Trino's are Java's, another syntax.
-		if c.opt.Dialect != DuckDB {
-			return "", fmt.Errorf("%w: REGEXP is RE2's syntax, which %s does not read", ErrUntranslatable, c.opt.Dialect)
-		}
-		lit, err := c.checked(q.Pattern)
-		if err != nil {
-			return "", err
-		}
-		return c.candidate(q.Key, "regexp_matches(value_text, "+lit+")"), nil
 	case dsl.RangeQuery:
 		var conds []string
 		for _, b := range []struct {
@@ -211,13 +215,60 @@ func (c *compiler) query(q dsl.Query, indent string) (string, error) {
 			if b.bound.Inclusive {
 				op = b.inc
 			}
-			conds = append(conds, "value_num "+op+" "+c.float(f))
+			conds = append(conds, v.num+" "+op+" "+c.float(f))
 		}
-		return c.candidate(q.Key, strings.Join(conds, " AND ")), nil
-	case dsl.ExistsQuery:
-		return c.candidate(q.Key, "value_kind IS NOT NULL"), nil
+		return strings.Join(conds, " AND "), nil
+	}
+	// The rest test the text.
+	if v.computed {
+		return "", fmt.Errorf("%w: %s tests the text of a computed number, which SQL does not write as the engine does", ErrUntranslatable, clauseName(q))
+	}
+	switch q := q.(type) {
+	case dsl.ContainQuery:
+		lit, err := c.checked(q.Value.Text())
+		if err != nil {
+			return "", err
+		}
+		if c.opt.Dialect == Spark {
+			return "instr(" + v.text + ", " + lit + ") > 0", nil
+		}
+		return "strpos(" + v.text + ", " + lit + ") > 0", nil
+	case dsl.LikeQuery:
+		lit, err := c.checked(likePattern(q.Pattern))
+		if err != nil {
+			return "", err
+		}
+		return v.text + " LIKE " + lit + " ESCAPE " + c.str(`\`), nil
+	case dsl.ILikeQuery:
+		// Unicode's simple case folding (the Kelvin sign is k, ß is not
+		// ss) is what no SQL engine's ILIKE or lower() promises.
+		return "", fmt.Errorf("%w: ILIKE folds case as Unicode's simple case folding does, which no SQL dialect promises; use LIKE", ErrUntranslatable)
+	case dsl.RegexpQuery:
+		// DuckDB's regular expressions are RE2's, as Go's are; Spark's and
+		// Trino's are Java's, another syntax.
+		if c.opt.Dialect != DuckDB {
+			return "", fmt.Errorf("%w: REGEXP is RE2's syntax, which %s does not read", ErrUntranslatable, c.opt.Dialect)
+		}
+		lit, err := c.checked(q.Pattern)
+		if err != nil {
+			return "", err
+		}
+		return "regexp_matches(" + v.text + ", " + lit + ")", nil
 	}
 	return "", fmt.Errorf("sqlgen: no translation of %T", q)
+}
+
+// clauseName names a clause that tests text, for messages.
+func clauseName(q dsl.Query) string {
+	switch q.(type) {
+	case dsl.ContainQuery:
+		return "CONTAINS"
+	case dsl.LikeQuery:
+		return "LIKE"
+	case dsl.ILikeQuery:
+		return "ILIKE"
+	}
+	return "REGEXP"
 }
 
 // candidate writes "the record has a candidate of key for which cond
@@ -232,27 +283,27 @@ func (c *compiler) candidate(key dsl.Key, cond string) string {
 		c.opt.Properties, c.target, c.str(c.kind), c.str(string(key)), cond)
 }
 
-// equal writes match's equality of a candidate with v.
-func (c *compiler) equal(v dsl.Value) (string, error) {
+// equal writes match's equality of the value c with v.
+func (c *compiler) equal(v dsl.Value, x cell) (string, error) {
 	switch v.Kind() {
 	case dsl.KindNumber:
 		f, _ := v.Float()
-		return "value_num = " + c.float(f), nil
+		return x.num + " = " + c.float(f), nil
 	case dsl.KindBool:
-		return "(value_kind IN ('boolean', 'string') AND value_text = " + c.str(v.Text()) + ")", nil
+		return "(" + x.kind + " IN ('boolean', 'string') AND " + x.text + " = " + c.str(v.Text()) + ")", nil
 	}
 	lit, err := c.checked(v.Text())
 	if err != nil {
 		return "", err
 	}
-	kinds := "value_kind = 'string'"
+	kinds := x.kind + " = 'string'"
 	if v.Text() == "true" || v.Text() == "false" {
-		kinds = "value_kind IN ('string', 'boolean')"
+		kinds = x.kind + " IN ('string', 'boolean')"
 	}
-	s := "(" + kinds + " AND value_text = " + lit + ")"
+	s := "(" + kinds + " AND " + x.text + " = " + lit + ")"
 	if dsl.IsNumber(v.Text()) {
 		f, _ := dsl.Number(v.Text()).Float()
-		s = "(" + s + " OR (value_kind = 'number' AND value_num = " + c.float(f) + "))"
+		s = "(" + s + " OR (" + x.kind + " = 'number' AND " + x.num + " = " + c.float(f) + "))"
 	}
 	return s, nil
 }

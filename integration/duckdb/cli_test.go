@@ -53,4 +53,25 @@ func TestCLI(t *testing.T) {
 		require.NotEmpty(t, want, q)
 		require.Equal(t, string(want), got.String(), q)
 	}
+
+	// Statements with SELECT lists: the engine's CSV, header aside, is
+	// what DuckDB answers.
+	for _, q := range []string{
+		"SELECT floor, COUNT(*) AS walls, SUM(体积), MAX(familyType) FROM file 1124890692330272 WHERE categoryName = '墙' GROUP BY floor ORDER BY walls DESC",
+		"SELECT DISTINCT familyType FROM file 1124890692330272 WHERE categoryName = '墙' ORDER BY familyType",
+		"SELECT roomId, name, 面积 FROM rooms OF file 1124890692330272 WHERE 面积 > 100 ORDER BY 面积 DESC LIMIT 5",
+	} {
+		want, err := exec.Command(bfquery, "query", "--format", "csv", q).Output()
+		require.NoError(t, err, q)
+		text, err := exec.Command(bfquery, "sql", "--data", data, q).Output()
+		require.NoError(t, err, q)
+		run := exec.Command(duckq)
+		run.Stdin = strings.NewReader(string(text))
+		run.Stderr = os.Stderr
+		rows, err := run.Output()
+		require.NoError(t, err, q)
+		_, body, _ := strings.Cut(string(want), "\n")
+		require.NotEmpty(t, body, q)
+		require.Equal(t, body, string(rows), q)
+	}
 }
