@@ -1,11 +1,14 @@
 package eval_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/bfquery/bfquery/dsl"
@@ -152,4 +155,67 @@ func TestIndexBuilderErrors(t *testing.T) {
 	require.EqualError(t, ib.Write(tm(0)), "eval: IndexBuilder.Write before Finish")
 	_, err := ib.Finish()
 	require.EqualError(t, err, "eval: IndexBuilder.Finish without a file")
+}
+
+// splitCache writes into a new directory the cache of one generated file
+// of n elements, its elements in files of per records each, and returns
+// the directory.
+func splitCache(t testing.TB, n, per int) string {
+	t.Helper()
+	src := t.TempDir()
+	m, err := modelgen.WriteCache(src, modelgen.CacheConfig{Seed: 8, FileID: "1", Elements: n, Format: modelgen.NDJSON})
+	require.NoError(t, err)
+	text, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(m.Targets[0].Elements[0].Path)))
+	require.NoError(t, err)
+	lines := strings.SplitAfter(strings.TrimSpace(string(text)), "\n")
+	require.Len(t, lines, n)
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "p"), 0o755))
+	tm := m.Targets[0]
+	tm.Elements, tm.Rooms, tm.Areas = nil, nil, nil
+	tm.Counts = eval.Counts{Elements: n}
+	for i := 0; i < n; i += per {
+		p := eval.Part{Path: fmt.Sprintf("p/%06d.ndjson", i/per)}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, p.Path), []byte(strings.Join(lines[i:min(i+per, n)], "")), 0o644))
+		tm.Elements = append(tm.Elements, p)
+	}
+	require.NoError(t, eval.WriteManifest(dir, &eval.Manifest{Version: eval.ManifestVersion, Targets: []eval.TargetManifest{tm}}))
+	return dir
+}
+
+// TestLoadManyFiles loads one list of records from one file and from
+// many small ones (the reader's memory kept from file to file): the
+// answers are the same.
+func TestLoadManyFiles(t *testing.T) {
+	one, err := eval.OpenOptions(splitCache(t, 1500, 1500), eval.Options{NoIndex: true})
+	require.NoError(t, err)
+	many, err := eval.OpenOptions(splitCache(t, 1500, 7), eval.Options{NoIndex: true})
+	require.NoError(t, err)
+	qs := queriesFor(t, one, 200, 3)
+	if diff := cmp.Diff(answers(one, qs), answers(many, qs)); diff != "" {
+		t.Fatalf("(-one file +files of 7 records):\n%s", diff)
+	}
+}
+
+// BenchmarkIndexBuilderFiles reads 100,000 generated elements into an
+// IndexBuilder from one file and from 100 files of 1000, as a pull saves
+// them: the second should cost about what the first does.
+func BenchmarkIndexBuilderFiles(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		per  int
+	}{{"one", 100000}, {"1000", 1000}} {
+		dir := splitCache(b, 100000, c.per)
+		m, err := eval.ReadManifest(os.DirFS(dir), eval.ManifestName)
+		require.NoError(b, err)
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				ib := eval.NewIndexBuilder(dir, dsl.SelectElements)
+				for _, p := range m.Targets[0].Elements {
+					require.NoError(b, ib.Add(p))
+				}
+				ib.Close()
+			}
+		})
+	}
 }
