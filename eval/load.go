@@ -114,6 +114,11 @@ func (b *builder) free() {
 	}
 	b.unitSet.free()
 	b.rt.free()
+	b.doneReading()
+}
+
+// doneReading drops what reading files uses (see read).
+func (b *builder) doneReading() {
 	if b.ld != nil {
 		b.ld.release()
 		b.ld = nil
