@@ -84,7 +84,11 @@ func (p Progress) ETA() time.Duration {
 // Stage is a step of a pull.
 type Stage string
 
-// The stages, in order.
+// The stages, in order. The elements' index is read from the batches
+// during StageElements; StageIndex is what is left of the index files
+// once the manifest is written: waiting for that reading, and the
+// tables built after it, to be done; the rooms' and areas' indexes; and
+// writing the files.
 const (
 	StageIDs      Stage = "ids"
 	StageElements Stage = "elements"
