@@ -22,6 +22,7 @@ func (b *builder) finish() (*Index, error) {
 	// What reading left on the heap (the scanner's window, batches, the
 	// tables of the largest record) is garbage now: collected before the
 	// index is made rather than on top of it.
+	b.doneReading()
 	runtime.GC()
 	n := int(b.n)
 	for len(b.pvEnd.s) < n {

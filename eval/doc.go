@@ -83,8 +83,8 @@
 //
 // Beside the first file of each list of records (elements, rooms, areas)
 // of a target, a cache may hold its index, {type}-{id}.{list}.bfqidx,
-// written by pull at the end of a pull, by "bfquery index DIR" and by
-// WriteIndexes. Open loads the JSON of the lists without one; a list with
+// written by pull (with IndexBuilder, from each file as it is saved), by
+// "bfquery index DIR" and by WriteIndexes. Open loads the JSON of the lists without one; a list with
 // one is opened on its first use (Target.Index) and mapped from the file
 // when it is current, so that opening costs what queries read of it: a
 // query on a target's elements maps no other list, and reads of the

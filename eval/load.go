@@ -81,6 +81,20 @@ type builder struct {
 
 	files    []string
 	fileBase []uint32
+
+	// What reading one file uses, kept for the next (see read).
+	ld    *loader
+	spare []*valueBatch
+	work  indexWork
+}
+
+// indexWork is the indexing goroutine's working memory (see index).
+type indexWork struct {
+	comp []byte   // the values as interned, one after the other
+	ends []uint32 // where each ends in comp
+	hs   []uint64
+	keys []uint32
+	hint scratch[uint32] // the key of the n-th value of the previous record
 }
 
 // free releases the builder's scratch arrays; it may be called at any
@@ -100,6 +114,18 @@ func (b *builder) free() {
 	}
 	b.unitSet.free()
 	b.rt.free()
+	b.doneReading()
+}
+
+// doneReading drops what reading files uses (see read).
+func (b *builder) doneReading() {
+	if b.ld != nil {
+		b.ld.release()
+		b.ld = nil
+	}
+	b.spare = nil
+	b.work.hint.free()
+	b.work = indexWork{}
 }
 
 func newBuilder(name string, sel dsl.Select) *builder {
@@ -133,15 +159,28 @@ func (b *builder) read(r io.Reader, name, fileID string) error {
 	// dictionaries. Only the second touches the values and the
 	// summaries; batches hand values over.
 	// A fixed number of batches go round, so that a load makes no
-	// garbage of them.
+	// garbage of them. They, the loader's scratch and the indexing
+	// goroutine's buffers are kept for the builder's next file: a list
+	// of a thousand files (a pull's batches) would otherwise make them
+	// anew a thousand times, and the garbage, on a heap that the
+	// builder's scratch leaves small, would have the collector run all
+	// the time.
 	out, free, done := make(chan *valueBatch, numBatches-2), make(chan *valueBatch, numBatches), make(chan struct{})
-	for range numBatches - 1 {
-		free <- new(valueBatch)
+	for range numBatches {
+		bt := new(valueBatch)
+		if n := len(b.spare); n > 0 {
+			bt, b.spare = b.spare[n-1], b.spare[:n-1]
+		}
+		free <- bt
 	}
 	go b.index(out, free, done)
-	l := &loader{b: b, fileID: fileID, out: out, free: free, batch: new(valueBatch)}
+	l := b.ld
+	if l == nil {
+		l = &loader{b: b}
+		b.ld = l
+	}
+	l.reset(fileID, out, free)
 	l.s = newScratchScanner(r, name, &l.window)
-	defer l.release()
 	err = l.document()
 	if err == nil {
 		// What was read parsed, but the input may have been cut short or
@@ -151,6 +190,11 @@ func (b *builder) read(r io.Reader, name, fileID string) error {
 	l.flush()
 	close(out)
 	<-done
+	b.spare = append(b.spare, l.batch)
+	for range numBatches - 1 {
+		b.spare = append(b.spare, <-free)
+	}
+	l.s, l.batch, l.out, l.free = nil, nil, nil, nil
 	return err
 }
 
@@ -210,12 +254,13 @@ const (
 func (b *builder) index(in <-chan *valueBatch, free chan<- *valueBatch, done chan<- struct{}) {
 	defer close(done)
 	defer b.endRecord() // records do not span files
-	var comp []byte     // the values as interned, one after the other
-	var ends []uint32   // where each ends in comp
-	var hs []uint64
-	var keys []uint32
-	var hint scratch[uint32] // the key of the n-th value of the previous record
-	defer hint.free()
+	w := &b.work
+	comp, ends, hs, keys := w.comp, w.ends, w.hs, w.keys
+	defer func() { w.comp, w.ends, w.hs, w.keys = comp, ends, hs, keys }()
+	// hint is read only for ops hinted, whose record follows one of the
+	// same file that set it: what an earlier file left there is never
+	// read.
+	hint := &w.hint
 	for batch := range in {
 		// First the hashes, with a look at each one's slot in the table,
 		// so that the cache misses of a batch overlap rather than come one
@@ -657,6 +702,17 @@ func (l *loader) prevKey(n int) []byte {
 		start = l.prevEnd.s[n-1]
 	}
 	return l.prevKeys.s[start:l.prevEnd.s[n]]
+}
+
+// reset readies the loader for a new file, keeping its memory.
+func (l *loader) reset(fileID string, out, free chan *valueBatch) {
+	l.fileID, l.out, l.free = fileID, out, free
+	l.batch = <-free
+	l.rec, l.nth = 0, 0
+	// No record before the first: no key is hinted from another file.
+	l.prevKeys.s, l.curKeys.s = l.prevKeys.s[:0], l.curKeys.s[:0]
+	l.prevEnd.s, l.curEnd.s = l.prevEnd.s[:0], l.curEnd.s[:0]
+	l.window.s = l.window.s[:0]
 }
 
 // release frees the loader's scratch.

@@ -35,6 +35,23 @@
 //     directory is reported rather than answered from. The plan is removed
 //     after the manifest, then the target's older pull directories.
 //
+// # Index files
+//
+// A pull also writes the target's index files (see "Index files" in
+// package eval), so that queries open the cache without parsing its
+// JSON. The elements' index is built while the batches are fetched: a
+// goroutine reads each batch file into it as soon as the file is saved,
+// in batch order (batches saved out of order wait for those before),
+// from the page cache, and fingerprints it in the same read; batches an
+// earlier run saved are read first. When the last batch is in, the
+// index's tables are built, so that the index stage at the end has only
+// the rooms' and areas' indexes to build and the files to write. They are
+// written after the manifest and before the plan is removed: a pull that
+// stops before they are written writes them when resumed, and a pull
+// that stops earlier leaves no index of what it had read. An index is
+// written only whole and current; a record the engine refuses fails the
+// pull at the index stage, after the manifest, with the file and line.
+//
 // Each element is in exactly one batch (IDs are deduplicated before
 // batching), each batch in exactly one file, so the finished cache holds
 // every element once however many times the pull was resumed.

@@ -84,7 +84,11 @@ func (p Progress) ETA() time.Duration {
 // Stage is a step of a pull.
 type Stage string
 
-// The stages, in order.
+// The stages, in order. The elements' index is read from the batches
+// during StageElements; StageIndex is what is left of the index files
+// once the manifest is written: waiting for that reading, and the
+// tables built after it, to be done; the rooms' and areas' indexes; and
+// writing the files.
 const (
 	StageIDs      Stage = "ids"
 	StageElements Stage = "elements"
@@ -237,7 +241,7 @@ func (p *puller) run(ctx context.Context) (*Result, error) {
 	if pl != nil && cur >= 0 && partsIn(m.Targets[cur], pl.Dir) {
 		// The manifest was written but the plan not yet removed: the
 		// index files may not have been written either.
-		if err := p.writeIndexes(); err != nil {
+		if err := p.writeIndexes(nil, &m.Targets[cur]); err != nil {
 			return nil, err
 		}
 		return p.finished(m.Targets[cur], pl.Dir)
@@ -262,10 +266,12 @@ func (p *puller) run(ctx context.Context) (*Result, error) {
 	}
 
 	var todo []int
+	saved := make([]bool, len(pl.Batches))
 	for i, b := range pl.Batches {
 		p.total += len(b.IDs)
 		if _, err := os.Stat(filepath.Join(gen, batchName(i))); err == nil {
 			p.done += len(b.IDs)
+			saved[i] = true
 		} else if errors.Is(err, fs.ErrNotExist) {
 			todo = append(todo, i)
 		} else {
@@ -273,8 +279,13 @@ func (p *puller) run(ctx context.Context) (*Result, error) {
 		}
 	}
 	p.resumed = p.done
+	var x *elementIndexer
+	if whenIndex == indexDuring && len(pl.Batches) > 0 {
+		x = startIndexer(p.opts.Dir, pl, saved)
+		defer x.close()
+	}
 	p.report(StageElements)
-	if err := p.elements(ctx, gen, pl, todo); err != nil {
+	if err := p.elements(ctx, gen, pl, todo, x); err != nil {
 		return nil, err
 	}
 	p.report(StageSpaces)
@@ -289,7 +300,7 @@ func (p *puller) run(ctx context.Context) (*Result, error) {
 	if err := p.updateManifest(ctx, tm); err != nil {
 		return nil, err
 	}
-	if err := p.writeIndexes(); err != nil {
+	if err := p.writeIndexes(x, &tm); err != nil {
 		return nil, err
 	}
 	res, err := p.finished(tm, pl.Dir)
@@ -300,19 +311,6 @@ func (p *puller) run(ctx context.Context) (*Result, error) {
 	res.Resumed, res.Fetched = p.resumed, p.done-p.resumed
 	p.report(StageDone)
 	return res, nil
-}
-
-// writeIndexes writes the target's index files, so that queries open the
-// cache without parsing its JSON. They are the target's own files: pulls
-// of other targets do not touch them. It runs after the manifest is
-// written and before the plan is removed, so that a pull resumed in
-// between writes them too.
-func (p *puller) writeIndexes() error {
-	p.report(StageIndex)
-	if err := eval.WriteIndexes(p.opts.Dir, p.opts.Type, p.opts.ID); err != nil {
-		return fmt.Errorf("pull: writing the index: %w", err)
-	}
-	return nil
 }
 
 // checkCacheDir refuses to write into a directory that holds files but
@@ -456,8 +454,9 @@ func readPlan(name string) (*plan, error) {
 	return &pl, nil
 }
 
-// elements reads the batches todo and saves each to its file.
-func (p *puller) elements(ctx context.Context, gen string, pl *plan, todo []int) error {
+// elements reads the batches todo and saves each to its file, handing
+// it to x, if not nil, to index.
+func (p *puller) elements(ctx context.Context, gen string, pl *plan, todo []int, x *elementIndexer) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(p.opts.Concurrency)
 	for _, i := range todo {
@@ -478,6 +477,9 @@ func (p *puller) elements(ctx context.Context, gen string, pl *plan, todo []int)
 			}
 			if err := writeAtomic(filepath.Join(gen, batchName(i)), func(w io.Writer) error { return writeRecords(w, recs) }); err != nil {
 				return err
+			}
+			if x != nil {
+				x.saved(i)
 			}
 			p.mu.Lock()
 			p.done += len(b.IDs)

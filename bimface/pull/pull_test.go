@@ -373,6 +373,9 @@ func TestConcurrentPulls(t *testing.T) {
 		c, err := eval.Open(dir)
 		require.NoError(t, err)
 		require.Len(t, c.Targets(), 2)
+		// Elements, rooms and areas of the file, elements of the
+		// integration, each built during its own pull.
+		requireIndexLikeCommand(t, dir, 4)
 	}
 
 	dir := t.TempDir()
