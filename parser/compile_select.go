@@ -43,7 +43,7 @@ func (c compiler) statement(st *SelectStatement) (dsl.Statement, error) {
 		return dsl.Statement{}, err
 	}
 	if r := st.From.Records; r != nil {
-		from, ok := parseRecords(r.Name)
+		from, ok := RecordsOf(r.Name)
 		switch {
 		case !ok:
 			return dsl.Statement{}, c.errorf(r.Pos, "FROM reads elements, rooms or areas OF a target, not %s", r.Name)
@@ -161,9 +161,9 @@ func (c compiler) selectList(l *SelectList) (cols []dsl.Column, pos []lexer.Posi
 	return cols, pos, sel, idAt, nil
 }
 
-// parseRecords reads the records of FROM … OF: elements, rooms or areas,
+// RecordsOf reads the records word of FROM … OF: elements, rooms or areas,
 // in any case, singular too.
-func parseRecords(name string) (dsl.Select, bool) {
+func RecordsOf(name string) (dsl.Select, bool) {
 	for _, s := range []dsl.Select{dsl.SelectElements, dsl.SelectRooms, dsl.SelectAreas} {
 		if n := recordsName(s); strings.EqualFold(name, n) || strings.EqualFold(name, strings.TrimSuffix(n, "s")) {
 			return s, true

@@ -69,7 +69,7 @@ func syntaxError(src string, tokens []lexer.Token, err error) error {
 	}
 	what := expected(expect, tokens, i, prev)
 	if what == "OF" && prev > 0 && strings.EqualFold(tokens[prev-1].Value, "FROM") {
-		if _, ok := parseRecords(tokens[prev].Value); !ok {
+		if _, ok := RecordsOf(tokens[prev].Value); !ok {
 			// FROM files 1: the word is a misspelt target kind, not
 			// the records of rooms OF.
 			p := tokens[prev]

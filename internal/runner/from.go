@@ -122,11 +122,6 @@ func isRecordsWord(t parser.Token) bool {
 	if t.Kind != parser.TokenIdent && t.Kind != parser.TokenKeyword {
 		return false
 	}
-	for _, s := range []dsl.Select{dsl.SelectElements, dsl.SelectRooms, dsl.SelectAreas} {
-		n := strings.TrimSuffix(s.String(), "Id")
-		if strings.EqualFold(t.Text, n) || strings.EqualFold(t.Text, n+"s") {
-			return true
-		}
-	}
-	return false
+	_, ok := parser.RecordsOf(t.Text)
+	return ok
 }

@@ -212,13 +212,7 @@ func recordsWord(t token) (dsl.Select, bool) {
 	if t.Kind != tokWord {
 		return 0, false
 	}
-	for _, s := range []dsl.Select{dsl.SelectElements, dsl.SelectRooms, dsl.SelectAreas} {
-		n := strings.TrimSuffix(s.String(), "Id")
-		if strings.EqualFold(t.Text, n) || strings.EqualFold(t.Text, n+"s") {
-			return s, true
-		}
-	}
-	return 0, false
+	return parser.RecordsOf(t.Text)
 }
 
 func isRecordsWord(t token) bool {
