@@ -1,11 +1,9 @@
 package parser
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/bfquery/bfquery/dsl"
@@ -40,40 +38,23 @@ func checkNesting(src string, tokens []lexer.Token) error {
 	return nil
 }
 
-// syntaxError turns participle's error into a message that says what was
-// expected after which token, and what was found instead.
-func syntaxError(src string, tokens []lexer.Token, err error) error {
-	var pe participle.Error
-	if !errors.As(err, &pe) {
-		return errorAt(src, 0, err.Error())
-	}
-	off := pe.Position().Offset
-	var expect string
-	var ute *participle.UnexpectedTokenError
-	if errors.As(err, &ute) {
-		expect = ute.Expect
-		if expect == "" {
-			// Message carries the lazily rendered expectation.
-			if _, rest, ok := strings.Cut(ute.Message(), "(expected "); ok {
-				expect = strings.TrimSuffix(rest, ")")
-			}
-		}
-	} else {
-		return errorAt(src, off, pe.Message())
-	}
-	i := tokenAt(tokens, off)
+// syntaxError says what the parser expected where it failed, after which
+// token, and what it found instead.
+func syntaxError(src string, tokens []lexer.Token, f *syntaxFail) error {
+	i := f.at
+	off := tokens[i].Pos.Offset
 	found := describeToken(tokens[i])
-	prev := previous(tokens, i)
+	prev := i - 1
 	if prev < 0 {
 		return errorAt(src, off, "expected SELECT, found "+found)
 	}
-	what := expected(expect, tokens, i, prev)
-	if what == "OF" && prev > 0 && strings.EqualFold(tokens[prev-1].Value, "FROM") {
+	what := expected(f.want, tokens, i, prev)
+	if f.want == wantOf && prev > 0 && strings.EqualFold(tokens[prev-1].Value, "FROM") {
 		if _, ok := RecordsOf(tokens[prev].Value); !ok {
 			// FROM files 1: the word is a misspelt target kind, not
 			// the records of rooms OF.
 			p := tokens[prev]
-			return errorAt(src, p.Pos.Offset, fmt.Sprintf("expected %s after %q, found %s", expected("Target", tokens, prev, prev-1), tokens[prev-1].Value, describeToken(p)))
+			return errorAt(src, p.Pos.Offset, fmt.Sprintf("expected %s after %q, found %s", expected(wantTarget, tokens, prev, prev-1), tokens[prev-1].Value, describeToken(p)))
 		}
 	}
 	if tokens[i].EOF() {
@@ -87,70 +68,58 @@ func syntaxError(src string, tokens []lexer.Token, err error) error {
 	return errorAt(src, off, fmt.Sprintf("expected %s after %q, found %s", what, tokens[prev].Value, found))
 }
 
-// expected names what the grammar wanted, from participle's EBNF of the
-// node that failed and the tokens before the failure.
-func expected(ebnf string, tokens []lexer.Token, i, prev int) string {
-	head := ebnf
-	if j := strings.IndexAny(head, " "); j > 0 {
-		head = head[:j]
-	}
-	switch head {
-	case `"SELECT"`:
+// expected words what the parser wanted at token i, from the tokens
+// before it: prev is the one just before.
+func expected(w want, tokens []lexer.Token, i, prev int) string {
+	switch w {
+	case wantSelect:
 		return "SELECT"
-	case "SelectItem":
+	case wantColumn:
 		return "a column (elementId, roomId, areaId, a key, COUNT(*)…)"
-	case "Name":
+	case wantName:
 		return "a name"
-	case "Operand", "OrderItem":
+	case wantOperand:
 		return "a key or an aggregate"
-	case "(<ident>":
+	case wantKey:
 		return "a key"
-	case `"BY"`:
+	case wantBy:
 		return "BY"
-	case `"FROM"`:
+	case wantFrom:
 		return "FROM"
-	case "Target", "Records":
-		return "file or integration (or rooms OF, areas OF)"
-	case `("FILE"`:
-		if prev >= 0 && strings.EqualFold(tokens[prev].Value, "OF") {
+	case wantTarget:
+		if strings.EqualFold(tokens[prev].Value, "OF") {
 			return "file or integration"
 		}
 		return "file or integration (or rooms OF, areas OF)"
-	case `"OF"`:
+	case wantOf:
 		return "OF"
-	case "TargetID":
+	case wantTargetID:
 		return "a target id (a number or a quoted string)"
-	case `"WHERE"`:
-		return `"," or WHERE`
-	case "OrExpr", "AndExpr", "Unary", "Predicate":
+	case wantCondition:
 		return "a condition"
-	case "Value", "Range":
-		if prev >= 0 && tokens[prev].Type == keywordType && (strings.EqualFold(tokens[prev].Value, "LIMIT") || strings.EqualFold(tokens[prev].Value, "OFFSET")) {
+	case wantValue:
+		if tokens[prev].Type == keywordType && (strings.EqualFold(tokens[prev].Value, "LIMIT") || strings.EqualFold(tokens[prev].Value, "OFFSET")) {
 			return "a number"
 		}
 		return "a value"
-	case `"("`:
+	case wantOpenParen:
 		return `"("`
-	case `"NULL"`:
+	case wantNull:
 		return "NULL"
-	case `"AND"`:
+	case wantAnd:
 		return "AND"
-	case `")"`:
+	case wantCloseParen:
 		if inList(tokens, i) {
 			return `"," or ")"`
 		}
 		return `AND, OR or ")"`
-	}
-	if strings.Contains(ebnf, "Predicate") {
-		return "a condition"
-	}
-	if strings.Contains(ebnf, `"IN"`) {
-		if prev >= 0 && strings.EqualFold(tokens[prev].Value, "NOT") {
+	case wantOperator:
+		if strings.EqualFold(tokens[prev].Value, "NOT") {
 			return "IN, LIKE, CONTAINS or BETWEEN"
 		}
 		return "an operator (=, !=, <, <=, >, >=, IN, LIKE, CONTAINS, BETWEEN, IS)"
 	}
-	if prev >= 0 && tokens[prev].Value == ";" {
+	if tokens[prev].Value == ";" {
 		return "end of input"
 	}
 	return clauseBefore(tokens, i)
@@ -202,26 +171,13 @@ func inList(tokens []lexer.Token, i int) bool {
 			depth++
 		case "(":
 			if depth == 0 {
-				p := previous(tokens, j)
+				p := j - 1
 				return p >= 0 && strings.EqualFold(tokens[p].Value, "IN")
 			}
 			depth--
 		}
 	}
 	return false
-}
-
-func tokenAt(tokens []lexer.Token, off int) int {
-	for i, t := range tokens {
-		if t.Pos.Offset >= off {
-			return i
-		}
-	}
-	return len(tokens) - 1
-}
-
-func previous(tokens []lexer.Token, i int) int {
-	return i - 1
 }
 
 func describeToken(t lexer.Token) string {

@@ -2,7 +2,6 @@ package parser
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -51,50 +50,6 @@ const (
 	numberType
 	operatorType
 )
-
-var symbols = map[string]lexer.TokenType{
-	"EOF":      lexer.EOF,
-	"Keyword":  keywordType,
-	"Ident":    identType,
-	"Backtick": backtickType,
-	"String":   stringType,
-	"Number":   numberType,
-	"Operator": operatorType,
-}
-
-// queryLexer is the lexer definition participle builds the grammar with.
-// The scanning itself is by hand rather than by regular expressions: it is
-// several times faster, and it knows why a token is broken ("unterminated
-// string") where a pattern only fails to match.
-type queryLexer struct{}
-
-func (queryLexer) Symbols() map[string]lexer.TokenType { return symbols }
-
-func (queryLexer) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
-	src, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	tokens, lerr := scan(string(src))
-	if lerr != nil {
-		return nil, lerr
-	}
-	return &tokenList{tokens: tokens}, nil
-}
-
-// tokenList replays scanned tokens to participle.
-type tokenList struct {
-	tokens []lexer.Token
-	i      int
-}
-
-func (l *tokenList) Next() (lexer.Token, error) {
-	t := l.tokens[l.i]
-	if l.i < len(l.tokens)-1 {
-		l.i++
-	}
-	return t, nil
-}
 
 // scanError is a lexical error at a byte offset.
 type scanError struct {

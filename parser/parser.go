@@ -1,27 +1,8 @@
 package parser
 
 import (
-	"sync"
-
-	"github.com/alecthomas/participle/v2"
-	"github.com/alecthomas/participle/v2/lexer"
-
 	"github.com/bfquery/bfquery/dsl"
 )
-
-// grammar is built on the first parse, not at package initialisation:
-// participle builds it by reflection over the whole syntax tree, a tenth
-// of the CPU time of a one-shot process, which commands that parse no
-// query (index, pull, serve, fmt) should not pay.
-var grammar = sync.OnceValue(func() *participle.Parser[SelectStatement] {
-	return participle.MustBuild[SelectStatement](
-		participle.Lexer(queryLexer{}),
-		participle.CaseInsensitive("Keyword"),
-		// No lookahead: the grammar is LL(1), and committing to a branch as
-		// soon as it consumes a token makes errors point at the real problem.
-		participle.UseLookahead(0),
-	)
-})
 
 // Parse reads a query text into its syntax tree. A syntax error is a
 // *dsl.Error with the line and column (in characters) of the offending
@@ -37,13 +18,9 @@ func Parse(src string) (*SelectStatement, error) {
 	if err := checkNesting(src, tokens); err != nil {
 		return nil, err
 	}
-	peek, err := lexer.Upgrade(&tokenList{tokens: tokens})
-	if err != nil {
-		return nil, errorAt(src, 0, err.Error())
-	}
-	st, err := grammar().ParseFromLexer(peek)
-	if err != nil {
-		return nil, syntaxError(src, tokens, err)
+	st, f := parseTokens(tokens)
+	if f != nil {
+		return nil, syntaxError(src, tokens, f)
 	}
 	return st, nil
 }
