@@ -24,7 +24,15 @@ type Source struct {
 // there is none), then projects, groups and aggregates, filters groups,
 // orders and limits them by the rules in the package documentation. A
 // plain statement answers as one with its ID column.
-func (c *Cache) Run(st dsl.Statement) (*Table, error) {
+func (c *Cache) Run(st dsl.Statement) (t *Table, err error) {
+	err = c.again(func() (err error) {
+		t, err = c.run(st)
+		return err
+	})
+	return t, err
+}
+
+func (c *Cache) run(st dsl.Statement) (*Table, error) {
 	if err := st.Check(); err != nil {
 		return nil, err
 	}

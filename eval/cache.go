@@ -203,18 +203,37 @@ type Target struct {
 // more than those.
 type targetList struct {
 	n    int // its records, as the manifest counts them
-	once sync.Once
-	open func() (*Index, error)
+	mu   sync.Mutex
+	open func() (*Index, error) // nil once called
 	ix   *Index
 	err  error
+	// reload, set while ix is mapped from an index file, loads the list
+	// from its JSON instead, for damage of that file found after the
+	// list was opened (see Cache.Repair).
+	reload func(problem string) (*Index, error)
 }
 
 func (l *targetList) index() (*Index, error) {
-	l.once.Do(func() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open != nil {
 		l.ix, l.err = l.open()
 		l.open = nil
-	})
+	}
 	return l.ix, l.err
+}
+
+// mend replaces the list's index by its JSON's, if the index is mapped
+// from the file that fe found damaged, and reports whether it did.
+func (l *targetList) mend(fe *IndexFileError) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.reload == nil || l.ix == nil || l.ix.name != fe.Path {
+		return false
+	}
+	l.ix, l.err = l.reload(fe.Msg)
+	l.reload = nil
+	return true
 }
 
 // NewTarget makes a target of loaded indexes of its elements, rooms and
@@ -383,7 +402,19 @@ func openFS(fsys fs.FS, dir string, opts Options) (*Cache, error) {
 			if d.dir != "" {
 				name := indexPath(d.dir, tm, l.sel, l.parts)
 				if _, err := os.Lstat(name); err == nil {
-					tl.open = func() (*Index, error) { return c.openList(d, i, tm, l, name) }
+					tl.open = func() (*Index, error) {
+						ix, mapped, err := c.openList(d, i, tm, l, name)
+						if mapped {
+							tl.reload = func(problem string) (*Index, error) {
+								ix, err := d.load(i, tm, l)
+								if err == nil {
+									d.rebuild(name, problem, ix, l.parts)
+								}
+								return ix, err
+							}
+						}
+						return ix, err
+					}
 					continue
 				}
 			}
@@ -400,32 +431,69 @@ func openFS(fsys fs.FS, dir string, opts Options) (*Cache, error) {
 }
 
 // openList opens a list of records that has an index file at name:
-// mapped when it is current, loaded from the JSON otherwise, the file
-// then rebuilt or ignored.
-func (c *Cache) openList(d *cacheDir, i int, tm *TargetManifest, l list, name string) (*Index, error) {
+// mapped when it is current (mapped is then true), loaded from the JSON
+// otherwise, the file then rebuilt or ignored.
+func (c *Cache) openList(d *cacheDir, i int, tm *TargetManifest, l list, name string) (_ *Index, mapped bool, _ error) {
 	st := openIndex(d.dir, name, l.parts, l.want)
 	if st.ix != nil {
 		c.mu.Lock()
 		c.release = append(c.release, st.release)
 		c.mu.Unlock()
-		return st.ix, nil
+		return st.ix, true, nil
 	}
 	ix, err := d.load(i, tm, l)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if st.problem != "" {
-		// A damaged or stale index file is never used: rebuilt where
-		// the directory is writable, ignored otherwise.
-		msg := "rebuilt"
-		if err := writeIndex(d.dir, name, ix, l.parts); err != nil {
-			msg = "ignored, as it cannot be rebuilt (" + err.Error() + "); the JSON answers"
-		}
-		if d.opts.Notify != nil {
-			d.opts.Notify(fmt.Sprintf("index file %s: %s: %s", name, st.problem, msg))
+		d.rebuild(name, st.problem, ix, l.parts)
+	}
+	return ix, false, nil
+}
+
+// rebuild writes the index file name, which is stale or damaged as
+// problem says, from ix, loaded from the JSON, where the directory is
+// writable, and says which it did through Options.Notify.
+func (d *cacheDir) rebuild(name, problem string, ix *Index, parts []Part) {
+	msg := "rebuilt"
+	if err := writeIndex(d.dir, name, ix, parts); err != nil {
+		msg = "ignored, as it cannot be rebuilt (" + err.Error() + "); the JSON answers"
+	}
+	if d.opts.Notify != nil {
+		d.opts.Notify(fmt.Sprintf("index file %s: %s: %s", name, problem, msg))
+	}
+}
+
+// Repair mends the damage of an index file that err reports, found after
+// the list of records was opened (the parts of a file are checked on
+// first use): the list is loaded from its JSON instead and the file
+// rebuilt where the directory is writable, as opening does, with a line
+// to Options.Notify. It reports whether it replaced a list, so that the
+// caller can ask again: Count, Query and Run do so themselves;
+// callers of Target.Index and of an Index's methods do it with Repair.
+func (c *Cache) Repair(err error) bool {
+	var fe *IndexFileError
+	if !errors.As(err, &fe) {
+		return false
+	}
+	for _, t := range c.targets {
+		for _, l := range t.lists {
+			if l != nil && l.mend(fe) {
+				return true
+			}
 		}
 	}
-	return ix, nil
+	return false
+}
+
+// again runs f, and once more if it failed on damage of an index file
+// that the cache then replaced by the JSON's index.
+func (c *Cache) again(f func() error) error {
+	err := f()
+	if err != nil && c.Repair(err) {
+		err = f()
+	}
+	return err
 }
 
 // load loads a list of records of target i from its JSON and checks its
@@ -544,7 +612,15 @@ func (c *Cache) Keys(t dsl.TargetType, id string, sel dsl.Select) ([]KeyStat, er
 // Count returns how many records of what sel selects req matches, over
 // its targets: the size of each match set, without reading a record's
 // ID.
-func (c *Cache) Count(req dsl.Request, sel dsl.Select) (int, error) {
+func (c *Cache) Count(req dsl.Request, sel dsl.Select) (n int, err error) {
+	err = c.again(func() (err error) {
+		n, err = c.count(req, sel)
+		return err
+	})
+	return n, err
+}
+
+func (c *Cache) count(req dsl.Request, sel dsl.Select) (int, error) {
 	if err := req.Check(); err != nil {
 		return 0, err
 	}
@@ -594,7 +670,15 @@ func (r Result) MarshalJSON() ([]byte, error) {
 
 // Query answers req for what sel selects, one Result per target ID in the
 // order of the request.
-func (c *Cache) Query(req dsl.Request, sel dsl.Select) ([]Result, error) {
+func (c *Cache) Query(req dsl.Request, sel dsl.Select) (out []Result, err error) {
+	err = c.again(func() (err error) {
+		out, err = c.query(req, sel)
+		return err
+	})
+	return out, err
+}
+
+func (c *Cache) query(req dsl.Request, sel dsl.Select) ([]Result, error) {
 	if err := req.Check(); err != nil {
 		return nil, err
 	}

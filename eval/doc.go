@@ -152,7 +152,11 @@
 // bitmap set numbers, bitmap offsets, bitmaps and numeric view, in that
 // order) the first time a query uses the key. A mismatch found when the
 // list is opened makes the file damaged, as above; one found later is an
-// error naming the file and what failed, never an answer. An index file
+// error of the Index's methods naming the file and what failed, never an
+// answer, which Cache.Repair mends as opening does (the list loaded from
+// its JSON, the file rebuilt where it can, a line to Options.Notify):
+// Cache.Count, Query and Run, and so the CLI and the shell, then answer
+// again. An index file
 // of another version is rebuilt, as a stale one is.
 //
 // # Semantics

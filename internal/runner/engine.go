@@ -74,7 +74,26 @@ type local struct {
 
 func (l local) Name() string { return l.name }
 
-func (l local) Answer(_ context.Context, st dsl.Statement, want Want) (output.Answer, error) {
+// again runs f, and once more if it failed on damage of an index file
+// found after the cache opened it, which the cache then mended (see
+// eval.Cache.Repair).
+func (l local) again(f func() error) error {
+	err := f()
+	if err != nil && l.c.Repair(err) {
+		err = f()
+	}
+	return err
+}
+
+func (l local) Answer(_ context.Context, st dsl.Statement, want Want) (a output.Answer, err error) {
+	err = l.again(func() (err error) {
+		a, err = l.answer(st, want)
+		return err
+	})
+	return a, err
+}
+
+func (l local) answer(st dsl.Statement, want Want) (output.Answer, error) {
 	if want == Count && st.Plain() {
 		// The size of each match set, without an ID string.
 		return output.CountFromCache(l.c, st)
@@ -85,8 +104,12 @@ func (l local) Answer(_ context.Context, st dsl.Statement, want Want) (output.An
 	return output.FromCache(l.c, st, want == Records)
 }
 
-func (l local) Plan(ctx context.Context, st dsl.Statement) (*plan.Plan, error) {
-	return plan.Build(ctx, plan.Local(l.c), st, plan.Options{})
+func (l local) Plan(ctx context.Context, st dsl.Statement) (p *plan.Plan, err error) {
+	err = l.again(func() (err error) {
+		p, err = plan.Build(ctx, plan.Local(l.c), st, plan.Options{})
+		return err
+	})
+	return p, err
 }
 
 // Matched writes, per target, how many records each clause of a statement
@@ -98,27 +121,40 @@ func Matched(w io.Writer, e Engine, st dsl.Statement) error {
 }
 
 func (l local) Matched(st dsl.Statement, each func(t Target, records int, clauses string)) error {
-	return l.matched(st, each)
-}
-
-func (l local) matched(st dsl.Statement, each func(t Target, records int, clauses string)) error {
 	if err := st.Check(); err != nil {
 		return err
 	}
-	for _, id := range st.Request.TargetIDs() {
-		ix, err := l.c.Index(st.Request.TargetType(), id, st.Select)
-		if err != nil {
-			return err
+	// Every target is explained before the first is handed to each, so
+	// that mending a damaged index file and asking again repeats nothing.
+	type explained struct {
+		records int
+		clauses string
+	}
+	var all []explained
+	err := l.again(func() error {
+		all = all[:0]
+		for _, id := range st.Request.TargetIDs() {
+			ix, err := l.c.Index(st.Request.TargetType(), id, st.Select)
+			if err != nil {
+				return err
+			}
+			if st.Request.Query() == nil {
+				all = append(all, explained{ix.Len(), fmt.Sprintf("no WHERE, every record: %d\n", ix.Len())})
+				continue
+			}
+			ep, err := ix.Explain(st.Request.Query())
+			if err != nil {
+				return err
+			}
+			all = append(all, explained{ix.Len(), ep.String()})
 		}
-		if st.Request.Query() == nil {
-			each(Target{st.Request.TargetType(), id}, ix.Len(), fmt.Sprintf("no WHERE, every record: %d\n", ix.Len()))
-			continue
-		}
-		ep, err := ix.Explain(st.Request.Query())
-		if err != nil {
-			return err
-		}
-		each(Target{st.Request.TargetType(), id}, ix.Len(), ep.String())
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, id := range st.Request.TargetIDs() {
+		each(Target{st.Request.TargetType(), id}, all[i].records, all[i].clauses)
 	}
 	return nil
 }
@@ -145,12 +181,14 @@ func (l local) Keys(_ context.Context, t Target, sel dsl.Select) ([]eval.KeyStat
 	return l.c.Keys(t.Type, t.ID, sel)
 }
 
-func (l local) Values(_ context.Context, t Target, sel dsl.Select, key dsl.Key) ([]eval.ValueCount, error) {
-	ix, err := l.c.Index(t.Type, t.ID, sel)
-	if err != nil {
-		return nil, err
-	}
-	vals, err := ix.ValueCounts(key)
+func (l local) Values(_ context.Context, t Target, sel dsl.Select, key dsl.Key) (vals []eval.ValueCount, err error) {
+	err = l.again(func() error {
+		ix, err := l.c.Index(t.Type, t.ID, sel)
+		if err == nil {
+			vals, err = ix.ValueCounts(key)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
