@@ -45,7 +45,11 @@ type records struct {
 
 // Load reads the cache directory dir, errors naming its files by their
 // paths under dir. See LoadFS.
-func Load(dir string) (*Data, error) {
+func Load(dir string) (*Data, error) { return LoadOptions(dir, eval.Options{}) }
+
+// LoadOptions is Load opening the cache with opts: its index files, and
+// who is told of one stale or damaged (see eval.OpenOptions).
+func LoadOptions(dir string, opts eval.Options) (*Data, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
 		return nil, err
@@ -53,7 +57,7 @@ func Load(dir string) (*Data, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("%s is not a directory: the simulator serves a cache directory, as bfquery pull writes", dir)
 	}
-	c, err := eval.Open(dir)
+	c, err := eval.OpenOptions(dir, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bfquery/bfquery/bimface/bimfacetest"
+	"github.com/bfquery/bfquery/eval"
 	"github.com/bfquery/bfquery/internal/demo"
 )
 
@@ -158,7 +159,10 @@ func (c *ServeCmd) Run(e *env) error {
 	if c.Cache == "" {
 		data, err = bimfacetest.LoadFS(demo.FS())
 	} else {
-		e.sig.blocking(func() { data, err = bimfacetest.Load(c.Cache) }, nil)
+		// An index file that is stale or damaged is rebuilt or ignored,
+		// with a line on stderr saying which, as queries do.
+		notify := func(msg string) { fmt.Fprintf(e.stderr, "bfquery: %s\n", msg) }
+		e.sig.blocking(func() { data, err = bimfacetest.LoadOptions(c.Cache, eval.Options{Notify: notify}) }, nil)
 	}
 	if err != nil {
 		return runError{err}

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -142,4 +143,21 @@ func TestServeBadMaxConns(t *testing.T) {
 	code, _, errOut := bfquery(t, "", "serve", "--max-conns", "0")
 	require.Equal(t, exitUsage, code)
 	require.Equal(t, "bfquery: --max-conns 0: must be positive\n", errOut)
+}
+
+// TestServeRebuildsIndex: serving a cache whose index file is damaged
+// rebuilds it, with the line queries print.
+func TestServeRebuildsIndex(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS(fixture)))
+	code, _, errOut := bfquery(t, "", "index", dir)
+	require.Equal(t, 0, code, errOut)
+	idx := filepath.Join(dir, "integration", "integration-1648888854324400.elements.bfqidx")
+	require.NoError(t, os.WriteFile(idx, []byte("BFQINDEX but not one"), 0o644))
+	_, port, _ := net.SplitHostPort(freeAddr(t))
+	addr := "127.0.0.1:" + port
+	code, stderr, served := serveFor(t, port, 0, "--addr", addr, "--cache", dir)
+	require.True(t, served)
+	require.Equal(t, exitOK, code, stderr)
+	require.True(t, strings.HasPrefix(stderr, "bfquery: index file "+idx+": truncated: 20 bytes, shorter than its header: rebuilt\n"), stderr)
 }
