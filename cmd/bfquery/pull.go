@@ -6,10 +6,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-
 	"github.com/bfquery/bfquery/bimface/pull"
 	"github.com/bfquery/bfquery/dsl"
+	"github.com/bfquery/bfquery/internal/progress"
 )
 
 // PullCmd is "bfquery pull": download a target's elements, rooms and
@@ -38,23 +37,21 @@ func (c *PullCmd) Run(e *env) error {
 	if c.Integration != "" {
 		opts.Type, opts.ID = dsl.TargetIntegration, c.Integration
 	}
-	var bar *progressbar.ProgressBar
+	var bar *progress.Bar
 	if !c.Quiet && isTerminal(e.stderr) {
 		bar = newBar(e.stderr)
 		opts.Progress = func(p pull.Progress) {
-			if p.Total > 0 {
-				bar.ChangeMax(p.Total)
-			}
-			bar.Describe(string(p.Stage))
-			_ = bar.Set(p.Done)
+			// A total of 0 is one not known yet (while the IDs are
+			// listed), or an empty target: no bar either way.
+			bar.Update(string(p.Stage), int64(p.Done), int64(p.Total))
 		}
 	}
 	res, err := pull.Pull(e.ctx, client, opts)
 	if bar != nil {
 		if err == nil {
-			_ = bar.Finish()
+			bar.Finish()
 		} else {
-			_ = bar.Exit() // where it stopped, not full
+			bar.Exit() // where it stopped, not full
 		}
 		fmt.Fprintln(e.stderr)
 	}
@@ -75,16 +72,8 @@ func (c *PullCmd) Run(e *env) error {
 	return nil
 }
 
-// newBar is a progress bar on w: element count, rate and time left, drawn
-// only when w is a terminal.
-func newBar(w io.Writer) *progressbar.ProgressBar {
-	return progressbar.NewOptions(-1,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetItsString("elements"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionSetWidth(30),
-	)
+// newBar is a progress bar of a pull's elements on w, a terminal: the
+// stage, the count, rate and time left.
+func newBar(w io.Writer) *progress.Bar {
+	return progress.New(w, progress.Options{Total: -1, Unit: "elements"})
 }

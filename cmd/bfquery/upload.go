@@ -11,10 +11,10 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
 	"github.com/bfquery/bfquery/bimface"
+	"github.com/bfquery/bfquery/internal/progress"
 )
 
 // resumableAbove is the size from which upload uses a resumable append
@@ -110,15 +110,14 @@ func (c *UploadCmd) uploadFile(e *env, client *bimface.Client) (_ *bimface.File,
 	}
 	size := info.Size()
 	opts := bimface.UploadOptions{SourceID: c.SourceID}
-	var bar *progressbar.ProgressBar
 	if !c.Quiet && isTerminal(e.stderr) {
-		bar = newBytesBar(e.stderr, size, name)
-		opts.Progress = func(sent, _ int64) { _ = bar.Set64(sent) }
+		bar := newBytesBar(e.stderr, size, name)
+		opts.Progress = func(sent, _ int64) { bar.Set(sent) }
 		defer func() {
 			if err == nil {
-				_ = bar.Finish()
+				bar.Finish()
 			} else {
-				_ = bar.Exit() // where it stopped, not full
+				bar.Exit() // where it stopped, not full
 			}
 			fmt.Fprintln(e.stderr)
 		}()
@@ -173,16 +172,11 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// newBytesBar is a progress bar of size bytes on w.
-func newBytesBar(w io.Writer, size int64, name string) *progressbar.ProgressBar {
-	return progressbar.NewOptions64(size,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(name),
-		progressbar.OptionShowBytes(true),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionSetWidth(30),
-	)
+// newBytesBar is a progress bar of size bytes on w, a terminal: the
+// bytes sent, rate and time left. The rate counts from the first report,
+// which for a resumed upload is where it resumes.
+func newBytesBar(w io.Writer, size int64, name string) *progress.Bar {
+	return progress.New(w, progress.Options{Description: name, Total: size, Bytes: true})
 }
 
 func readFile(path string) ([]byte, error) { return os.ReadFile(path) }
