@@ -9,7 +9,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/parquet-go/parquet-go"
+	"github.com/bfquery/bfquery/internal/parquet"
 )
 
 // Format is the format of a dataset's files.
@@ -72,19 +72,25 @@ func createRows[T any](name string, f Format, sortedBy string, groupRows int, co
 	}
 	switch f {
 	case Parquet:
-		opts := []parquet.WriterOption{
-			parquet.Compression(codecs.better),
-			schemaOf[T](codecs),
-			parquet.MaxRowsPerRowGroup(int64(groupRows)),
-			parquet.CreatedBy("bfquery", "1", ""),
-			parquet.DictionaryMaxBytes(1 << 20),
-			parquet.PageBufferSize(pageBytes),
-			parquet.DataPageStatistics(false),
+		s, err := schemaOf[T](codecs)
+		if err != nil {
+			return nil, closer(err)
 		}
-		if sortedBy != "" {
-			opts = append(opts, parquet.SortingWriterConfig(parquet.SortingColumns(parquet.Ascending(sortedBy))))
+		put, ok := putRow[T]()
+		if !ok {
+			return nil, closer(fmt.Errorf("export: no Parquet columns for rows of %T", *new(T)))
 		}
-		return &parquetRows[T]{w: parquet.NewGenericWriter[T](bw, opts...), close: closer}, nil
+		w, err := parquet.NewWriter(bw, s, parquet.Options{
+			MaxRowsPerGroup:    groupRows,
+			PageBytes:          pageBytes,
+			DictionaryMaxBytes: 1 << 20,
+			CreatedBy:          "bfquery version 1",
+			SortedBy:           sortedBy,
+		})
+		if err != nil {
+			return nil, closer(err)
+		}
+		return &parquetRows[T]{w: w, put: put, close: closer}, nil
 	case CSV:
 		cw := csv.NewWriter(bw)
 		if err := cw.Write(header); err != nil {
@@ -96,13 +102,24 @@ func createRows[T any](name string, f Format, sortedBy string, groupRows int, co
 }
 
 type parquetRows[T any] struct {
-	w     *parquet.GenericWriter[T]
+	w     *parquet.Writer
+	put   func([]*parquet.Column, *T)
 	close func(error) error
 }
 
-func (p *parquetRows[T]) Write(rows []T) (int, error) { return p.w.Write(rows) }
-func (p *parquetRows[T]) EndGroup() error             { return p.w.Flush() }
-func (p *parquetRows[T]) Close() error                { return p.close(p.w.Close()) }
+func (p *parquetRows[T]) Write(rows []T) (int, error) {
+	cols := p.w.Columns()
+	for i := range rows {
+		p.put(cols, &rows[i])
+		if err := p.w.EndRow(); err != nil {
+			return i, err
+		}
+	}
+	return len(rows), nil
+}
+
+func (p *parquetRows[T]) EndGroup() error { return p.w.EndGroup() }
+func (p *parquetRows[T]) Close() error    { return p.close(p.w.Close()) }
 
 type csvRows[T any] struct {
 	w      *csv.Writer
