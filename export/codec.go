@@ -29,15 +29,32 @@ func newZstdCodec(level zstd.EncoderLevel, encoders int) *zstdCodec {
 	return &zstdCodec{level: level, encoders: make(chan *zstd.Encoder, encoders)}
 }
 
-// codecs are the zstd codecs of an export: better for most columns, fast
-// for those whose values zstd's better level compresses no smaller (IDs,
-// which delta encoding has made short, and doubles).
-type codecs struct {
-	better, fast *zstdCodec
+// shared is what the files of an export share: the zstd codecs, better
+// for most columns, fast for those whose values zstd's better level
+// compresses no smaller (IDs, which delta encoding has made short, and
+// doubles); and the Parquet writers of each table once their files are
+// written, for the next files to reuse the memory their columns have
+// grown.
+type shared struct {
+	better, fast         *zstdCodec
+	elements, properties chan *parquet.Writer
 }
 
-func newCodecs(encoders int) codecs {
-	return codecs{better: newZstdCodec(zstd.SpeedBetterCompression, encoders), fast: newZstdCodec(zstd.SpeedDefault, encoders)}
+func newShared(encoders int) shared {
+	return shared{
+		better:     newZstdCodec(zstd.SpeedBetterCompression, encoders),
+		fast:       newZstdCodec(zstd.SpeedDefault, encoders),
+		elements:   make(chan *parquet.Writer, encoders),
+		properties: make(chan *parquet.Writer, encoders),
+	}
+}
+
+// writersOf is where the writers of rows of type T are kept.
+func (c shared) writersOf(row any) chan *parquet.Writer {
+	if _, ok := row.(*Element); ok {
+		return c.elements
+	}
+	return c.properties
 }
 
 // fastColumns are the columns compressed at zstd's default level: at the
@@ -52,7 +69,7 @@ var fastColumns = map[string]bool{
 // tags, with the fast codec on fastColumns and the better one elsewhere.
 // Strings without an encoding in their tag (value_text, guid: mostly
 // distinct values) are DELTA_LENGTH_BYTE_ARRAY.
-func schemaOf[T any](c codecs) (*parquet.Schema, error) {
+func schemaOf[T any](c shared) (*parquet.Schema, error) {
 	s, err := parquet.SchemaOf(reflect.TypeFor[T]())
 	if err != nil {
 		return nil, err

@@ -26,7 +26,8 @@ type Column struct {
 	// values are in indexes while the chunk is dictionary-encoded, else in
 	// bytes and lens, ints, doubles or bools, by type.
 	n, nulls, size int
-	levels         []uint32
+	full           int // values of a full page, about
+	levels         []byte
 	indexes        []uint32
 	bytes          []byte
 	lens           []int32
@@ -67,6 +68,14 @@ type Column struct {
 
 func newColumn(w *Writer, f Field) *Column {
 	c := &Column{w: w, f: f, dict: f.Encoding == Dictionary}
+	width := 4 // a string's length or a dictionary index
+	switch f.Type {
+	case Int64, Double:
+		width = 8
+	case Boolean:
+		width = 1
+	}
+	c.full = min(w.opt.MaxRowsPerGroup, w.opt.PageBytes/width+1)
 	if c.dict {
 		if f.Type == String {
 			c.strIndex = map[string]uint32{}
@@ -75,6 +84,31 @@ func newColumn(w *Writer, f Field) *Column {
 		}
 	}
 	return c
+}
+
+// firstCap is the capacity of a page's buffers when first allocated.
+const firstCap = 4096
+
+// push appends v to s. Once s has held firstCap values, it grows to full
+// (a page's values) at once: a page's buffers reach their size in two
+// allocations rather than in a dozen, copying as they go.
+func push[T any](s []T, v T, full int) []T {
+	if len(s) == cap(s) {
+		s = grow(s, 1, full)
+	}
+	return append(s, v)
+}
+
+// grow returns s with room for n more values, firstCap or full of them
+// or twice its capacity.
+func grow[T any](s []T, n, full int) []T {
+	c := firstCap
+	if cap(s) >= firstCap {
+		c = max(full, 2*cap(s))
+	}
+	ns := make([]T, len(s), max(c, len(s)+n))
+	copy(ns, s)
+	return ns
 }
 
 // Name is the column's name.
@@ -88,7 +122,7 @@ func (c *Column) wrongType(t Type) {
 // Options.PageBytes.
 func (c *Column) added() {
 	if c.f.Optional {
-		c.levels = append(c.levels, 1)
+		c.levels = push(c.levels, 1, c.full)
 	}
 	c.n++
 	if c.size >= c.w.opt.PageBytes {
@@ -102,7 +136,7 @@ func (c *Column) Null() {
 		c.w.fail(fmt.Errorf("parquet: NULL in required column %q", c.f.Name))
 		return
 	}
-	c.levels = append(c.levels, 0)
+	c.levels = push(c.levels, 0, c.full)
 	c.n++
 	c.nulls++
 	c.size++
@@ -122,8 +156,11 @@ func (c *Column) String(s string) {
 		return
 	}
 	if !c.dict || !c.addDictString(s) {
+		if len(c.bytes)+len(s) > cap(c.bytes) {
+			c.bytes = grow(c.bytes, len(s), c.w.opt.PageBytes+len(s))
+		}
 		c.bytes = append(c.bytes, s...)
-		c.lens = append(c.lens, int32(len(s)))
+		c.lens = push(c.lens, int32(len(s)), c.full)
 		c.size += 4 + len(s)
 		c.boundString(s, false)
 	}
@@ -143,7 +180,7 @@ func (c *Column) StringPtr(s *string) {
 // false once the dictionary is full (the chunk falls back to PLAIN).
 func (c *Column) addDictString(s string) bool {
 	if c.hasLast && s == c.lastStr {
-		c.indexes = append(c.indexes, c.lastIdx)
+		c.indexes = push(c.indexes, c.lastIdx, c.full)
 		c.size += 4
 		return true
 	}
@@ -161,7 +198,7 @@ func (c *Column) addDictString(s string) bool {
 		c.boundString(s, true)
 	}
 	c.hasLast, c.lastStr, c.lastIdx = true, c.dictStrs[i], i
-	c.indexes = append(c.indexes, i)
+	c.indexes = push(c.indexes, i, c.full)
 	c.size += 4
 	return true
 }
@@ -217,7 +254,7 @@ func (c *Column) Int32(v int32) {
 
 func (c *Column) addInt(v int64, size int) {
 	if !c.dict || !c.addDictInt(v) {
-		c.ints = append(c.ints, v)
+		c.ints = push(c.ints, v, c.full)
 		c.size += size
 		c.boundInt(v)
 	}
@@ -226,7 +263,7 @@ func (c *Column) addInt(v int64, size int) {
 
 func (c *Column) addDictInt(v int64) bool {
 	if c.hasLast && v == c.lastInt {
-		c.indexes = append(c.indexes, c.lastIdx)
+		c.indexes = push(c.indexes, c.lastIdx, c.full)
 		c.size += 4
 		return true
 	}
@@ -247,7 +284,7 @@ func (c *Column) addDictInt(v int64) bool {
 		c.boundInt(v)
 	}
 	c.hasLast, c.lastInt, c.lastIdx = true, v, i
-	c.indexes = append(c.indexes, i)
+	c.indexes = push(c.indexes, i, c.full)
 	c.size += 4
 	return true
 }
@@ -270,7 +307,7 @@ func (c *Column) Double(v float64) {
 		c.wrongType(Double)
 		return
 	}
-	c.doubles = append(c.doubles, v)
+	c.doubles = push(c.doubles, v, c.full)
 	c.size += 8
 	switch {
 	case v != v:
@@ -300,7 +337,7 @@ func (c *Column) Bool(v bool) {
 		c.wrongType(Boolean)
 		return
 	}
-	c.bools = append(c.bools, v)
+	c.bools = push(c.bools, v, c.full)
 	c.size++
 	if v {
 		c.sawTrue = true
@@ -326,7 +363,7 @@ func (c *Column) flushPage() {
 	w := c.w
 	lv := w.levelBuf[:0]
 	if c.f.Optional {
-		lv = w.hybrid.appendHybrid(lv, c.levels, 1)
+		lv = appendHybrid(&w.hybrid, lv, c.levels, 1)
 	}
 	vals, enc := c.encodeValues(w.valueBuf[:0])
 	w.levelBuf, w.valueBuf = lv, vals
@@ -363,6 +400,10 @@ func (c *Column) flushPage() {
 
 	c.values += int64(c.n)
 	c.nullCount += int64(c.nulls)
+	c.resetPage()
+}
+
+func (c *Column) resetPage() {
 	c.n, c.nulls, c.size = 0, 0, 0
 	c.levels, c.indexes, c.bytes, c.lens = c.levels[:0], c.indexes[:0], c.bytes[:0], c.lens[:0]
 	c.ints, c.doubles, c.bools = c.ints[:0], c.doubles[:0], c.bools[:0]
@@ -378,7 +419,7 @@ func (c *Column) encodeValues(dst []byte) ([]byte, int32) {
 	case c.dict:
 		width := bitWidth(uint64(max(len(c.dictStrs), len(c.dictInts)) - 1))
 		dst = append(dst, byte(width))
-		return w.hybrid.appendHybrid(dst, c.indexes, width), encRLEDictionary
+		return appendHybrid(&w.hybrid, dst, c.indexes, width), encRLEDictionary
 	}
 	switch c.f.Type {
 	case String:

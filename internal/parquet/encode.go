@@ -56,7 +56,7 @@ type hybrid struct {
 
 // appendHybrid appends vals RLE/bit-packing hybrid encoded at width w,
 // without a length prefix.
-func (h *hybrid) appendHybrid(dst []byte, vals []uint32, w int) []byte {
+func appendHybrid[T uint8 | uint32](h *hybrid, dst []byte, vals []T, w int) []byte {
 	valueBytes := (w + 7) / 8
 	runAt := func(i int) int {
 		j := i + 1

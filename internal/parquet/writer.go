@@ -95,6 +95,20 @@ func NewWriter(out io.Writer, s *Schema, opt Options) (*Writer, error) {
 	return w, w.err
 }
 
+// Reset makes w write a new file on out, as NewWriter would with w's
+// schema and options, keeping the memory w's columns have grown: a
+// writer's first row group allocates its buffers, which the next files
+// of the same schema reuse.
+func (w *Writer) Reset(out io.Writer) error {
+	for _, c := range w.cols {
+		c.resetPage()
+		c.resetChunk()
+	}
+	w.out, w.off, w.rows, w.groups, w.err, w.closed = out, 0, 0, w.groups[:0], nil, false
+	w.write([]byte(magic))
+	return w.err
+}
+
 // Columns are the writer's columns, in the schema's order.
 func (w *Writer) Columns() []*Column { return w.cols }
 
