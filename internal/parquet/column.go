@@ -111,11 +111,8 @@ func grow[T any](s []T, n, full int) []T {
 	return ns
 }
 
-// Name is the column's name.
-func (c *Column) Name() string { return c.f.Name }
-
 func (c *Column) wrongType(t Type) {
-	c.w.fail(fmt.Errorf("parquet: column %q is %s: a %s value cannot be added", c.f.Name, c.f.Type, t))
+	c.w.fail(fmt.Errorf("parquet: column %q is %s, not %s", c.f.Name, c.f.Type, t))
 }
 
 // added counts a value added, and ends the page once it holds
