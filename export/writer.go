@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 
 	"github.com/bfquery/bfquery/internal/parquet"
@@ -122,6 +123,18 @@ func newParquetRows[T any](w io.Writer, sortedBy string, groupRows int, c shared
 	s, err := schemaOf[T](c)
 	if err != nil {
 		return nil, err
+	}
+	// put writes the columns of the table's list, in its order.
+	want := PropertyColumns
+	if _, ok := any((*T)(nil)).(*Element); ok {
+		want = ElementColumns
+	}
+	names := make([]string, len(s.Columns))
+	for i, f := range s.Columns {
+		names[i] = f.Name
+	}
+	if !slices.Equal(names, want) {
+		return nil, fmt.Errorf("export: the Parquet columns of %T are not those of its table", *new(T))
 	}
 	pw, err := parquet.NewWriter(w, s, parquet.Options{
 		MaxRowsPerGroup:    groupRows,
