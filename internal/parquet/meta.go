@@ -222,7 +222,7 @@ func (c *Field) writeSchemaElement(t *thriftWriter) {
 	t.end()
 }
 
-// dataPageV2Header appends the PageHeader of a data page v2.
+// appendDataPageV2Header appends the PageHeader of a data page v2.
 func appendDataPageV2Header(buf []byte, uncompressed, compressed, crc int32, values, nulls, encoding, levelBytes int32, isCompressed bool) []byte {
 	t := &thriftWriter{buf: buf}
 	t.begin()
