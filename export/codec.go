@@ -49,7 +49,8 @@ func newShared(encoders int) shared {
 	}
 }
 
-// writersOf is where the writers of rows of type T are kept.
+// writersOf is where the writers of rows like row, an *Element or a
+// *Property, are kept.
 func (c shared) writersOf(row any) chan *parquet.Writer {
 	if _, ok := row.(*Element); ok {
 		return c.elements

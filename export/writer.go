@@ -59,10 +59,10 @@ type rowWriter[T any] interface {
 // createRows makes the file name and a writer of rows of type T in
 // format f; sortedBy names the column the rows come sorted by, if any, so
 // that Parquet's metadata can say so, and groupRows is the rows of a
-// Parquet row group, and c compress its pages (better compression
+// Parquet row group; c's codecs compress its pages (better compression
 // than zstd's default level except on fastColumns: texts do not compress
-// much, and the files are written once and read many times). header and fields
-// give CSV its columns.
+// much, and the files are written once and read many times), and c keeps
+// Parquet writers for reuse. header and fields give CSV its columns.
 func createRows[T any](name string, f Format, sortedBy string, groupRows int, c shared, header []string, fields func(*T, []string) []string) (rowWriter[T], error) {
 	file, err := os.Create(name)
 	if err != nil {
