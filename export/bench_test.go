@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -36,24 +37,66 @@ func dirSize(b *testing.B, dir string) int64 {
 }
 
 // BenchmarkExport exports a generated model (NDJSON, not gzipped, so that
-// its JSON size is what is on disk) to Parquet, and reports elements/s,
-// the CPU time of an export (cpu-s/op, all goroutines) and the Parquet's
-// size as a fraction of the JSON's. BenchmarkOpenBaseline loads the same
-// model into the engine's index: the same reading, for comparison.
+// its JSON size is what is on disk) to Parquet twice an iteration: with
+// export's own Parquet writer, and with parquet-go's, the baseline,
+// in turns (which goes first alternates), so that both see the same load
+// of a shared host. It reports, for its own writer, elements/s, the CPU
+// time of an export (cpu-s/op, all goroutines) and the Parquet's size as
+// a fraction of the JSON's; the same for the baseline (base-…); and the
+// ratios of wall and CPU time (…/base, below 1 when faster). ns/op is the
+// time of both exports. BenchmarkOpenBaseline loads the same model into
+// the engine's index: the same reading, for comparison.
 func BenchmarkExport(b *testing.B) {
 	cache := benchCache(b)
-	json := dirSize(b, cache)
-	var size int64
-	defer reportCPU(b)()
+	json := float64(dirSize(b, cache))
+	var own, base exportRun
+	i := 0
 	for b.Loop() {
-		out := b.TempDir()
-		_, err := export.Export(cache, out, export.Options{})
-		require.NoError(b, err)
-		size = dirSize(b, out)
+		if i%2 == 0 {
+			own.add(b, cache, false)
+			base.add(b, cache, true)
+		} else {
+			base.add(b, cache, true)
+			own.add(b, cache, false)
+		}
+		i++
 	}
-	b.SetBytes(json)
-	b.ReportMetric(float64(benchElements(b))*float64(b.N)/b.Elapsed().Seconds(), "elements/s")
-	b.ReportMetric(float64(size)/float64(json), "parquet/json")
+	elements := float64(benchElements(b) * i)
+	b.ReportMetric(elements/own.wall.Seconds(), "elements/s")
+	b.ReportMetric(float64(own.size)/json, "parquet/json")
+	b.ReportMetric(elements/base.wall.Seconds(), "base-elements/s")
+	b.ReportMetric(float64(base.size)/json, "base-parquet/json")
+	b.ReportMetric(own.wall.Seconds()/base.wall.Seconds(), "wall/base")
+	if !own.noCPU && !base.noCPU {
+		b.ReportMetric(own.cpu.Seconds()/float64(i), "cpu-s/op")
+		b.ReportMetric(base.cpu.Seconds()/float64(i), "base-cpu-s/op")
+		b.ReportMetric(own.cpu.Seconds()/base.cpu.Seconds(), "cpu/base")
+	}
+}
+
+// exportRun sums the exports of one writer.
+type exportRun struct {
+	wall, cpu time.Duration
+	noCPU     bool // the system does not tell CPU time
+	size      int64
+}
+
+// add exports cache, with parquet-go's writer when baseline.
+func (r *exportRun) add(b *testing.B, cache string, baseline bool) {
+	out := b.TempDir()
+	if baseline {
+		defer export.UseParquetGo()()
+	}
+	start := time.Now()
+	cpu0, ok0 := cpuTime()
+	_, err := export.Export(cache, out, export.Options{})
+	cpu1, ok1 := cpuTime()
+	r.wall += time.Since(start)
+	require.NoError(b, err)
+	r.cpu += cpu1 - cpu0
+	r.noCPU = r.noCPU || !ok0 || !ok1
+	r.size = dirSize(b, out)
+	require.NoError(b, os.RemoveAll(out))
 }
 
 func BenchmarkOpenBaseline(b *testing.B) {

@@ -1,17 +1,17 @@
 package export
 
 import (
-	"slices"
+	"fmt"
+	"reflect"
 
 	"github.com/klauspost/compress/zstd"
-	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/compress"
-	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/bfquery/bfquery/internal/parquet"
 )
 
 // zstdCodec is Parquet's zstd codec at one level, with encoders kept for
-// the whole export. parquet-go's own codec keeps its encoders in a sync.Pool, which
-// every garbage collection empties: an encoder at the better-compression
+// the whole export. A codec that keeps its encoders in a sync.Pool loses
+// them at every garbage collection: an encoder at the better-compression
 // level holds several MB of tables and history, and allocating and
 // faulting them in again for page after page cost more CPU than the
 // compression itself.
@@ -29,15 +29,33 @@ func newZstdCodec(level zstd.EncoderLevel, encoders int) *zstdCodec {
 	return &zstdCodec{level: level, encoders: make(chan *zstd.Encoder, encoders)}
 }
 
-// codecs are the zstd codecs of an export: better for most columns, fast
-// for those whose values zstd's better level compresses no smaller (IDs,
-// which delta encoding has made short, and doubles).
-type codecs struct {
-	better, fast *zstdCodec
+// shared is what the files of an export share: the zstd codecs, better
+// for most columns, fast for those whose values zstd's better level
+// compresses no smaller (IDs, which delta encoding has made short, and
+// doubles); and the Parquet writers of each table once their files are
+// written, for the next files to reuse the memory their columns have
+// grown.
+type shared struct {
+	better, fast         *zstdCodec
+	elements, properties chan *parquet.Writer
 }
 
-func newCodecs(encoders int) codecs {
-	return codecs{better: newZstdCodec(zstd.SpeedBetterCompression, encoders), fast: newZstdCodec(zstd.SpeedDefault, encoders)}
+func newShared(encoders int) shared {
+	return shared{
+		better:     newZstdCodec(zstd.SpeedBetterCompression, encoders),
+		fast:       newZstdCodec(zstd.SpeedDefault, encoders),
+		elements:   make(chan *parquet.Writer, encoders),
+		properties: make(chan *parquet.Writer, encoders),
+	}
+}
+
+// writersOf is where the writers of rows like row, an *Element or a
+// *Property, are kept.
+func (c shared) writersOf(row any) chan *parquet.Writer {
+	if _, ok := row.(*Element); ok {
+		return c.elements
+	}
+	return c.properties
 }
 
 // fastColumns are the columns compressed at zstd's default level: at the
@@ -48,39 +66,36 @@ var fastColumns = map[string]bool{
 	"min_x": true, "min_y": true, "min_z": true, "max_x": true, "max_y": true, "max_z": true,
 }
 
-// schemaOf is the schema of T with the fast codec on fastColumns.
-func schemaOf[T any](c codecs) *parquet.Schema {
-	s := parquet.SchemaOf(new(T))
-	fields := slices.Clone(s.Fields())
-	for i, f := range fields {
-		if fastColumns[f.Name()] {
-			fields[i] = codecField{f, c.fast}
+// schemaOf is the Parquet schema of rows of type T, from its parquet
+// tags, with the fast codec on fastColumns and the better one elsewhere.
+// Strings without an encoding in their tag (value_text, guid: mostly
+// distinct values) are DELTA_LENGTH_BYTE_ARRAY.
+func schemaOf[T any](c shared) (*parquet.Schema, error) {
+	s, err := parquet.SchemaOf(reflect.TypeFor[T]())
+	if err != nil {
+		return nil, err
+	}
+	for i := range s.Columns {
+		f := &s.Columns[i]
+		f.Compressor = c.better
+		if fastColumns[f.Name] {
+			f.Compressor = c.fast
+		}
+		if f.Type == parquet.String && f.Encoding == parquet.Plain {
+			f.Encoding = parquet.DeltaLength
 		}
 	}
-	return parquet.NewSchema(s.Name(), groupNode{s, fields})
+	return s, nil
 }
 
-// groupNode is a group node with other fields.
-type groupNode struct {
-	parquet.Node
-	fields []parquet.Field
-}
+// zstdCode is ZSTD's code in parquet.thrift's CompressionCodec.
+const zstdCode = 6
 
-func (g groupNode) Fields() []parquet.Field { return g.fields }
+// Codec is Parquet's code of zstd.
+func (c *zstdCodec) Codec() int32 { return zstdCode }
 
-// codecField is a field compressed with its own codec.
-type codecField struct {
-	parquet.Field
-	codec compress.Codec
-}
-
-func (f codecField) Compression() compress.Codec { return f.codec }
-
-func (c *zstdCodec) String() string { return "ZSTD" }
-
-func (c *zstdCodec) CompressionCodec() format.CompressionCodec { return format.Zstd }
-
-func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
+// Compress appends src compressed to dst[:0].
+func (c *zstdCodec) Compress(dst, src []byte) ([]byte, error) {
 	var e *zstd.Encoder
 	select {
 	case e = <-c.encoders:
@@ -93,7 +108,7 @@ func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
 			zstd.WithZeroFrames(true),
 			zstd.WithEncoderCRC(false))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("zstd: %w", err)
 		}
 	}
 	dst = e.EncodeAll(src, dst[:0])
@@ -102,14 +117,4 @@ func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
 	default:
 	}
 	return dst, nil
-}
-
-// Decode is not used to write files.
-func (c *zstdCodec) Decode(dst, src []byte) ([]byte, error) {
-	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
-	if err != nil {
-		return nil, err
-	}
-	defer d.Close()
-	return d.DecodeAll(src, dst[:0])
 }

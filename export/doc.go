@@ -65,15 +65,25 @@
 //
 // # Parquet
 //
-// Written with github.com/parquet-go/parquet-go: zstd (at its better
-// level for texts; at its default level for IDs and doubles, which the
-// better level made no smaller), dictionary encoding of the columns with
-// few distinct values (kinds, keys, groups, units, the standard keys; not
-// value_text, whose values are mostly distinct), delta encoding of IDs,
-// column statistics and page indexes (not statistics in each data page's
-// header, which repeat the page index), pages of 1 MB before
-// compression, row groups of at most DefaultRowGroupRows rows, and the
-// properties files declare that they are sorted by key.
+// Written by internal/parquet, a writer of flat schemas written from
+// the format's specification, so that bfquery does not link a general
+// Parquet library (and the initialisation of its dependencies at every
+// start of the process): data pages v2; zstd (at its better level for
+// texts; at its default level for IDs and doubles, which the better level
+// made no smaller); dictionary encoding of the columns with few distinct
+// values (kinds, keys, groups, units, pos, the standard keys; not
+// value_text or guid, whose values are mostly distinct and are
+// DELTA_LENGTH_BYTE_ARRAY), falling back to PLAIN for the rest of a row
+// group once a dictionary passes 1 MB; DELTA_BYTE_ARRAY for IDs,
+// DELTA_BINARY_PACKED for seq, BYTE_STREAM_SPLIT for value_num; pages of
+// 1 MB before compression; row groups of at most DefaultRowGroupRows
+// rows. Each column chunk has statistics (min, max, NULL count, and NaN
+// count for doubles), which readers use to skip row groups, and the
+// properties files declare that they are sorted by key. There are no page
+// indexes: with pages of 1 MB a column chunk has one to a few pages (the
+// key column, dictionary-encoded, one per row group), so a page index
+// would skip little that the row groups' statistics do not; nor
+// statistics in data page headers.
 //
 // Records are read on one goroutine, which puts each properties row in
 // its key's bucket of the current run (its ID and text copied into the

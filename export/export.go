@@ -107,7 +107,7 @@ func ExportFS(fsys fs.FS, name, out string, opt Options) (*Stats, error) {
 	x.free = make(chan *run, runtime.GOMAXPROCS(0)+1)
 	// One encoder for each file being written at once: the runs and the
 	// elements.
-	x.codecs = newCodecs(runtime.GOMAXPROCS(0) + 1)
+	x.shared = newShared(runtime.GOMAXPROCS(0) + 1)
 	var cur *eval.TargetManifest
 	var curSel dsl.Select
 	started := map[string]bool{}
@@ -252,7 +252,7 @@ type exporter struct {
 	writes *errgroup.Group
 	failed context.Context
 	free   chan *run // runs written out, for reuse
-	codecs codecs
+	shared shared
 }
 
 func (x *exporter) ext() string { return "." + string(x.opt.Format) }
@@ -264,7 +264,7 @@ func (x *exporter) startTarget(tm *eval.TargetManifest) error {
 			return err
 		}
 	}
-	w, err := createRows(filepath.Join(x.dir, PartitionDir(ElementsTable, tm.ID), "part-00000"+x.ext()), x.opt.Format, "", x.opt.RowGroupRows, x.codecs, ElementColumns, elementFields)
+	w, err := createRows(filepath.Join(x.dir, PartitionDir(ElementsTable, tm.ID), "part-00000"+x.ext()), x.opt.Format, "", x.opt.RowGroupRows, x.shared, ElementColumns, elementFields)
 	if err != nil {
 		return err
 	}
@@ -335,7 +335,7 @@ func (x *exporter) flushRun() error {
 		x.stats.Properties += int64(r.n)
 		tt, f, rows := string(x.tm.Type), x.opt.Format, x.opt.RowGroupRows
 		x.writes.Go(func() error {
-			err := writeRun(name, f, tt, rows, x.codecs, r)
+			err := writeRun(name, f, tt, rows, x.shared, r)
 			x.recycle(r)
 			return err
 		})

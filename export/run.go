@@ -270,8 +270,8 @@ func init() {
 
 // writeRun writes a run's rows as one file, key after key in key order;
 // a key's rows keep record order.
-func writeRun(name string, f Format, targetType string, groupRows int, codecs codecs, r *run) (err error) {
-	w, err := createRows(name, f, "key", groupRows, codecs, PropertyColumns, propertyFields)
+func writeRun(name string, f Format, targetType string, groupRows int, shared shared, r *run) (err error) {
+	w, err := createRows(name, f, "key", groupRows, shared, PropertyColumns, propertyFields)
 	if err != nil {
 		return err
 	}

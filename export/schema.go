@@ -5,6 +5,7 @@ import (
 
 	"github.com/bfquery/bfquery/dsl"
 	"github.com/bfquery/bfquery/eval"
+	"github.com/bfquery/bfquery/internal/parquet"
 )
 
 // Element is one row of the elements table: one record (an element, a
@@ -67,6 +68,62 @@ type Property struct {
 	ValueBool *bool    `parquet:"value_bool,optional" json:"value_bool"`
 	Unit      *string  `parquet:"unit,optional,dict" json:"unit"`
 	ValueType *string  `parquet:"value_type,optional,dict" json:"value_type"`
+}
+
+// putElement adds e's values to the columns of the elements table, in
+// ElementColumns' order.
+func putElement(c []*parquet.Column, e *Element) {
+	c[0].String(e.TargetType)
+	c[1].String(e.Kind)
+	c[2].Int64(e.Seq)
+	c[3].String(e.ID)
+	c[4].String(e.FileID)
+	c[5].String(e.RecordID)
+	c[6].StringPtr(e.Name)
+	c[7].StringPtr(e.CategoryName)
+	c[8].StringPtr(e.CategoryID)
+	c[9].StringPtr(e.Floor)
+	c[10].StringPtr(e.Family)
+	c[11].StringPtr(e.FamilyType)
+	c[12].StringPtr(e.Specialty)
+	c[13].StringPtr(e.SystemType)
+	c[14].StringPtr(e.GUID)
+	c[15].DoublePtr(e.MinX)
+	c[16].DoublePtr(e.MinY)
+	c[17].DoublePtr(e.MinZ)
+	c[18].DoublePtr(e.MaxX)
+	c[19].DoublePtr(e.MaxY)
+	c[20].DoublePtr(e.MaxZ)
+}
+
+// putProperty adds p's values to the columns of the properties table, in
+// PropertyColumns' order.
+func putProperty(c []*parquet.Column, p *Property) {
+	c[0].String(p.TargetType)
+	c[1].String(p.Kind)
+	c[2].String(p.ID)
+	c[3].Int32(p.Pos)
+	c[4].StringPtr(p.Group)
+	c[5].String(p.Key)
+	c[6].StringPtr(p.ValueKind)
+	c[7].StringPtr(p.ValueText)
+	c[8].DoublePtr(p.ValueNum)
+	c[9].BoolPtr(p.ValueBool)
+	c[10].StringPtr(p.Unit)
+	c[11].StringPtr(p.ValueType)
+}
+
+// putRow is the function that adds rows of type T to Parquet columns.
+func putRow[T any]() (func([]*parquet.Column, *T), bool) {
+	var put any
+	switch any((*T)(nil)).(type) {
+	case *Element:
+		put = putElement
+	case *Property:
+		put = putProperty
+	}
+	f, ok := put.(func([]*parquet.Column, *T))
+	return f, ok
 }
 
 // Column names, for the CSV header and the SQL compiler.

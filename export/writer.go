@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"slices"
 	"strconv"
 
-	"github.com/parquet-go/parquet-go"
+	"github.com/bfquery/bfquery/internal/parquet"
 )
 
 // Format is the format of a dataset's files.
@@ -57,11 +59,11 @@ type rowWriter[T any] interface {
 // createRows makes the file name and a writer of rows of type T in
 // format f; sortedBy names the column the rows come sorted by, if any, so
 // that Parquet's metadata can say so, and groupRows is the rows of a
-// Parquet row group, and codecs compress its pages (better compression
+// Parquet row group; c's codecs compress its pages (better compression
 // than zstd's default level except on fastColumns: texts do not compress
-// much, and the files are written once and read many times). header and fields
-// give CSV its columns.
-func createRows[T any](name string, f Format, sortedBy string, groupRows int, codecs codecs, header []string, fields func(*T, []string) []string) (rowWriter[T], error) {
+// much, and the files are written once and read many times), and c keeps
+// Parquet writers for reuse. header and fields give CSV its columns.
+func createRows[T any](name string, f Format, sortedBy string, groupRows int, c shared, header []string, fields func(*T, []string) []string) (rowWriter[T], error) {
 	file, err := os.Create(name)
 	if err != nil {
 		return nil, err
@@ -72,19 +74,21 @@ func createRows[T any](name string, f Format, sortedBy string, groupRows int, co
 	}
 	switch f {
 	case Parquet:
-		opts := []parquet.WriterOption{
-			parquet.Compression(codecs.better),
-			schemaOf[T](codecs),
-			parquet.MaxRowsPerRowGroup(int64(groupRows)),
-			parquet.CreatedBy("bfquery", "1", ""),
-			parquet.DictionaryMaxBytes(1 << 20),
-			parquet.PageBufferSize(pageBytes),
-			parquet.DataPageStatistics(false),
+		newRows := newParquetRows[T]
+		if parquetBaseline != nil {
+			newRows = func(w io.Writer, sortedBy string, groupRows int, c shared) (rowWriter[T], error) {
+				r, err := parquetBaseline(w, (*T)(nil), sortedBy, groupRows, c)
+				if err != nil {
+					return nil, err
+				}
+				return r.(rowWriter[T]), nil
+			}
 		}
-		if sortedBy != "" {
-			opts = append(opts, parquet.SortingWriterConfig(parquet.SortingColumns(parquet.Ascending(sortedBy))))
+		w, err := newRows(bw, sortedBy, groupRows, c)
+		if err != nil {
+			return nil, closer(err)
 		}
-		return &parquetRows[T]{w: parquet.NewGenericWriter[T](bw, opts...), close: closer}, nil
+		return closingRows[T]{w, closer}, nil
 	case CSV:
 		cw := csv.NewWriter(bw)
 		if err := cw.Write(header); err != nil {
@@ -95,14 +99,110 @@ func createRows[T any](name string, f Format, sortedBy string, groupRows int, co
 	return &jsonRows[T]{enc: json.NewEncoder(bw), close: closer}, nil
 }
 
-type parquetRows[T any] struct {
-	w     *parquet.GenericWriter[T]
+// parquetBaseline, nil but in benchmarks, makes the Parquet writers of
+// rows of type *row's instead of newParquetRows, to compare another
+// writer's files and speed with ours.
+var parquetBaseline func(w io.Writer, row any, sortedBy string, groupRows int, c shared) (any, error)
+
+// newParquetRows makes a Parquet writer of rows of type T on w, with a
+// writer of an earlier file of the export if there is one.
+func newParquetRows[T any](w io.Writer, sortedBy string, groupRows int, c shared) (rowWriter[T], error) {
+	put, ok := putRow[T]()
+	if !ok {
+		return nil, fmt.Errorf("export: no Parquet columns for rows of %T", *new(T))
+	}
+	free := c.writersOf((*T)(nil))
+	select {
+	case pw := <-free:
+		if err := pw.Reset(w); err != nil {
+			return nil, err
+		}
+		return &parquetRows[T]{w: pw, put: put, free: free}, nil
+	default:
+	}
+	s, err := schemaOf[T](c)
+	if err != nil {
+		return nil, err
+	}
+	// put writes the columns of the table's list, in its order.
+	want := PropertyColumns
+	if _, ok := any((*T)(nil)).(*Element); ok {
+		want = ElementColumns
+	}
+	names := make([]string, len(s.Columns))
+	for i, f := range s.Columns {
+		names[i] = f.Name
+	}
+	if !slices.Equal(names, want) {
+		return nil, fmt.Errorf("export: the Parquet columns of %T are not those of its table", *new(T))
+	}
+	pw, err := parquet.NewWriter(w, s, parquet.Options{
+		MaxRowsPerGroup:    groupRows,
+		PageBytes:          pageBytes,
+		DictionaryMaxBytes: 1 << 20,
+		CreatedBy:          "bfquery version 1",
+		SortedBy:           sortedBy,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &parquetRows[T]{w: pw, put: put, free: free}, nil
+}
+
+// closingRows closes its file once its writer is closed.
+type closingRows[T any] struct {
+	rowWriter[T]
 	close func(error) error
 }
 
-func (p *parquetRows[T]) Write(rows []T) (int, error) { return p.w.Write(rows) }
-func (p *parquetRows[T]) EndGroup() error             { return p.w.Flush() }
-func (p *parquetRows[T]) Close() error                { return p.close(p.w.Close()) }
+func (c closingRows[T]) Close() error { return c.close(c.rowWriter.Close()) }
+
+type parquetRows[T any] struct {
+	w    *parquet.Writer
+	put  func([]*parquet.Column, *T)
+	free chan *parquet.Writer
+}
+
+var errClosedRows = errors.New("export: rows written to a closed file")
+
+func (p *parquetRows[T]) Write(rows []T) (int, error) {
+	if p.w == nil {
+		return 0, errClosedRows
+	}
+	cols := p.w.Columns()
+	for i := range rows {
+		p.put(cols, &rows[i])
+		if err := p.w.EndRow(); err != nil {
+			return i, err
+		}
+	}
+	return len(rows), nil
+}
+
+func (p *parquetRows[T]) EndGroup() error {
+	if p.w == nil {
+		return errClosedRows
+	}
+	return p.w.EndGroup()
+}
+
+// Close closes the file, and keeps the writer for another once it has
+// written this one whole.
+func (p *parquetRows[T]) Close() error {
+	if p.w == nil {
+		return errClosedRows
+	}
+	w := p.w
+	p.w = nil
+	if err := w.Close(); err != nil {
+		return err
+	}
+	select {
+	case p.free <- w:
+	default:
+	}
+	return nil
+}
 
 type csvRows[T any] struct {
 	w      *csv.Writer
