@@ -348,9 +348,34 @@ type collector struct {
 }
 
 func (c *collector) set() *roaring.Bitmap {
-	bm := roaring.FastOr(c.bms...)
+	var bm *roaring.Bitmap
+	if p := maxProcs(); p > 1 && len(c.bms) >= 8 && c.big() {
+		// A large union of many sets (name CONTAINS 'mm' over a million
+		// records, a quarter of them matching): merged on every CPU, in
+		// ranges of containers, it took 0.68 × the time on two CPUs.
+		bm = roaring.ParOr(p, c.bms...)
+	} else {
+		bm = roaring.FastOr(c.bms...)
+	}
 	bm.AddMany(c.ids)
 	return bm
+}
+
+// parallelUnion is the number of records from which the union of several
+// sets is merged on all CPUs: below it, starting the goroutines costs
+// more than they save.
+const parallelUnion = 1 << 16
+
+// big reports whether the sets gathered hold parallelUnion records or
+// more, duplicates counted.
+func (c *collector) big() bool {
+	n := uint64(len(c.ids))
+	for _, bm := range c.bms {
+		if n += bm.GetCardinality(); n >= parallelUnion {
+			return true
+		}
+	}
+	return false
 }
 
 // parseNumber reads a JSON number literal as a float64; literals beyond
