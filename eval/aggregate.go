@@ -25,7 +25,7 @@ type Source struct {
 // orders and limits them by the rules in the package documentation. A
 // plain statement answers as one with its ID column.
 func (c *Cache) Run(st dsl.Statement) (t *Table, err error) {
-	err = c.again(func() (err error) {
+	err = c.Retry(func() (err error) {
 		t, err = c.run(st)
 		return err
 	})

@@ -470,7 +470,7 @@ func (d *cacheDir) rebuild(name, problem string, ix *Index, parts []Part) {
 // rebuilt where the directory is writable, as opening does, with a line
 // to Options.Notify. It reports whether it replaced a list, so that the
 // caller can ask again: Count, Query and Run do so themselves;
-// callers of Target.Index and of an Index's methods do it with Repair.
+// callers of Target.Index and of an Index's methods do it with Retry.
 func (c *Cache) Repair(err error) bool {
 	var fe *IndexFileError
 	if !errors.As(err, &fe) {
@@ -486,9 +486,10 @@ func (c *Cache) Repair(err error) bool {
 	return false
 }
 
-// again runs f, and once more if it failed on damage of an index file
-// that the cache then replaced by the JSON's index.
-func (c *Cache) again(f func() error) error {
+// Retry runs f, and once more if f failed on damage of an index file
+// that Repair then mended: for callers of Target.Index and of an Index's
+// methods.
+func (c *Cache) Retry(f func() error) error {
 	err := f()
 	if err != nil && c.Repair(err) {
 		err = f()
@@ -613,7 +614,7 @@ func (c *Cache) Keys(t dsl.TargetType, id string, sel dsl.Select) ([]KeyStat, er
 // its targets: the size of each match set, without reading a record's
 // ID.
 func (c *Cache) Count(req dsl.Request, sel dsl.Select) (n int, err error) {
-	err = c.again(func() (err error) {
+	err = c.Retry(func() (err error) {
 		n, err = c.count(req, sel)
 		return err
 	})
@@ -671,7 +672,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 // Query answers req for what sel selects, one Result per target ID in the
 // order of the request.
 func (c *Cache) Query(req dsl.Request, sel dsl.Select) (out []Result, err error) {
-	err = c.again(func() (err error) {
+	err = c.Retry(func() (err error) {
 		out, err = c.query(req, sel)
 		return err
 	})

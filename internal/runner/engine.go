@@ -74,19 +74,8 @@ type local struct {
 
 func (l local) Name() string { return l.name }
 
-// again runs f, and once more if it failed on damage of an index file
-// found after the cache opened it, which the cache then mended (see
-// eval.Cache.Repair).
-func (l local) again(f func() error) error {
-	err := f()
-	if err != nil && l.c.Repair(err) {
-		err = f()
-	}
-	return err
-}
-
 func (l local) Answer(_ context.Context, st dsl.Statement, want Want) (a output.Answer, err error) {
-	err = l.again(func() (err error) {
+	err = l.c.Retry(func() (err error) {
 		a, err = l.answer(st, want)
 		return err
 	})
@@ -105,7 +94,7 @@ func (l local) answer(st dsl.Statement, want Want) (output.Answer, error) {
 }
 
 func (l local) Plan(ctx context.Context, st dsl.Statement) (p *plan.Plan, err error) {
-	err = l.again(func() (err error) {
+	err = l.c.Retry(func() (err error) {
 		p, err = plan.Build(ctx, plan.Local(l.c), st, plan.Options{})
 		return err
 	})
@@ -131,7 +120,7 @@ func (l local) Matched(st dsl.Statement, each func(t Target, records int, clause
 		clauses string
 	}
 	var all []explained
-	err := l.again(func() error {
+	err := l.c.Retry(func() error {
 		all = all[:0]
 		for _, id := range st.Request.TargetIDs() {
 			ix, err := l.c.Index(st.Request.TargetType(), id, st.Select)
@@ -182,7 +171,7 @@ func (l local) Keys(_ context.Context, t Target, sel dsl.Select) ([]eval.KeyStat
 }
 
 func (l local) Values(_ context.Context, t Target, sel dsl.Select, key dsl.Key) (vals []eval.ValueCount, err error) {
-	err = l.again(func() error {
+	err = l.c.Retry(func() error {
 		ix, err := l.c.Index(t.Type, t.ID, sel)
 		if err == nil {
 			vals, err = ix.ValueCounts(key)
