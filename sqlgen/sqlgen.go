@@ -130,20 +130,7 @@ type compiler struct {
 // query writes the condition on a record (a row of elements) that q
 // matches; indent is that of the lines after the first.
 func (c *compiler) query(q dsl.Query, indent string) (string, error) {
-	join := func(qs []dsl.Query, op string) (string, error) {
-		parts := make([]string, len(qs))
-		for i, sub := range qs {
-			s, err := c.query(sub, indent+"  ")
-			if err != nil {
-				return "", err
-			}
-			parts[i] = s
-		}
-		if len(parts) == 1 {
-			return parts[0], nil
-		}
-		return "(" + strings.Join(parts, "\n"+indent+op+" ") + ")", nil
-	}
+	join := func(qs []dsl.Query, op string) (string, error) { return joinQueries(qs, op, indent, c.query) }
 	switch q := q.(type) {
 	case dsl.AndQuery:
 		return join(q.Queries, "AND")
@@ -389,4 +376,21 @@ func likePattern(p string) string {
 		lit('\\')
 	}
 	return b.String()
+}
+
+// joinQueries compiles qs with each, one level deeper than indent, and
+// joins them with op (AND, OR) in parentheses, one per line.
+func joinQueries(qs []dsl.Query, op, indent string, each func(q dsl.Query, indent string) (string, error)) (string, error) {
+	parts := make([]string, len(qs))
+	for i, sub := range qs {
+		s, err := each(sub, indent+"  ")
+		if err != nil {
+			return "", err
+		}
+		parts[i] = s
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	return "(" + strings.Join(parts, "\n"+indent+op+" ") + ")", nil
 }

@@ -398,18 +398,9 @@ func (c *compiler) targetNumbers(ids []string) string {
 // OR are the engine's.
 func (c *compiler) having(st dsl.Statement, q dsl.Query, exprs []dsl.Column, cellOf func(int) cell, indent string) (string, error) {
 	join := func(qs []dsl.Query, op string) (string, error) {
-		parts := make([]string, len(qs))
-		for i, sub := range qs {
-			s, err := c.having(st, sub, exprs, cellOf, indent+"  ")
-			if err != nil {
-				return "", err
-			}
-			parts[i] = s
-		}
-		if len(parts) == 1 {
-			return parts[0], nil
-		}
-		return "(" + strings.Join(parts, "\n"+indent+op+" ") + ")", nil
+		return joinQueries(qs, op, indent, func(q dsl.Query, indent string) (string, error) {
+			return c.having(st, q, exprs, cellOf, indent)
+		})
 	}
 	switch q := q.(type) {
 	case dsl.AndQuery:
